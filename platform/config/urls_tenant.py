@@ -1,0 +1,26 @@
+"""URLs of a store, at <slug>.<PLATFORM_DOMAIN> (the store's own schema)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    # In production media is served by object storage and its CDN, never by Django.
+    from tenants.views import serve_store_media
+
+    urlpatterns += [path("media/<str:schema>/<path:path>", serve_store_media)]
+
+# Storefront pages come last: Wagtail serves every path no other route claimed.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class StorefrontCmsConfig(AppConfig):
+    name = "storefront_cms"
+    verbose_name = "Storefront"
+
+    def ready(self) -> None:
+        from storefront_cms import provisioning  # noqa: F401 - connects the signal receivers

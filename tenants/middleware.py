@@ -1,0 +1,59 @@
+"""Route each request to its store's schema by host name."""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.models import Tenant
+
+
+class StoreRoutingMiddleware(TenantMainMiddleware):
+    """The root domain is the platform (public schema); ``<slug>.<root>`` is a store.
+
+    A malformed or foreign host gets 400; a host that is no store gets a helpful 404 page; a
+    suspended store answers 503 with a friendly page. Its data is never touched.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        connection.set_schema_to_public()
+        try:
+            hostname = self.hostname_from_request(request).lower()
+        except DisallowedHost:
+            return render(request, "400.html", status=400)
+
+        if hostname == settings.PLATFORM_DOMAIN:
+            request.tenant = Tenant(schema_name="public", name="Mercato", slug="")
+            self.setup_url_routing(request)
+            return None
+
+        tenant = (
+            Tenant.objects.filter(domains__domain=hostname)
+            .exclude(status__in=[Tenant.Status.TEMPLATE, Tenant.Status.DELETED])
+            .first()
+        )
+        if tenant is None:
+            return self.no_tenant_found(request, hostname)
+        if tenant.status == Tenant.Status.SUSPENDED:
+            return render(request, "tenants/store_suspended.html", {"store": tenant}, status=503)
+
+        tenant.domain_url = hostname
+        request.tenant = tenant
+        connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+        return None
+
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
+        return render(
+            request,
+            "tenants/store_not_found.html",
+            {"hostname": hostname, "platform_url": _platform_url()},
+            status=404,
+        )
+
+
+def _platform_url() -> str:
+    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
+    return f"{settings.PLATFORM_URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"

@@ -1,0 +1,22 @@
+"""File storage with a per-store prefix: a store's files live under ``<schema>/``."""
+
+from django.db import connection
+from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
+from storages.backends.s3 import S3Storage
+
+
+class TenantFileSystemStorage(_TenantFileSystemStorage):
+    """Local files under ``MEDIA_ROOT/<schema>/`` (development and tests)."""
+
+
+class TenantS3Storage(S3Storage):
+    """S3 objects under ``<bucket>/<schema>/`` (production)."""
+
+    @property
+    def location(self) -> str:
+        return connection.schema_name
+
+    @location.setter
+    def location(self, value: str) -> None:
+        # S3Storage assigns its configured location on init; the schema decides instead.
+        pass
