@@ -16,7 +16,7 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 
 
 def serve_store_media(request: HttpRequest, schema: str, path: str) -> HttpResponse:
-    """Development only: serve the current store's uploads, and only its own."""
+    """Serve the current store's uploads from local disk, and only its own."""
     if schema != connection.schema_name:
         raise Http404("No such file")
     return serve(request, path, document_root=settings.MEDIA_ROOT / schema)

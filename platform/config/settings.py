@@ -213,6 +213,8 @@ MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / ".data" / "static")
 STATIC_URL = "/static/"
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when empty
 
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
@@ -267,7 +269,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Mercato API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mercato API",
+    "VERSION": "1.0.0",
+    # Only our own API: Wagtail's internal admin endpoints are not part of the public contract.
+    "PREPROCESSING_HOOKS": ["config.openapi.only_mercato_api"],
+}
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
 
@@ -319,7 +326,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's page previews frame the storefront
+# Wagtail's live preview frames the store's own pages in its admin, so same-origin framing must
+# stay allowed; every other origin is refused.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 CSRF_TRUSTED_ORIGINS = [
     f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}",
     f"{PLATFORM_URL_SCHEME}://*.{PLATFORM_DOMAIN}",

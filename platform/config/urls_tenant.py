@@ -16,8 +16,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    # In production media is served by object storage and its CDN, never by Django.
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Files on local disk (development, small installs); with S3 the bucket's CDN serves them.
     from tenants.views import serve_store_media
 
     urlpatterns += [path("media/<str:schema>/<path:path>", serve_store_media)]

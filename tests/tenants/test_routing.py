@@ -1,0 +1,84 @@
+"""Requests are routed to a store by host name; hosts that are no store get clear answers."""
+
+from django.db import connection
+
+from tenants.models import Tenant
+
+
+def test_root_domain_serves_the_platform_home(platform_client, store_a):
+    response = platform_client.get("/")
+    assert response.status_code == 200
+    assert b"Mercato" in response.content
+    assert store_a.name.encode() in response.content
+
+
+def test_store_subdomain_serves_the_store_home_page(store_client, store_a, store_b):
+    response = store_client(store_a).get("/")
+    assert response.status_code == 200
+    assert b"Welcome to Store A" in response.content
+    assert b"Store B" not in response.content
+
+
+def test_store_host_is_case_insensitive(store_a):
+    from django.test import Client
+
+    response = Client(HTTP_HOST=store_a.primary_host.upper()).get("/")
+    assert response.status_code == 200
+    assert b"Store A" in response.content
+
+
+def test_unknown_store_gets_a_helpful_404_page(settings, db):
+    from django.test import Client
+
+    response = Client(HTTP_HOST=f"no-such-store.{settings.PLATFORM_DOMAIN}").get("/")
+    assert response.status_code == 404
+    assert b"There is no store at" in response.content
+    assert b"Open your own store" in response.content
+
+
+def test_malformed_host_gets_400(db):
+    from django.test import Client
+
+    for host in ("bad_host..localhost", "evil.example.com", "exa mple"):
+        response = Client(HTTP_HOST=host).get("/")
+        assert response.status_code == 400, host
+        assert b"not one we serve" in response.content
+
+
+def test_template_schema_is_never_served(settings, db):
+    from django.test import Client
+
+    template = Tenant.objects.get(status=Tenant.Status.TEMPLATE)
+    assert not template.domains.exists()
+    response = Client(HTTP_HOST=f"{template.slug}.{settings.PLATFORM_DOMAIN}").get("/")
+    assert response.status_code == 404
+
+
+def test_suspended_store_answers_503_and_keeps_its_data(store_client, store_a):
+    Tenant.objects.filter(pk=store_a.pk).update(status=Tenant.Status.SUSPENDED)
+    response = store_client(store_a).get("/")
+    assert response.status_code == 503
+    assert b"temporarily unavailable" in response.content
+
+    Tenant.objects.filter(pk=store_a.pk).update(status=Tenant.Status.ACTIVE)
+    assert store_client(store_a).get("/").status_code == 200
+
+
+def test_platform_admin_lists_stores_but_store_admin_cannot_see_them(
+    platform_client, store_client, store_a
+):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    connection.set_schema_to_public()
+    admin = User.objects.create_superuser("root", "root@example.com", "Platform-pass-1")
+    platform_client.force_login(admin)
+    response = platform_client.get("/admin/tenants/tenant/")
+    assert response.status_code == 200
+    assert b"Store A" in response.content
+
+    connection.set_tenant(store_a)
+    owner = User.objects.create_superuser("owner", "owner@example.com", "Store-pass-1")
+    client = store_client(store_a)
+    client.force_login(owner)
+    assert client.get("/django-admin/tenants/tenant/").status_code in (403, 404)
