@@ -61,6 +61,9 @@ class EmbeddedPostgres:
             self._ensure_database(database)
         return self.url(database)
 
+    def is_running(self) -> bool:
+        return _port_answers(self.port) and self._is_ours()
+
     def stop(self) -> None:
         if (self.pgdata / "postmaster.pid").exists():
             self._pg_ctl("-w", "-m", "fast", "stop", check=False)
@@ -84,7 +87,7 @@ class EmbeddedPostgres:
         _check_disk_space(self.data_dir)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
-        # pg_ctl itself clears a stale postmaster.pid left by a crash, so a restart is safe.
+        self._clear_stale_pid_file()
         result = self._pg_ctl(
             "-w",
             "-t",
@@ -101,6 +104,16 @@ class EmbeddedPostgres:
                 f"embedded PostgreSQL did not start ({_last_line(self.log_file)}); "
                 f"see {self.log_file}. Your data in {self.pgdata} is untouched"
             )
+
+    def _clear_stale_pid_file(self) -> None:
+        """Remove the lock files of a server that is dead (a crash).
+
+        PostgreSQL clears them itself when their pid is gone, but not when the dead server is
+        still a zombie process waiting to be reaped, which is common in containers.
+        """
+        for lock_file in [self.pgdata / "postmaster.pid", *self.pgdata.glob(".s.PGSQL.*.lock")]:
+            if not _process_alive(_first_line_pid(lock_file)):
+                lock_file.unlink(missing_ok=True)
 
     def _initdb(self) -> None:
         bin_path = _postgres_bin_path()
@@ -185,6 +198,9 @@ class EmbeddedRedis:
             if not _redis_answers(self.port):
                 self._start()
         return self.url()
+
+    def is_running(self) -> bool:
+        return _redis_answers(self.port)
 
     def stop(self) -> None:
         if _redis_answers(self.port):
@@ -308,6 +324,24 @@ def _check_disk_space(path: Path, minimum_bytes: int = 64 * 1024 * 1024) -> None
             f"only {free // (1024 * 1024)} MiB free on the disk of {path}; free some space and "
             "run the command again (nothing was changed)"
         )
+
+
+def _first_line_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().splitlines()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return None
+
+
+def _process_alive(pid: int | None) -> bool:
+    import psutil
+
+    if pid is None:
+        return False
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _last_line(path: Path) -> str:

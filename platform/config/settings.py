@@ -353,7 +353,9 @@ LOGGING = {
     "filters": {"context": {"()": "config.logging.RequestContextFilter"}},
     "formatters": {
         "console": {
-            "format": "%(asctime)s %(levelname)-7s [%(schema)s %(request_id)s] %(name)s: %(message)s"
+            "format": (
+                "%(asctime)s %(levelname)-7s [%(schema)s %(request_id)s] %(name)s: %(message)s"
+            )
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -34,8 +34,11 @@ def test_standard_library_platform_module_is_not_shadowed():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Linux"
     result = _run(
-        ["-c", "import sourceroot; sourceroot.activate(); import platform, config; "
-         "print(platform.system())"]
+        [
+            "-c",
+            "import sourceroot; sourceroot.activate(); import platform, config; "
+            "print(platform.system())",
+        ]
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Linux"

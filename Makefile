@@ -1,0 +1,58 @@
+# Mercato — the verbs people expect. `make run` and `make test` work on a fresh machine with
+# nothing but Python 3.11+: they create .venv, install the locked dependencies and start the
+# embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are not set.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+DEV_ENV := DEBUG=$${DEBUG:-1}
+TEST_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only}
+
+.PHONY: help install run test lint format migrate demo bench check-deploy stop-services clean
+
+help:
+	@echo "make run            start the platform (web, worker, beat) on http://localhost:8000/"
+	@echo "make test           run the whole test suite"
+	@echo "make lint           ruff"
+	@echo "make migrate        migrate the public schema, the store template and every store"
+	@echo "make bench          run the benchmark scripts under benchmarks/"
+	@echo "make stop-services  stop the embedded PostgreSQL and Redis (data is kept in .data/)"
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv sync --frozen --quiet --python $(PY)
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate_schemas --noinput -v 0
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py create_demo_store
+
+run: demo
+	@$(DEV_ENV) $(PY) manage.py platform_urls
+	$(DEV_ENV) $(VENV)/bin/honcho start --no-prefix -f Procfile
+
+test: install
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	@for script in $(wildcard benchmarks/*.py); do echo "# $$script"; $(DEV_ENV) $(PY) $$script || exit 1; done
+
+stop-services: install
+	$(DEV_ENV) $(PY) manage.py embedded_services stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
