@@ -12,7 +12,15 @@ class User(AbstractUser):
     Email is how people sign in, so it is unique without regard to case.
     """
 
+    class StaffRole(models.TextChoices):
+        OWNER = "owner", "Store owner"
+        CATALOG_MANAGER = "catalog_manager", "Catalog manager"
+        ORDER_MANAGER = "order_manager", "Order manager"
+        SUPPORT = "support", "Support (read-only)"
+
     email = models.EmailField("email address")
+    # Set for the store's staff only; shoppers and B2B buyers have none.
+    staff_role = models.CharField(max_length=32, choices=StaffRole.choices, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

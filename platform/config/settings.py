@@ -268,6 +268,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"signup": env_str("SIGNUP_RATE", "10/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mercato API",
