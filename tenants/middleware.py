@@ -30,13 +30,14 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
             return None
 
         tenant = (
-            Tenant.objects.filter(domains__domain=hostname)
+            Tenant.objects.select_related("plan")
+            .filter(domains__domain=hostname, domains__is_verified=True)
             .exclude(status__in=[Tenant.Status.TEMPLATE, Tenant.Status.DELETED])
             .first()
         )
         if tenant is None:
             return self.no_tenant_found(request, hostname)
-        if tenant.status == Tenant.Status.SUSPENDED:
+        if tenant.status == Tenant.Status.SUSPENDED and not _open_while_suspended(request.path):
             return render(request, "tenants/store_suspended.html", {"store": tenant}, status=503)
 
         tenant.domain_url = hostname
@@ -52,6 +53,15 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
             {"hostname": hostname, "platform_url": _platform_url()},
             status=404,
         )
+
+
+# A suspended store's staff can still sign in to its admin (which says why the store is
+# suspended) and pay; shoppers get the 503 page everywhere else.
+_OPEN_WHILE_SUSPENDED = ("/admin/", "/django-admin/", "/api/v1/billing/", "/api/v1/auth/")
+
+
+def _open_while_suspended(path: str) -> bool:
+    return path.startswith(_OPEN_WHILE_SUSPENDED)
 
 
 def _platform_url() -> str:

@@ -1,16 +1,50 @@
-"""Stores (tenants) and the host names that route to them. Lives in the public schema."""
+"""Stores (tenants), their host names, plans, billing and the platform's audit log.
+
+Everything here lives in the public schema.
+"""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 
+class Plan(models.Model):
+    """What a store pays for and what it may use. Edited by platform admins."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    monthly_price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    # The Stripe Price of the subscription; empty for a free plan (nothing to subscribe to).
+    stripe_price_id = models.CharField(max_length=255, blank=True)
+    # Limits; None means unlimited.
+    max_products = models.PositiveIntegerField(null=True, blank=True)
+    max_staff_accounts = models.PositiveIntegerField(null=True, blank=True)
+    max_monthly_orders = models.PositiveIntegerField(null=True, blank=True)
+    is_public = models.BooleanField(default=True, help_text="Offered at signup.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "monthly_price"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_free(self) -> bool:
+        return not self.monthly_price
+
+    def limit_for(self, resource: str) -> int | None:
+        return getattr(self, f"max_{resource}")
+
+
 class Tenant(TenantMixin):
     """A merchant's store, with its own PostgreSQL schema.
 
-    Besides live stores, two kinds of rows exist that no host routes to: the *template* schema
-    every store is provisioned from, which ``migrate_schemas`` keeps in step with the migrations
-    like any other schema.
+    Besides live stores there is one row no host routes to: the *template* schema every store is
+    cloned from, which ``migrate_schemas`` keeps in step with the migrations like any store.
     """
 
     class Status(models.TextChoices):
@@ -19,10 +53,23 @@ class Tenant(TenantMixin):
         SUSPENDED = "suspended", "Suspended"
         DELETED = "deleted", "Deleted"
 
+    class SuspensionReason(models.TextChoices):
+        BILLING = "billing", "Unpaid subscription"
+        PLATFORM = "platform", "Suspended by the platform"
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=63, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, related_name="stores")
+    owner_email = models.EmailField(blank=True)
+    suspension_reason = models.CharField(
+        max_length=16, choices=SuspensionReason.choices, blank=True
+    )
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # When a deleted store's schema is dropped for good.
+    purge_after = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     # Schemas are created explicitly by tenants.services (cloned from the template, never
@@ -54,8 +101,117 @@ class Tenant(TenantMixin):
         return f"{settings.PLATFORM_URL_SCHEME}://{self.primary_host}{port}/"
 
 
+def _verification_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Domain(DomainMixin):
-    """A host name that serves a store: its platform subdomain, or a custom domain."""
+    """A host name that serves a store: its platform subdomain, or a custom domain.
+
+    A custom domain serves the store only once verified (a DNS TXT record holding the token).
+    """
+
+    is_verified = models.BooleanField(default=True)
+    verification_token = models.CharField(max_length=64, default=_verification_token)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def txt_record_name(self) -> str:
+        return f"_mercato-challenge.{self.domain}"
+
+    @property
+    def txt_record_value(self) -> str:
+        return f"mercato-verification={self.verification_token}"
+
+
+class Subscription(models.Model):
+    """A store's platform subscription, as Stripe Billing last told us."""
+
+    class Status(models.TextChoices):
+        NONE = "none", "Not subscribed"
+        INCOMPLETE = "incomplete", "Incomplete"
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        UNPAID = "unpaid", "Unpaid"
+        CANCELED = "canceled", "Canceled"
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="subscription")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NONE)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    # Set when a payment fails: the store stays open until then, and is suspended after.
+    grace_ends_at = models.DateTimeField(null=True, blank=True)
+    # Creation time (Stripe's, in seconds) of the last subscription event applied; older
+    # events arriving late are ignored.
+    last_event_created = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant.slug}: {self.status}"
+
+
+class Invoice(models.Model):
+    """A platform invoice for a store, mirrored from Stripe."""
+
+    # Kept for the books when a deleted store is purged.
+    tenant = models.ForeignKey(
+        Tenant, null=True, on_delete=models.SET_NULL, related_name="invoices"
+    )
+    store_slug = models.CharField(max_length=63)
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    number = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3)
+    amount_due = models.DecimalField(max_digits=12, decimal_places=2)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2)
+    hosted_invoice_url = models.URLField(max_length=500, blank=True)
+    invoice_pdf = models.URLField(max_length=500, blank=True)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.number or self.stripe_invoice_id
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event already processed: each is applied exactly once."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=64)
+    created = models.BigIntegerField()
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class AuditLogEntry(models.Model):
+    """Something a platform admin (or the platform itself) did to a store."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(max_length=255, help_text="Who, kept if the user is deleted.")
+    action = models.CharField(max_length=64, db_index=True)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_log"
+    )
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

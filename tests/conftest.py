@@ -5,6 +5,8 @@ test stores are then cloned from the template, exactly as real stores are provis
 between runs with --reuse-db. Never migrate a schema per test: it takes seconds.
 """
 
+import random
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -56,6 +58,46 @@ def store_client():
     return make
 
 
+def _random_ip() -> str:
+    # Rate limits are per IP and kept in Redis across tests: give each test its own address.
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
 @pytest.fixture
-def platform_client(settings) -> Client:
-    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+def platform_client(settings, db) -> Client:
+    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN, REMOTE_ADDR=_random_ip())
+
+
+@pytest.fixture
+def store_owner_client(store_client):
+    """``store_owner_client(store_a)``: a client signed in as the owner of that store."""
+    from accounts.models import User
+
+    def make(tenant: Tenant) -> Client:
+        connection.set_tenant(tenant)
+        owner = User.objects.filter(staff_role=User.StaffRole.OWNER).first()
+        if owner is None:
+            owner = User.objects.create_user(
+                username=f"owner@{tenant.slug}.test",
+                email=f"owner@{tenant.slug}.test",
+                staff_role=User.StaffRole.OWNER,
+                is_staff=True,
+            )
+        client = store_client(tenant)
+        client.force_login(owner)
+        connection.set_schema_to_public()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in-process as they are sent (Celery's own eager mode)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -63,7 +63,10 @@ SECRET_KEY = _secret_key()
 
 # Stores live at <slug>.<PLATFORM_DOMAIN>; the platform itself at PLATFORM_DOMAIN.
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
-ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("ALLOWED_HOSTS")]
+# Stores may bring their own domains, so any well-formed host is let through to the routing
+# middleware (tenants.middleware), which answers only hosts of a live store or the platform and
+# gives every other host a 404 before any view runs. Malformed hosts still get 400.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ("*",))
 PLATFORM_URL_SCHEME = env_str("PLATFORM_URL_SCHEME", "http" if DEBUG else "https")
 PLATFORM_URL_PORT = env_str("PLATFORM_URL_PORT", "8000" if DEBUG else "")
 
@@ -153,6 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.platform",
             ],
         },
     },
@@ -199,6 +203,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "suspend-stores-past-grace": {
+        "task": "tenants.tasks.suspend_stores_past_grace",
+        "schedule": 15 * 60,
+    },
+    "purge-deleted-stores": {"task": "tenants.tasks.purge_deleted_stores", "schedule": 60 * 60},
+}
+
+# --- Stores ------------------------------------------------------------------------------------
+
+# A deleted store's schema is dropped this many days after deletion (export it before).
+STORE_RETENTION_DAYS = env_int("STORE_RETENTION_DAYS", 30)
+# A store whose subscription payment failed stays open this long, then is suspended.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
 
 # --- Search ------------------------------------------------------------------------------------
 
@@ -269,7 +288,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"signup": env_str("SIGNUP_RATE", "10/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mercato API",

@@ -1,13 +1,15 @@
 """URLs of the platform itself, at the root domain (public schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
+    path("signup/", tenant_views.signup, name="platform-signup-page"),
+    path("api/platform/", include("tenants.api.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -39,10 +39,18 @@ def test_unknown_store_gets_a_helpful_404_page(settings, db):
 def test_malformed_host_gets_400(db):
     from django.test import Client
 
-    for host in ("bad_host..localhost", "evil.example.com", "exa mple"):
+    for host in ("bad_host..localhost", "exa mple", "shop.localhost:port"):
         response = Client(HTTP_HOST=host).get("/")
         assert response.status_code == 400, host
         assert b"not one we serve" in response.content
+
+
+def test_a_foreign_host_that_is_no_store_gets_404(db):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="evil.example.com").get("/")
+    assert response.status_code == 404
+    assert b"There is no store at" in response.content
 
 
 def test_template_schema_is_never_served(settings, db):

@@ -1,0 +1,103 @@
+from rest_framework import serializers
+
+from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = [
+            "code",
+            "name",
+            "monthly_price",
+            "currency",
+            "max_products",
+            "max_staff_accounts",
+            "max_monthly_orders",
+        ]
+
+
+class SignupSerializer(serializers.Serializer):
+    store_name = serializers.CharField(max_length=100)
+    subdomain = serializers.CharField(max_length=63)
+    owner_email = serializers.EmailField()
+    owner_password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    plan = serializers.SlugField(required=False, default="free")
+
+
+class SignupResultSerializer(serializers.ModelSerializer):
+    store_url = serializers.CharField(source="url")
+    admin_url = serializers.SerializerMethodField()
+    plan = serializers.CharField(source="plan.code")
+
+    class Meta:
+        model = Tenant
+        fields = ["name", "slug", "store_url", "admin_url", "plan", "created_at"]
+
+    def get_admin_url(self, tenant: Tenant) -> str:
+        return f"{tenant.url}admin/"
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    subdomain = serializers.CharField(allow_null=True)
+    available = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Invoice
+        fields = [
+            "number",
+            "status",
+            "currency",
+            "amount_due",
+            "amount_paid",
+            "hosted_invoice_url",
+            "invoice_pdf",
+            "period_start",
+            "period_end",
+            "created",
+        ]
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subscription
+        fields = ["status", "current_period_end", "grace_ends_at"]
+
+
+class BillingSerializer(serializers.ModelSerializer):
+    plan = PlanSerializer()
+    subscription = SubscriptionSerializer()
+    invoices = InvoiceSerializer(many=True)
+
+    class Meta:
+        model = Tenant
+        fields = ["status", "suspension_reason", "plan", "subscription", "invoices"]
+
+
+class CheckoutSerializer(serializers.Serializer):
+    plan = serializers.SlugField()
+
+
+class CheckoutResultSerializer(serializers.Serializer):
+    checkout_url = serializers.URLField()
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    txt_record_name = serializers.CharField(read_only=True)
+    txt_record_value = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Domain
+        fields = [
+            "id",
+            "domain",
+            "is_primary",
+            "is_verified",
+            "verified_at",
+            "txt_record_name",
+            "txt_record_value",
+        ]
+        read_only_fields = ["is_primary", "is_verified", "verified_at"]

@@ -1,0 +1,177 @@
+"""Platform API at the root domain (/api/platform/) and the store's own billing and domains
+(/api/v1/billing/, /api/v1/store/): validate, call one service, respond."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants import billing, domains, services, subdomains
+from tenants.api import serializers
+from tenants.api.permissions import IsStoreOwner
+from tenants.api.throttles import SignupThrottle
+from tenants.models import Domain, Plan, Tenant
+
+
+class PlanListView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=serializers.PlanSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        plans = Plan.objects.filter(is_public=True)
+        return Response(serializers.PlanSerializer(plans, many=True).data)
+
+
+class SubdomainAvailabilityView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("subdomain", str, required=True)],
+        responses=serializers.AvailabilitySerializer,
+    )
+    def get(self, request: Request) -> Response:
+        slug, reason = subdomains.check_availability(request.query_params.get("subdomain", ""))
+        return Response({"subdomain": slug, "available": reason is None, "reason": reason})
+
+
+class SignupView(APIView):
+    """Open a store. The store is live at ``store_url`` when the response returns."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [SignupThrottle]
+
+    @extend_schema(
+        request=serializers.SignupSerializer, responses={201: serializers.SignupResultSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        serializer = serializers.SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        tenant = services.sign_up_store(
+            store_name=data["store_name"],
+            subdomain=data["subdomain"],
+            owner_email=data["owner_email"],
+            owner_password=data["owner_password"],
+            plan_code=data["plan"],
+        )
+        return Response(
+            serializers.SignupResultSerializer(tenant).data, status=status.HTTP_201_CREATED
+        )
+
+
+class StripeWebhookView(APIView):
+    """Stripe Billing events; authenticated by Stripe's signature, not by a user."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request: Request) -> Response:
+        outcome = billing.receive_webhook(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+        return Response({"received": True, "outcome": outcome})
+
+
+class BillingView(APIView):
+    """The store's plan, subscription state and invoices."""
+
+    permission_classes = [IsStoreOwner]
+
+    @extend_schema(responses=serializers.BillingSerializer)
+    def get(self, request: Request) -> Response:
+        tenant = (
+            Tenant.objects.select_related("plan", "subscription")
+            .prefetch_related("invoices")
+            .get(pk=request.tenant.pk)
+        )
+        return Response(serializers.BillingSerializer(tenant).data)
+
+
+class BillingCheckoutView(APIView):
+    """Start paying for a plan: returns a Stripe Checkout URL to send the merchant to."""
+
+    permission_classes = [IsStoreOwner]
+
+    @extend_schema(
+        request=serializers.CheckoutSerializer, responses=serializers.CheckoutResultSerializer
+    )
+    def post(self, request: Request) -> Response:
+        serializer = serializers.CheckoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = Plan.objects.filter(code=serializer.validated_data["plan"], is_public=True).first()
+        if plan is None:
+            raise ValidationError({"plan": ["Choose one of the offered plans."]})
+        base = request.tenant.url
+        url = billing.start_subscription_checkout(
+            tenant=request.tenant,
+            plan=plan,
+            success_url=f"{base}admin/?billing=success",
+            cancel_url=f"{base}admin/?billing=cancelled",
+        )
+        return Response({"checkout_url": url})
+
+
+class StoreExportView(APIView):
+    """Everything the store holds, as one JSON document (secrets left out)."""
+
+    permission_classes = [IsStoreOwner]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> JsonResponse:
+        data = services.export_store_data(tenant=request.tenant)
+        response = JsonResponse(data)
+        stamp = timezone.now().strftime("%Y%m%d")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{request.tenant.slug}-export-{stamp}.json"'
+        )
+        return response
+
+
+class DomainListView(APIView):
+    """The store's domains; POST adds a custom domain (unverified until its TXT record)."""
+
+    permission_classes = [IsStoreOwner]
+
+    @extend_schema(responses=serializers.DomainSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = Domain.objects.filter(tenant=request.tenant).order_by("-is_primary", "domain")
+        return Response(serializers.DomainSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=serializers.DomainSerializer, responses={201: serializers.DomainSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        domain = domains.add_custom_domain(
+            tenant=request.tenant,
+            hostname=request.data.get("domain", ""),
+            actor_label=f"{request.user.email} (store owner)",
+        )
+        return Response(serializers.DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
+
+
+class DomainVerifyView(APIView):
+    """Check the DNS TXT record of a custom domain; it serves the store once verified."""
+
+    permission_classes = [IsStoreOwner]
+    resolver = None  # the public DNS; set by tests to a resolver double
+
+    @extend_schema(request=None, responses=serializers.DomainSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        domain = Domain.objects.filter(tenant=request.tenant, pk=pk).first()
+        if domain is None:
+            raise Http404
+        if not domains.verify_custom_domain(domain=domain, resolver=self.resolver):
+            raise domains.DomainNotVerified(
+                f"No TXT record {domain.txt_record_value!r} found at {domain.txt_record_name} "
+                "yet. DNS changes can take a while to appear."
+            )
+        return Response(serializers.DomainSerializer(domain).data)

@@ -1,0 +1,40 @@
+"""Celery tasks of the platform: thin, idempotent wrappers around services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from tenants.models import Tenant
+
+
+@shared_task
+def send_welcome_email(tenant_id: int) -> bool:
+    """Welcome the owner of a new store; does nothing if the store is gone."""
+    tenant = Tenant.objects.filter(pk=tenant_id).exclude(status=Tenant.Status.DELETED).first()
+    if tenant is None or not tenant.owner_email:
+        return False
+    context = {"store": tenant, "admin_url": f"{tenant.url}admin/"}
+    send_mail(
+        subject=f"Your store {tenant.name} is open",
+        message=render_to_string("tenants/email/welcome.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[tenant.owner_email],
+    )
+    return True
+
+
+@shared_task
+def suspend_stores_past_grace() -> list[str]:
+    """Suspend stores whose payment grace period has ended (runs periodically)."""
+    from tenants.billing import suspend_stores_past_grace as suspend
+
+    return suspend()
+
+
+@shared_task
+def purge_deleted_stores() -> list[str]:
+    """Drop the schemas of stores deleted longer ago than the retention period."""
+    from tenants.services import purge_deleted_stores as purge
+
+    return purge()
