@@ -17,6 +17,20 @@ from tenants.services import provision_store
 TEST_STORES = {"store_a": "Store A", "store_b": "Store B"}
 
 
+class HostClient(Client):
+    """A test client that leaves the connection in the public schema after each request.
+
+    The routing middleware switches the (shared, in-process) connection to the request's store;
+    in production every request sets its own schema first, but a test reads on afterwards.
+    """
+
+    def request(self, **request):
+        try:
+            return super().request(**request)
+        finally:
+            connection.set_schema_to_public()
+
+
 def _ensure_store(schema_name: str, name: str) -> Tenant:
     existing = Tenant.objects.filter(schema_name=schema_name).first()
     if existing is not None:
@@ -53,7 +67,7 @@ def store_client():
     """A test client whose requests go to a given store's host: ``store_client(store_a)``."""
 
     def make(tenant: Tenant) -> Client:
-        return Client(HTTP_HOST=tenant.primary_host)
+        return HostClient(HTTP_HOST=tenant.primary_host)
 
     return make
 
@@ -65,7 +79,7 @@ def _random_ip() -> str:
 
 @pytest.fixture
 def platform_client(settings, db) -> Client:
-    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN, REMOTE_ADDR=_random_ip())
+    return HostClient(HTTP_HOST=settings.PLATFORM_DOMAIN, REMOTE_ADDR=_random_ip())
 
 
 @pytest.fixture
