@@ -117,7 +117,11 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
     actions = ["suspend", "reactivate", "soft_delete", "export_json"]
 
     def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).exclude(status=Tenant.Status.TEMPLATE)
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(status__in=[Tenant.Status.TEMPLATE, Tenant.Status.POOLED])
+        )
 
     def has_add_permission(self, request) -> bool:
         return False  # stores are opened through signup, which provisions them

@@ -271,7 +271,11 @@ def _subscription_for(stripe_subscription) -> Subscription | None:
 def _tenant_for(tenant_id) -> Tenant | None:
     if not tenant_id or not str(tenant_id).isdigit():
         return None
-    return Tenant.objects.filter(pk=int(tenant_id)).exclude(status=Tenant.Status.TEMPLATE).first()
+    return (
+        Tenant.objects.filter(pk=int(tenant_id))
+        .exclude(status__in=[Tenant.Status.TEMPLATE, Tenant.Status.POOLED])
+        .first()
+    )
 
 
 def _tenant_for_customer(customer_id) -> Tenant | None:

@@ -32,7 +32,7 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         tenant = (
             Tenant.objects.select_related("plan")
             .filter(domains__domain=hostname, domains__is_verified=True)
-            .exclude(status__in=[Tenant.Status.TEMPLATE, Tenant.Status.DELETED])
+            .filter(status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
             .first()
         )
         if tenant is None:

@@ -43,12 +43,14 @@ class Plan(models.Model):
 class Tenant(TenantMixin):
     """A merchant's store, with its own PostgreSQL schema.
 
-    Besides live stores there is one row no host routes to: the *template* schema every store is
-    cloned from, which ``migrate_schemas`` keeps in step with the migrations like any store.
+    Besides live stores, two kinds of rows exist that no host routes to: the *template* schema
+    every store is cloned from, and the *pooled* schemas cloned ahead of time for signups
+    (tenants.pool). ``migrate_schemas`` keeps both in step with the migrations like any store.
     """
 
     class Status(models.TextChoices):
         TEMPLATE = "template", "Template"
+        POOLED = "pooled", "Ready in the pool"
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
         DELETED = "deleted", "Deleted"

@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from tenants import audit
 from tenants.cloning import clone_template_schema
 from tenants.models import Domain, Plan, Subscription, Tenant
+from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
 from tenants.subdomains import normalize_subdomain
 
@@ -108,6 +109,9 @@ def provision_store(
 ) -> Tenant:
     """Create a live store: Tenant row, schema cloned from the template, domain, owner.
 
+    The schema is a ready one taken from the warm pool (renamed, instant) or, when the pool is
+    empty, a fresh clone of the template.
+
     Runs in one transaction (PostgreSQL DDL is transactional): the schema, its rows, the domain
     and the owner are created together, and ``store_provisioned`` receivers run inside it, in
     the new schema. Any failure leaves nothing behind, schema included.
@@ -128,13 +132,22 @@ def provision_store(
             owner_email=owner_email.lower(),
         )
         Subscription.objects.create(tenant=tenant)
-        clone_template_schema(schema_name)
+        if not take_pooled_schema(schema_name):
+            clone_template_schema(schema_name)
         Domain.objects.create(domain=tenant.primary_host, tenant=tenant, is_primary=True)
         with schema_context(schema_name):
             if owner_password is not None:
                 create_store_owner(email=owner_email, password=owner_password)
             store_provisioned.send(sender=Tenant, tenant=tenant)
+    if settings.STORE_POOL_SIZE:
+        transaction.on_commit(_refill_pool_later)
     return tenant
+
+
+def _refill_pool_later() -> None:
+    from tenants.tasks import refill_store_pool
+
+    refill_store_pool.delay()
 
 
 def suspend_store(*, tenant: Tenant, reason: str, actor=None, actor_label: str = "") -> Tenant:
@@ -202,7 +215,7 @@ def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant
     """Soft-delete: the store goes offline at once; its schema is dropped after retention."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status in (Tenant.Status.DELETED, Tenant.Status.TEMPLATE):
+        if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
             return tenant
         now = timezone.now()
         tenant.status = Tenant.Status.DELETED

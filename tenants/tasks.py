@@ -38,3 +38,11 @@ def purge_deleted_stores() -> list[str]:
     from tenants.services import purge_deleted_stores as purge
 
     return purge()
+
+
+@shared_task
+def refill_store_pool() -> int:
+    """Top the warm pool of ready store schemas back up (after signups, and periodically)."""
+    from tenants.pool import refill_pool
+
+    return refill_pool()

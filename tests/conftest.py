@@ -47,6 +47,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_store_pool_unless_asked(settings):
+    # The warm pool clones schemas in the background; tests of the pool turn it on themselves.
+    settings.STORE_POOL_SIZE = 0
+
+
+@pytest.fixture(autouse=True)
 def _back_to_public_schema():
     yield
     connection.set_schema_to_public()

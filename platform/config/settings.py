@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60,
     },
     "purge-deleted-stores": {"task": "tenants.tasks.purge_deleted_stores", "schedule": 60 * 60},
+    "refill-store-pool": {"task": "tenants.tasks.refill_store_pool", "schedule": 5 * 60},
 }
 
 # --- Stores ------------------------------------------------------------------------------------
@@ -218,6 +219,8 @@ STORE_RETENTION_DAYS = env_int("STORE_RETENTION_DAYS", 30)
 # A store whose subscription payment failed stays open this long, then is suspended.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
+# Store schemas kept ready for signups (tenants.pool); 0 disables the pool.
+STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
 
 # --- Search ------------------------------------------------------------------------------------
 

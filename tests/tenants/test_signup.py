@@ -236,3 +236,42 @@ def test_two_signups_racing_for_one_subdomain_exactly_one_wins(
     assert losers[0].message_dict == {"subdomain": ["This subdomain is taken."]}
     with django_db_blocker.unblock():
         assert Tenant.objects.filter(slug="photo-finish").count() == 1
+
+
+def test_signup_takes_a_ready_schema_from_the_warm_pool_and_refills_it(
+    platform_client, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    from tenants import pool
+
+    settings.STORE_POOL_SIZE = 2
+    assert pool.refill_pool() == 2
+    pooled = set(
+        Tenant.objects.filter(status=Tenant.Status.POOLED).values_list("schema_name", flat=True)
+    )
+    assert all(schema_exists(schema) for schema in pooled)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = platform_client.post(
+            "/api/platform/signup/", GOOD, content_type="application/json"
+        )
+    assert response.status_code == 201
+    # One pooled schema became the store (renamed), and the pool was topped up again.
+    remaining = set(
+        Tenant.objects.filter(status=Tenant.Status.POOLED).values_list("schema_name", flat=True)
+    )
+    assert len(remaining) == 2
+    assert len(pooled - remaining) == 1
+    assert not schema_exists((pooled - remaining).pop())
+    assert schema_exists("blue_bicycle")
+    storefront = Client(HTTP_HOST="blue-bicycle.localhost").get("/")
+    assert storefront.status_code == 200
+    assert b"Blue Bicycle" in storefront.content
+
+
+def test_pooled_schemas_are_never_served(settings, db):
+    from tenants import pool
+
+    pool.refill_pool(size=1)
+    entry = Tenant.objects.get(status=Tenant.Status.POOLED)
+    Domain.objects.create(domain="pooled.localhost", tenant=entry, is_primary=True)
+    assert Client(HTTP_HOST="pooled.localhost").get("/").status_code == 404
