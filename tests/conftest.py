@@ -102,6 +102,7 @@ def store_owner_client(store_client):
                 email=f"owner@{tenant.slug}.test",
                 staff_role=User.StaffRole.OWNER,
                 is_staff=True,
+                is_superuser=True,  # as accounts.services.create_store_owner makes them
             )
         client = store_client(tenant)
         client.force_login(owner)

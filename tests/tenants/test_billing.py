@@ -307,3 +307,40 @@ def test_owner_sees_plan_subscription_and_invoices(
     assert body["subscription"]["status"] == "active"
     assert len(body["invoices"]) == 4
     assert body["invoices"][0]["hosted_invoice_url"].startswith("https://invoice.stripe.com/")
+
+
+def test_owner_subscribes_from_the_store_admin_billing_page(
+    store_a, stripe_settings, httpserver, store_owner_client
+):
+    httpserver.expect_request("/v1/customers", method="POST").respond_with_json(
+        {"id": "cus_admin", "object": "customer"}
+    )
+    httpserver.expect_request("/v1/checkout/sessions", method="POST").respond_with_json(
+        {
+            "id": "cs_2",
+            "object": "checkout.session",
+            "url": "https://checkout.stripe.com/c/pay/cs_2",
+        }
+    )
+    client = store_owner_client(store_a)
+    page = client.get("/admin/billing/")
+    assert page.status_code == 200
+    assert b"Your plan: Free" in page.content
+    assert b"Subscribe" in page.content
+
+    response = client.post("/admin/billing/", {"plan": "pro"})
+    assert response.status_code == 302
+    assert response["Location"] == "https://checkout.stripe.com/c/pay/cs_2"
+    session = parse_qs(httpserver.log[-1][0].get_data(as_text=True))
+    assert session["line_items[0][price]"] == ["price_pro"]
+
+
+def test_store_admin_dashboard_says_why_the_store_is_suspended(store_a, store_owner_client):
+    from tenants.services import suspend_store
+
+    client = store_owner_client(store_a)
+    suspend_store(tenant=store_a, reason=Tenant.SuspensionReason.BILLING)
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200
+    assert b"Your store is suspended" in dashboard.content
+    assert b"payment is overdue" in dashboard.content
