@@ -59,3 +59,29 @@ def store_client():
 @pytest.fixture
 def platform_client(settings) -> Client:
     return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+@pytest.fixture
+def two_factor_login():
+    """``two_factor_login(client, user)``: sign ``user`` in as after password + TOTP.
+
+    Platform admins (and store staff, when their store requires it) reach the admin only with
+    two-factor authentication; this enrols a TOTP authenticator and records in the session
+    that it was used, as allauth's login does.
+    """
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def login(client: Client, user) -> None:
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        client.force_login(user)
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "email": user.email},
+            {"method": "mfa", "type": "totp"},
+        ]
+        session.save()
+
+    return login

@@ -1,7 +1,7 @@
 """URLs of the platform itself, at the root domain (public schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenants import views as tenant_views
@@ -9,6 +9,8 @@ from tenants import views as tenant_views
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
     path("admin/", admin.site.urls),
+    # Platform admins sign in (with TOTP, always) through allauth.
+    path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
