@@ -105,10 +105,10 @@ def roles_of(user) -> frozenset[str]:
     return frozenset(roles)
 
 
-def grants_of(user) -> frozenset[str]:
+def grants_of(user, *, ignoring_mfa: bool = False) -> frozenset[str]:
     """Every permission pattern granted to ``user`` by its roles, today."""
     roles = roles_of(user)
-    if roles & STAFF_ROLES and staff_mfa_missing(user):
+    if roles & STAFF_ROLES and not ignoring_mfa and staff_mfa_missing(user):
         roles = roles - STAFF_ROLES
     grants: set[str] = set()
     for role in roles:
@@ -119,6 +119,11 @@ def grants_of(user) -> frozenset[str]:
 def has_permission(user, permission: str) -> bool:
     """Whether ``user`` holds ``permission`` (``app.codename``) in the current schema."""
     return _granted(permission, grants_of(user))
+
+
+def has_permission_once_enrolled(user, permission: str) -> bool:
+    """Whether ``user`` is refused ``permission`` only for want of two-factor enrolment."""
+    return staff_mfa_missing(user) and _granted(permission, grants_of(user, ignoring_mfa=True))
 
 
 def staff_mfa_missing(user) -> bool:

@@ -24,7 +24,9 @@ def create_store_owner(*, email: str, password: str) -> User:
     """Create the owner of the current store (run inside the store's schema).
 
     The owner is staff with every permission in their own store. The password is validated
-    with the platform's validators (ValidationError if weak) and stored hashed (Argon2).
+    with the platform's validators (ValidationError if weak) and stored hashed (Argon2). The
+    email is recorded as verified (it is the address the store was signed up with), so the
+    owner can sign in through allauth's pages, where two-factor authentication happens.
     """
     user = User(username=email.lower(), email=email.lower(), is_staff=True, is_superuser=True)
     user.staff_role = User.StaffRole.OWNER
@@ -32,6 +34,7 @@ def create_store_owner(*, email: str, password: str) -> User:
     user.set_password(password)
     with transaction.atomic():
         user.save()
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     return user
 
 

@@ -289,7 +289,6 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mercato"
-WAGTAILADMIN_LOGIN_URL = "account_login"
 
 REST_AUTH = {
     # The API authenticates with tokens (DRF's, one per person, in the store's own schema);

@@ -10,6 +10,7 @@ signed-in person"); a person authenticated by API key passes only where the view
 their key holds. Later issues' views declare the same two attributes.
 """
 
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from accounts import permissions
@@ -31,4 +32,12 @@ class RequiresPermission(BasePermission):
         if request.method not in required:
             return False
         needed = required[request.method]
-        return needed is None or permissions.has_permission(request.user, needed)
+        if needed is None or permissions.has_permission(request.user, needed):
+            return True
+        if permissions.has_permission_once_enrolled(request.user, needed):
+            raise PermissionDenied(
+                "This store requires two-factor authentication for staff: enrol a TOTP "
+                "authenticator first (/api/v1/auth/mfa/totp/).",
+                code="mfa_enrollment_required",
+            )
+        return False
