@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,7 +14,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Accounts created by Google or Facebook get the same username rule."""
+    """Each store's OAuth clients are the SocialApp rows in its own schema, entered by its
+    owner in the store admin; a provider the store has not configured does not exist there.
+    Accounts created by Google or Facebook get the same username rule."""
+
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise Http404(f"{provider} login is not available at this store") from error
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
