@@ -18,17 +18,18 @@ TEST_STORES = {"store_a": "Store A", "store_b": "Store B"}
 
 
 class HostClient(Client):
-    """A test client that leaves the connection in the public schema after each request.
+    """A test client that puts the connection back in the test's schema after each request.
 
     The routing middleware switches the (shared, in-process) connection to the request's store;
     in production every request sets its own schema first, but a test reads on afterwards.
     """
 
     def request(self, **request):
+        previous = connection.tenant
         try:
             return super().request(**request)
         finally:
-            connection.set_schema_to_public()
+            connection.set_tenant(previous)
 
 
 def _ensure_store(schema_name: str, name: str) -> Tenant:
@@ -122,3 +123,29 @@ def celery_eager():
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def two_factor_login():
+    """``two_factor_login(client, user)``: sign ``user`` in as after password + TOTP.
+
+    Platform admins (and store staff, when their store requires it) reach the admin only with
+    two-factor authentication; this enrols a TOTP authenticator and records in the session
+    that it was used, as allauth's login does.
+    """
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def login(client: Client, user) -> None:
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        client.force_login(user)
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "email": user.email},
+            {"method": "mfa", "type": "totp"},
+        ]
+        session.save()
+
+    return login

@@ -1,15 +1,22 @@
-"""People who sign in. Users are per store: the same model lives in every store's schema, and
-the platform's own admins live in the public schema."""
+"""People who sign in, and what they own: addresses, business accounts, API keys.
 
+Users are per store: every model here lives in every store's schema, and the platform's own
+admins live in the public schema.
+"""
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
     """A person with an account at one store (or a platform admin, in the public schema).
 
-    Email is how people sign in, so it is unique without regard to case.
+    Email is how people sign in, so it is unique without regard to case. An erased account
+    (GDPR) keeps its row, anonymised and inactive, so the merchant's orders keep a customer.
     """
 
     class StaffRole(models.TextChoices):
@@ -21,9 +28,150 @@ class User(AbstractUser):
     email = models.EmailField("email address")
     # Set for the store's staff only; shoppers and B2B buyers have none.
     staff_role = models.CharField(max_length=32, choices=StaffRole.choices, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+
+
+class Address(models.Model):
+    """One entry of a customer's address book. At most one is the default for shipping and
+    one for billing (the same address may be both)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    full_name = models.CharField(max_length=200)
+    company_name = models.CharField(max_length=200, blank=True)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
+    phone = models.CharField(max_length=32, blank=True)
+    is_default_shipping = models.BooleanField(default=False)
+    is_default_billing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default_shipping=True),
+                name="accounts_address_one_default_shipping",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default_billing=True),
+                name="accounts_address_one_default_billing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.line1}, {self.city}"
+
+
+class Company(models.Model):
+    """A business account (B2B): several people buy on its behalf."""
+
+    name = models.CharField(max_length=200)
+    vat_number = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompanyMembership(models.Model):
+    """A person's role in a company. A person belongs to at most one company per store."""
+
+    class Role(models.TextChoices):
+        BUYER = "buyer", "Buyer"
+        APPROVER = "approver", "Approver"
+        ADMIN = "admin", "Company admin"
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_membership"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BUYER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} at {self.company})"
+
+
+class ApiKey(models.Model):
+    """A secret for machine-to-machine access (B2B integrations), limited to its scopes.
+
+    Only a SHA-256 digest of the secret is stored: the key is 256 random bits, so a fast
+    digest cannot be brute-forced, and lets every request find its key by an indexed lookup.
+    """
+
+    class Scope(models.TextChoices):
+        READ_CATALOG = "catalog:read", "Read the catalog"
+        PLACE_ORDERS = "orders:place", "Place orders"
+        READ_ORDERS = "orders:read", "Read orders"
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = ArrayField(models.CharField(max_length=32, choices=Scope.choices))
+    # A company's key acts for that company; a key without one is the store's own integration.
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class StoreSecurity(models.Model):
+    """The store's identity policy, set by its owner. One row per store schema."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    require_staff_mfa = models.BooleanField(
+        "require two-factor authentication for staff",
+        default=False,
+        help_text="Staff must enrol a TOTP authenticator before they can use the store admin.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "store security settings"
+        verbose_name_plural = "store security settings"
+
+    def __str__(self) -> str:
+        return "Store security settings"
+
+    @classmethod
+    def current(cls) -> "StoreSecurity":
+        return cls.objects.get_or_create(singleton=True)[0]

@@ -1,16 +1,32 @@
-"""Writes on accounts."""
+"""Writes on accounts: people, their address books, companies, API keys and security policy."""
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts import events
+from accounts.errors import AlreadyEnrolled, AlreadyMember, InvalidOneTimeCode, WrongPassword
+from accounts.models import Address, ApiKey, Company, CompanyMembership, StoreSecurity, User
+
+API_KEY_PREFIX = "mk_"
 
 
 def create_store_owner(*, email: str, password: str) -> User:
     """Create the owner of the current store (run inside the store's schema).
 
     The owner is staff with every permission in their own store. The password is validated
-    with the platform's validators (ValidationError if weak) and stored hashed (Argon2).
+    with the platform's validators (ValidationError if weak) and stored hashed (Argon2). The
+    email is recorded as verified (it is the address the store was signed up with), so the
+    owner can sign in through allauth's pages, where two-factor authentication happens.
     """
     user = User(username=email.lower(), email=email.lower(), is_staff=True, is_superuser=True)
     user.staff_role = User.StaffRole.OWNER
@@ -18,4 +34,201 @@ def create_store_owner(*, email: str, password: str) -> User:
     user.set_password(password)
     with transaction.atomic():
         user.save()
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     return user
+
+
+def create_staff_member(*, email: str, password: str, role: str) -> User:
+    """Create a member of the store's staff with one of ``User.StaffRole``.
+
+    Staff reach the store admin (``is_staff``); what they may do there is decided by their role
+    (accounts.permissions), never by Django's superuser flag, which only the owner has.
+    """
+    user = User(username=email.lower(), email=email.lower(), is_staff=True, staff_role=role)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+# --- Address book ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_address(*, user: User, address: Address | None = None, **fields) -> Address:
+    """Add an address to ``user``'s book, or change one of theirs.
+
+    Marking it the default shipping (or billing) address unmarks the previous default in the
+    same transaction, so a book always has at most one of each.
+    """
+    address = address or Address(user=user)
+    for name, value in fields.items():
+        setattr(address, name, value)
+    _release_defaults(user=user, address=address)
+    address.full_clean()
+    address.save()
+    return address
+
+
+def _release_defaults(*, user: User, address: Address) -> None:
+    others = Address.objects.filter(user=user).exclude(pk=address.pk)
+    if address.is_default_shipping:
+        others.filter(is_default_shipping=True).update(is_default_shipping=False)
+    if address.is_default_billing:
+        others.filter(is_default_billing=True).update(is_default_billing=False)
+
+
+def delete_address(*, address: Address) -> None:
+    """Remove an address from its owner's book."""
+    address.delete()
+
+
+# --- Erasure (GDPR) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def erase_account(*, user: User, password: str | None) -> None:
+    """Erase a person's personal data at this store, at their own request (GDPR art. 17).
+
+    The row stays, anonymised and inactive, so that the merchant's orders keep a customer
+    (``account_erased`` lets the orders app anonymise what it keeps). Their address book,
+    email addresses, social logins, authenticators, API tokens and keys go. Sessions end: the
+    password becomes unusable, which invalidates every session of theirs.
+    """
+    if password is not None and not user.check_password(password):
+        raise WrongPassword("The password is not correct.", fields={"password": ["Wrong."]})
+    user.addresses.all().delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    ApiKey.objects.filter(created_by=user, revoked_at=None).update(revoked_at=timezone.now())
+    CompanyMembership.objects.filter(user=user).delete()
+    anonymous = f"erased-{user.pk}"
+    user.username = anonymous
+    user.email = f"{anonymous}@invalid.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.phone = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.staff_role = ""
+    user.erased_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    events.account_erased.send(sender=User, user=user)
+
+
+# --- Two-factor (TOTP, through allauth.mfa) ----------------------------------------------------
+
+
+def start_totp_enrolment() -> str:
+    """A fresh TOTP secret for the person to add to their authenticator app."""
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    return generate_totp_secret()
+
+
+@transaction.atomic
+def activate_totp(*, user: User, secret: str, code: str) -> Authenticator:
+    """Turn on TOTP for ``user`` once they prove their app holds ``secret``.
+
+    The same authenticator serves the storefront and admin login (allauth) and the API login.
+    """
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        raise AlreadyEnrolled("Two-factor authentication is already on.")
+    if not validate_totp_code(secret, code):
+        raise InvalidOneTimeCode("The code is not valid.", fields={"code": ["Invalid code."]})
+    return TOTP.activate(user, secret).instance
+
+
+def deactivate_totp(*, user: User, code: str) -> None:
+    """Turn TOTP off; a current code is required, so a stolen token alone cannot."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return
+    if not TOTP(authenticator).validate_code(code):
+        raise InvalidOneTimeCode("The code is not valid.", fields={"code": ["Invalid code."]})
+    authenticator.delete()
+
+
+def set_store_security(*, require_staff_mfa: bool) -> StoreSecurity:
+    """Change the store's identity policy (the owner's call)."""
+    policy = StoreSecurity.current()
+    policy.require_staff_mfa = require_staff_mfa
+    policy.save()
+    return policy
+
+
+# --- Companies (B2B) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_company(*, name: str, admin: User, vat_number: str = "") -> Company:
+    """Open a business account with ``admin`` as its first company admin."""
+    company = Company.objects.create(name=name, vat_number=vat_number)
+    add_company_member(company=company, user=admin, role=CompanyMembership.Role.ADMIN)
+    return company
+
+
+def add_company_member(*, company: Company, user: User, role: str) -> CompanyMembership:
+    """Make ``user`` a member of ``company``; a person belongs to one company at a time."""
+    if CompanyMembership.objects.filter(user=user).exists():
+        raise AlreadyMember(
+            "This person already belongs to a company.",
+            fields={"email": ["Already a member of a company."]},
+        )
+    return CompanyMembership.objects.create(company=company, user=user, role=role)
+
+
+# --- API keys ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    """A new key and its secret, which is shown to its creator once and never stored."""
+
+    api_key: ApiKey
+    secret: str
+
+
+def digest_api_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(
+    *, name: str, scopes: list[str], created_by: User, company: Company | None = None
+) -> IssuedApiKey:
+    """Issue an API key with ``scopes``; the returned secret is never retrievable again."""
+    prefix = secrets.token_hex(4)
+    secret = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        name=name,
+        prefix=prefix,
+        digest=digest_api_key(secret),
+        scopes=sorted(set(scopes)),
+        company=company,
+        created_by=created_by,
+    )
+    return IssuedApiKey(api_key=api_key, secret=secret)
+
+
+def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
+    """Revoke a key: from now on it authenticates nothing. Idempotent."""
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def record_api_key_use(*, api_key: ApiKey) -> None:
+    """Note that a key was used; written at most once a minute per key."""
+    now = timezone.now()
+    if api_key.last_used_at and (now - api_key.last_used_at).total_seconds() < 60:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now

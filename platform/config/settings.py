@@ -92,6 +92,8 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Empty in public, but allauth's pages (platform admins' login and TOTP) query it.
+    "allauth.socialaccount",
     "rest_framework",
     "rest_framework.authtoken",
     "dj_rest_auth",
@@ -110,6 +112,9 @@ TENANT_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Each store enters its own OAuth client in its admin (a SocialApp row in its schema).
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
     "rest_framework.authtoken",
     "storefront_cms",
     "wagtail.contrib.forms",
@@ -143,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -267,6 +273,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Roles -> permissions, for the Django admin and Wagtail (accounts.permissions).
+    "accounts.permissions.RolePermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -278,25 +286,70 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env_int("EMAIL_CONFIRMATION_EXPIRE_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Lockout after repeated failures, per account and per IP, for the storefront's login page and
+# the API's login alike (both go through allauth's "login_failed" limit, kept in Redis per store).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/15m/ip,5/15m/key"),
+}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+# Social login never takes over an existing account by email alone.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
+    "facebook": {"METHOD": "oauth2", "SCOPE": ["email", "public_profile"]},
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mercato"
+
+REST_AUTH = {
+    # The API authenticates with tokens (DRF's, one per person, in the store's own schema);
+    # storefront pages use sessions. Logging in through the API does not open a session.
+    "SESSION_LOGIN": False,
+    "LOGIN_SERIALIZER": "accounts.api.serializers.LoginSerializer",
+    "REGISTER_SERIALIZER": "accounts.api.serializers.RegisterSerializer",
+    "TOKEN_SERIALIZER": "accounts.api.serializers.TokenSerializer",
+    "USER_DETAILS_SERIALIZER": "accounts.api.serializers.ProfileSerializer",
+    "PASSWORD_RESET_SERIALIZER": "accounts.api.serializers.StorefrontPasswordResetSerializer",
+    "OLD_PASSWORD_FIELD_ENABLED": True,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "signup": env_str("SIGNUP_RATE", "10/hour"),
+        "auth": env_str("AUTH_RATE", "60/minute"),
+        "password_reset": env_str("PASSWORD_RESET_RATE", "10/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mercato API",
     "VERSION": "1.0.0",
     # Only our own API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["config.openapi.only_mercato_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_error_shape",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------

@@ -11,6 +11,8 @@ urlpatterns = [
     path("signup/", tenant_views.signup, name="platform-signup-page"),
     path("api/platform/", include("tenants.api.urls")),
     path("admin/", admin.site.urls),
+    # Platform admins sign in (with TOTP, always) through allauth.
+    path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -23,8 +23,8 @@ def platform_admin(db):
 
 
 @pytest.fixture
-def admin_client(platform_client, platform_admin):
-    platform_client.force_login(platform_admin)
+def admin_client(platform_client, platform_admin, two_factor_login):
+    two_factor_login(platform_client, platform_admin)  # platform admins always use 2FA
     return platform_client
 
 

@@ -73,14 +73,14 @@ def test_suspended_store_answers_503_and_keeps_its_data(store_client, store_a):
 
 
 def test_platform_admin_lists_stores_but_store_admin_cannot_see_them(
-    platform_client, store_client, store_a
+    platform_client, store_client, store_a, two_factor_login
 ):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     connection.set_schema_to_public()
     admin = User.objects.create_superuser("root", "root@example.com", "Platform-pass-1")
-    platform_client.force_login(admin)
+    two_factor_login(platform_client, admin)
     response = platform_client.get("/admin/tenants/tenant/")
     assert response.status_code == 200
     assert b"Store A" in response.content

@@ -1,0 +1,34 @@
+"""API authentication: tokens (per store) and API keys (B2B integrations).
+
+Tokens are dj-rest-auth / DRF tokens, one per person, stored in the store's own schema: a token
+issued by store A is simply unknown at store B. API keys are sent as
+``Authorization: Api-Key mk_...``; only their SHA-256 digest is stored.
+"""
+
+from rest_framework import authentication, exceptions
+
+API_KEY_KEYWORD = "Api-Key"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """``request.user`` is the key's creator and ``request.auth`` the key; what the key may do
+    is decided by its scopes alone (accounts.api.permissions)."""
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].decode(errors="replace") != API_KEY_KEYWORD:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid API key header.")
+        # Imported here: DRF imports this module while it is itself being imported.
+        from accounts import selectors, services
+
+        secret = header[1].decode(errors="replace")
+        api_key = selectors.api_key_for_secret(digest=services.digest_api_key(secret))
+        if api_key is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        services.record_api_key_use(api_key=api_key)
+        return api_key.created_by, api_key
+
+    def authenticate_header(self, request) -> str:
+        return API_KEY_KEYWORD

@@ -1,0 +1,327 @@
+"""Identity API views: each validates input, calls one service or selector, and responds.
+
+Who may call what is declared on each view (``required_permissions``) and decided by the one
+permission layer; errors come out in the API's single shape (config.api_errors).
+"""
+
+from dj_rest_auth import views as rest_auth_views
+from dj_rest_auth.registration import views as registration_views
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import permissions, selectors, services
+from accounts.api import serializers
+from accounts.api.permissions import ANY_SCOPE, RequiresPermission
+from accounts.models import ApiKey, CompanyMembership, StoreSecurity
+
+OWN = permissions.MANAGE_OWN_ACCOUNT
+
+
+class OwnAccountView:
+    permission_classes = [RequiresPermission]
+    required_permissions = {method: OWN for method in ("GET", "POST", "PUT", "PATCH", "DELETE")}
+
+
+# --- Registration, login, passwords (dj-rest-auth, with our throttles and permissions) ---------
+
+
+@extend_schema(tags=["auth"])
+class RegisterView(registration_views.RegisterView):
+    """Sign up with email and password; a verification link is emailed."""
+
+    throttle_scope = "signup"
+
+
+@extend_schema(tags=["auth"])
+class VerifyEmailView(registration_views.VerifyEmailView):
+    """Confirm an email address with the key from the emailed link."""
+
+    throttle_scope = "auth"
+
+
+@extend_schema(tags=["auth"])
+class ResendEmailVerificationView(registration_views.ResendEmailVerificationView):
+    throttle_scope = "password_reset"
+
+
+@extend_schema(tags=["auth"], responses=serializers.TokenSerializer)
+class LoginView(rest_auth_views.LoginView):
+    """Exchange email, password (and TOTP code, when enabled) for this store's API token."""
+
+    serializer_class = serializers.LoginSerializer
+    throttle_scope = "auth"
+
+
+@extend_schema(tags=["auth"], request=None, responses={200: None})
+class LogoutView(rest_auth_views.LogoutView):
+    """Delete the token and end the session."""
+
+    http_method_names = ["post", "options"]
+    throttle_scope = "auth"
+
+
+@extend_schema(tags=["auth"])
+class PasswordResetView(rest_auth_views.PasswordResetView):
+    """Email a password reset link (the same answer whether or not the address is known)."""
+
+    throttle_scope = "password_reset"
+
+
+@extend_schema(tags=["auth"])
+class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
+    """Set a new password with the uid and key from the emailed link; a link works once."""
+
+    throttle_scope = "password_reset"
+
+
+@extend_schema(tags=["auth"])
+class PasswordChangeView(OwnAccountView, rest_auth_views.PasswordChangeView):
+    throttle_scope = "auth"
+
+
+# --- Profile and deletion ----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(tags=["account"], summary="Your profile"),
+    patch=extend_schema(tags=["account"], summary="Change your profile"),
+    put=extend_schema(tags=["account"], summary="Replace your profile"),
+    delete=extend_schema(
+        tags=["account"],
+        summary="Delete your account (GDPR erasure)",
+        request=serializers.AccountDeletionSerializer,
+        responses={204: None},
+    ),
+)
+class ProfileView(OwnAccountView, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = serializers.ProfileSerializer
+
+    def get_object(self):
+        return self.request.user
+
+    def destroy(self, request, *args, **kwargs):
+        serializer = serializers.AccountDeletionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.erase_account(user=request.user, password=serializer.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Address book ------------------------------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(tags=["account"]), post=extend_schema(tags=["account"]))
+class AddressListView(OwnAccountView, generics.ListCreateAPIView):
+    serializer_class = serializers.AddressSerializer
+
+    def get_queryset(self):
+        return selectors.address_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_address(
+            user=self.request.user, **serializer.validated_data
+        )
+
+
+@extend_schema(tags=["account"])
+class AddressDetailView(OwnAccountView, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = serializers.AddressSerializer
+
+    def get_queryset(self):
+        # Another person's address is not found (404), never forbidden.
+        return selectors.address_list(user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_address(
+            user=self.request.user, address=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_address(address=instance)
+
+
+# --- Two-factor --------------------------------------------------------------------------------
+
+
+class TotpView(OwnAccountView, APIView):
+    """TOTP two-factor authentication (allauth.mfa): status, enrolment, removal."""
+
+    @extend_schema(tags=["account"], responses=serializers.TotpStatusSerializer)
+    def get(self, request):
+        from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+        from allauth.mfa.utils import is_mfa_enabled
+
+        enabled = is_mfa_enabled(request.user)
+        data = {"enabled": enabled, "required": _mfa_required(request.user)}
+        if not enabled:
+            data["secret"] = services.start_totp_enrolment()
+            data["otpauth_url"] = get_mfa_adapter().build_totp_url(request.user, data["secret"])
+        return Response(serializers.TotpStatusSerializer(data).data)
+
+    @extend_schema(
+        tags=["account"],
+        request=serializers.TotpActivateSerializer,
+        responses={201: serializers.TotpStatusSerializer},
+    )
+    def post(self, request):
+        serializer = serializers.TotpActivateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.activate_totp(user=request.user, **serializer.validated_data)
+        data = {"enabled": True, "required": _mfa_required(request.user)}
+        return Response(serializers.TotpStatusSerializer(data).data, status=201)
+
+    @extend_schema(tags=["account"], request=serializers.TotpCodeSerializer, responses={204: None})
+    def delete(self, request):
+        serializer = serializers.TotpCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.deactivate_totp(user=request.user, code=serializer.validated_data["code"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _mfa_required(user) -> bool:
+    return bool(user.staff_role) and StoreSecurity.current().require_staff_mfa
+
+
+# --- API keys ----------------------------------------------------------------------------------
+
+
+class ApiKeyScopeMixin:
+    """Store staff manage the store's keys; a company admin manages their company's keys."""
+
+    permission_classes = [RequiresPermission]
+
+    def owner_company(self):
+        company = permissions.company_of(self.request.user)
+        if company is not None and not self.request.user.staff_role:
+            return company
+        return None
+
+    @property
+    def required_permissions(self):
+        if self.owner_company() is not None:
+            return {m: permissions.MANAGE_COMPANY for m in ("GET", "POST", "DELETE")}
+        return {
+            "GET": permissions.VIEW_API_KEYS,
+            "POST": permissions.ADD_API_KEYS,
+            "DELETE": permissions.REVOKE_API_KEYS,
+        }
+
+    def get_queryset(self):
+        return selectors.api_key_list(company=self.owner_company())
+
+
+@extend_schema_view(
+    get=extend_schema(tags=["api keys"]),
+    post=extend_schema(tags=["api keys"], responses={201: serializers.IssuedApiKeySerializer}),
+)
+class ApiKeyListView(ApiKeyScopeMixin, generics.ListCreateAPIView):
+    """List the keys (never their secrets) or issue one (its secret is in this answer only)."""
+
+    serializer_class = serializers.ApiKeySerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = services.create_api_key(
+            created_by=request.user, company=self.owner_company(), **serializer.validated_data
+        )
+        data = serializers.IssuedApiKeySerializer(issued.api_key).data
+        data["secret"] = issued.secret
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["api keys"], responses={204: None})
+class ApiKeyDetailView(ApiKeyScopeMixin, generics.RetrieveDestroyAPIView):
+    """See a key or revoke it (revoked keys stay listed, with their revocation time)."""
+
+    serializer_class = serializers.ApiKeySerializer
+
+    @property
+    def required_permissions(self):
+        needed = super().required_permissions
+        return {"GET": needed["GET"], "DELETE": needed["DELETE"]}
+
+    def perform_destroy(self, instance: ApiKey):
+        services.revoke_api_key(api_key=instance)
+
+
+@extend_schema(tags=["api keys"], responses=serializers.ApiKeySerializer)
+class CurrentApiKeyView(APIView):
+    """The key this request is authenticated with: lets an integration check its scopes."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions: dict = {}  # people have no key to show
+    api_key_scopes = {"GET": ANY_SCOPE}
+
+    def get(self, request):
+        return Response(serializers.ApiKeySerializer(request.auth).data)
+
+
+# --- Companies (B2B) ---------------------------------------------------------------------------
+
+
+@extend_schema(tags=["company"])
+class CompanyView(generics.RetrieveAPIView):
+    """The company you buy for."""
+
+    serializer_class = serializers.CompanySerializer
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": permissions.VIEW_COMPANY}
+
+    def get_object(self):
+        company = permissions.company_of(self.request.user)
+        if company is None:
+            raise Http404
+        return company
+
+
+@extend_schema_view(get=extend_schema(tags=["company"]), post=extend_schema(tags=["company"]))
+class CompanyMemberListView(generics.ListCreateAPIView):
+    """Members of your company; a company admin adds existing store accounts by email."""
+
+    serializer_class = serializers.CompanyMemberSerializer
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": permissions.VIEW_COMPANY, "POST": permissions.MANAGE_COMPANY}
+
+    def get_queryset(self):
+        return selectors.company_members(company=permissions.company_of(self.request.user))
+
+    def perform_create(self, serializer):
+        email = serializer.validated_data["user"]["email"]
+        user = get_object_or_404(get_user_model(), email__iexact=email, is_active=True)
+        serializer.instance = services.add_company_member(
+            company=permissions.company_of(self.request.user),
+            user=user,
+            role=serializer.validated_data.get("role", CompanyMembership.Role.BUYER),
+        )
+
+
+# --- Store security policy (owner) -------------------------------------------------------------
+
+
+@extend_schema(tags=["store"])
+class StoreSecurityView(generics.RetrieveUpdateAPIView):
+    """The store's identity policy: whether staff must use two-factor authentication."""
+
+    serializer_class = serializers.StoreSecuritySerializer
+    permission_classes = [RequiresPermission]
+    required_permissions = {
+        "GET": permissions.VIEW_STORE_SECURITY,
+        "PUT": permissions.CHANGE_STORE_SECURITY,
+        "PATCH": permissions.CHANGE_STORE_SECURITY,
+    }
+    http_method_names = ["get", "patch", "options"]
+
+    def get_object(self):
+        return StoreSecurity.current()
+
+    def perform_update(self, serializer):
+        serializer.instance = services.set_store_security(
+            require_staff_mfa=serializer.validated_data.get(
+                "require_staff_mfa", serializer.instance.require_staff_mfa
+            )
+        )

@@ -1,0 +1,28 @@
+"""Domain errors of the accounts app, mapped to the API's error shape by config.api_errors."""
+
+from rest_framework import status
+
+from config.api_errors import DomainError
+
+
+class WrongPassword(DomainError):
+    code = "wrong_password"
+
+
+class InvalidOneTimeCode(DomainError):
+    code = "invalid_code"
+
+
+class AlreadyEnrolled(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "already_enrolled"
+
+
+class AlreadyMember(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "already_member"
+
+
+class ApiKeyScopeNotAllowed(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"

@@ -1,0 +1,178 @@
+"""The one permission layer: who may do what, for the API, the Django admin and Wagtail.
+
+Every signed-in person has a set of *roles*; each role grants a documented set of permission
+names. Permission names follow Django's ``<app>.<codename>`` form, so the same answer serves
+``user.has_perm()`` (the Django admin and Wagtail ask through :class:`RolePermissionBackend`) and
+the API (views declare what they need and :class:`accounts.api.permissions.RequiresPermission`
+asks :func:`has_permission`). Grants may use ``*`` wildcards (``*.view_*`` is "read anything").
+
+Roles and their permission sets:
+
+================  ======================================================================
+role              grants
+================  ======================================================================
+customer          own account: profile, address book, password, two-factor, deletion
+company_buyer     customer + see the company, place orders for it
+company_approver  customer + see the company, approve its orders
+company_admin     buyer + approver + manage the company's members and API keys
+owner             everything in the store (users, staff, API keys, security policy)
+catalog_manager   catalog, storefront pages, images and documents; the store admin
+order_manager     orders, shipping, payments (read), customers and companies (read)
+support           read-only: every ``view_*`` permission; the store admin
+platform_admin    public schema only: everything on the platform (never in a store)
+================  ======================================================================
+
+Staff lose every staff permission while their store requires two-factor authentication and
+they have not enrolled (they keep their own account, so that they can enrol).
+"""
+
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+from django.db import connection
+
+from accounts.models import CompanyMembership, StoreSecurity, User
+
+MANAGE_OWN_ACCOUNT = "accounts.manage_own_account"
+VIEW_COMPANY = "b2b.view_company"
+PLACE_COMPANY_ORDERS = "b2b.place_orders"
+APPROVE_COMPANY_ORDERS = "b2b.approve_orders"
+MANAGE_COMPANY = "b2b.manage_company"
+VIEW_API_KEYS = "accounts.view_apikey"
+ADD_API_KEYS = "accounts.add_apikey"
+REVOKE_API_KEYS = "accounts.delete_apikey"
+VIEW_STORE_SECURITY = "accounts.view_storesecurity"
+CHANGE_STORE_SECURITY = "accounts.change_storesecurity"
+ACCESS_STORE_ADMIN = "wagtailadmin.access_admin"
+
+CUSTOMER = "customer"
+COMPANY_ROLES = {
+    CompanyMembership.Role.BUYER: "company_buyer",
+    CompanyMembership.Role.APPROVER: "company_approver",
+    CompanyMembership.Role.ADMIN: "company_admin",
+}
+PLATFORM_ADMIN = "platform_admin"
+
+_CUSTOMER_GRANTS = frozenset({MANAGE_OWN_ACCOUNT})
+
+ROLE_GRANTS: dict[str, frozenset[str]] = {
+    CUSTOMER: _CUSTOMER_GRANTS,
+    "company_buyer": _CUSTOMER_GRANTS | {VIEW_COMPANY, PLACE_COMPANY_ORDERS},
+    "company_approver": _CUSTOMER_GRANTS | {VIEW_COMPANY, APPROVE_COMPANY_ORDERS},
+    "company_admin": _CUSTOMER_GRANTS
+    | {VIEW_COMPANY, PLACE_COMPANY_ORDERS, APPROVE_COMPANY_ORDERS, MANAGE_COMPANY},
+    User.StaffRole.OWNER: frozenset({"*"}),
+    User.StaffRole.CATALOG_MANAGER: _CUSTOMER_GRANTS
+    | {
+        ACCESS_STORE_ADMIN,
+        "catalog.*",
+        "storefront_cms.*",
+        "wagtailcore.*",
+        "wagtailimages.*",
+        "wagtaildocs.*",
+        "search.*",
+    },
+    User.StaffRole.ORDER_MANAGER: _CUSTOMER_GRANTS
+    | {
+        ACCESS_STORE_ADMIN,
+        "orders.*",
+        "shipping.*",
+        "payments.view_*",
+        "accounts.view_user",
+        "accounts.view_address",
+        "accounts.view_company",
+        "accounts.view_companymembership",
+    },
+    User.StaffRole.SUPPORT: _CUSTOMER_GRANTS | {ACCESS_STORE_ADMIN, "*.view_*"},
+    PLATFORM_ADMIN: frozenset({"*"}),
+}
+
+STAFF_ROLES = frozenset(User.StaffRole.values)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles of ``user`` in the current schema (empty for anonymous or inactive users)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if connection.schema_name == "public":
+        return frozenset({PLATFORM_ADMIN}) if user.is_superuser else frozenset()
+    roles = {CUSTOMER}
+    if user.staff_role:
+        roles.add(user.staff_role)
+    membership = _membership(user)
+    if membership is not None:
+        roles.add(COMPANY_ROLES[membership.role])
+    return frozenset(roles)
+
+
+def grants_of(user, *, ignoring_mfa: bool = False) -> frozenset[str]:
+    """Every permission pattern granted to ``user`` by its roles, today."""
+    roles = roles_of(user)
+    if roles & STAFF_ROLES and not ignoring_mfa and staff_mfa_missing(user):
+        roles = roles - STAFF_ROLES
+    grants: set[str] = set()
+    for role in roles:
+        grants |= ROLE_GRANTS[role]
+    return frozenset(grants)
+
+
+def has_permission(user, permission: str) -> bool:
+    """Whether ``user`` holds ``permission`` (``app.codename``) in the current schema."""
+    return _granted(permission, grants_of(user))
+
+
+def has_permission_once_enrolled(user, permission: str) -> bool:
+    """Whether ``user`` is refused ``permission`` only for want of two-factor enrolment."""
+    return staff_mfa_missing(user) and _granted(permission, grants_of(user, ignoring_mfa=True))
+
+
+def staff_mfa_missing(user) -> bool:
+    """Staff of a store that requires two-factor (or any platform admin) without TOTP."""
+    from allauth.mfa.models import Authenticator
+
+    if connection.schema_name == "public":
+        required = user.is_staff or user.is_superuser
+    else:
+        required = bool(user.staff_role) and _store_requires_staff_mfa()
+    if not required:
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def company_of(user):
+    """The company ``user`` acts for, or None."""
+    membership = _membership(user)
+    return membership.company if membership is not None else None
+
+
+def _granted(permission: str, grants: Iterable[str]) -> bool:
+    return any(fnmatchcase(permission, grant) for grant in grants)
+
+
+def _membership(user) -> CompanyMembership | None:
+    # Cached on the user object: a request asks several times.
+    if not hasattr(user, "_mercato_membership"):
+        user._mercato_membership = (
+            CompanyMembership.objects.select_related("company").filter(user=user).first()
+        )
+    return user._mercato_membership
+
+
+def _store_requires_staff_mfa() -> bool:
+    return StoreSecurity.objects.filter(require_staff_mfa=True).exists()
+
+
+class RolePermissionBackend:
+    """Answers ``user.has_perm()`` (Django admin, Wagtail) from the same role grants."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return has_permission(user_obj, perm)
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        return any(
+            grant == "*" or grant.split(".", 1)[0] in {app_label, "*"}
+            for grant in grants_of(user_obj)
+        )

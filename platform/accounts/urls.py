@@ -1,0 +1,13 @@
+"""Storefront account pages (sign-in, sign-up, passwords and two-factor are allauth's)."""
+
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("", views.profile, name="account-profile"),
+    path("addresses/new/", views.address_edit, name="account-address-new"),
+    path("addresses/<int:pk>/", views.address_edit, name="account-address-edit"),
+    path("addresses/<int:pk>/delete/", views.address_delete, name="account-address-delete"),
+    path("delete/", views.delete_account, name="account-delete"),
+]

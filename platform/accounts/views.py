@@ -1,0 +1,59 @@
+"""Storefront account pages: profile, address book, account deletion (sessions, CSRF)."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import selectors, services
+from accounts.errors import WrongPassword
+from accounts.forms import AccountDeletionForm, AddressForm, ProfileForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile was saved.")
+        return redirect("account-profile")
+    addresses = selectors.address_list(user=request.user)
+    return render(request, "accounts/profile.html", {"form": form, "addresses": addresses})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_edit(request, pk: int | None = None):
+    address = None
+    if pk is not None:
+        address = get_object_or_404(selectors.address_list(user=request.user), pk=pk)
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        services.save_address(user=request.user, address=address, **form.cleaned_data)
+        return redirect("account-profile")
+    return render(request, "accounts/address_form.html", {"form": form, "address": address})
+
+
+@login_required
+@require_http_methods(["POST"])
+def address_delete(request, pk: int):
+    address = get_object_or_404(selectors.address_list(user=request.user), pk=pk)
+    services.delete_address(address=address)
+    return redirect("account-profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = AccountDeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase_account(user=request.user, password=form.cleaned_data["password"])
+        except WrongPassword:
+            form.add_error("password", "The password is not correct.")
+        else:
+            logout(request)
+            return redirect("/")
+    return render(request, "accounts/delete_account.html", {"form": form})

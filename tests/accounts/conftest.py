@@ -1,0 +1,100 @@
+"""Fixtures for identity tests: people of every role, in a store, and API clients for them."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts import services
+from accounts.models import CompanyMembership, User
+
+PASSWORD = "Correct-horse-42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Throttles, lockouts and used TOTP codes live in Redis, which outlives test transactions.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    """``api_client(store, token=None, api_key=None)``: a DRF client at the store's host."""
+
+    def make(tenant, *, token: str | None = None, api_key: str | None = None) -> APIClient:
+        client = APIClient(HTTP_HOST=tenant.primary_host)
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        if api_key:
+            client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key}")
+        return client
+
+    return make
+
+
+def make_customer(email: str = "shopper@example.com", *, verified: bool = True) -> User:
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    return user
+
+
+def make_person(role: str) -> User:
+    """A person of ``role`` in the current store: customer, company_*, a staff role."""
+    email = f"{role}@example.com"
+    if role == "owner":
+        return services.create_store_owner(email=email, password=PASSWORD)
+    if role in User.StaffRole.values:
+        return services.create_staff_member(email=email, password=PASSWORD, role=role)
+    user = make_customer(email)
+    if role.startswith("company_"):
+        company_role = {
+            "company_buyer": CompanyMembership.Role.BUYER,
+            "company_approver": CompanyMembership.Role.APPROVER,
+            "company_admin": CompanyMembership.Role.ADMIN,
+        }[role]
+        if company_role == CompanyMembership.Role.ADMIN:
+            services.create_company(name="Acme Ltd", admin=user)
+        else:
+            from accounts.models import Company
+
+            company = Company.objects.first() or Company.objects.create(name="Acme Ltd")
+            services.add_company_member(company=company, user=user, role=company_role)
+    return user
+
+
+def token_for(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def current_totp_code(user: User, *, offset: int = 0) -> str:
+    import time
+
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+def code_for_secret(secret: str, *, offset: int = 0) -> str:
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+def enrol_totp(user: User) -> str:
+    secret = services.start_totp_enrolment()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def in_store_a(store_a):
+    connection.set_tenant(store_a)
+    return store_a

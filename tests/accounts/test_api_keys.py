@@ -1,0 +1,128 @@
+"""API keys for B2B integrations: issued once, stored hashed, scoped, revocable."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import ApiKey
+
+from .conftest import make_person, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def probes(settings):
+    settings.ROOT_URLCONF = "tests.accounts.probe_urls"
+
+
+def _issue(client, *scopes, name="ERP"):
+    return client.post("/api/v1/auth/api-keys/", {"name": name, "scopes": scopes}, format="json")
+
+
+def test_owner_issues_a_store_key_whose_secret_is_shown_once_and_stored_hashed(
+    in_store_a, api_client
+):
+    owner = make_person("owner")
+    client = api_client(in_store_a, token=token_for(owner))
+    response = _issue(client, "catalog:read")
+    assert response.status_code == 201
+    secret = response.json()["secret"]
+    assert secret.startswith("mk_")
+
+    listed = client.get("/api/v1/auth/api-keys/").json()
+    assert [key["name"] for key in listed] == ["ERP"]
+    assert "secret" not in listed[0]
+    stored = ApiKey.objects.get()
+    assert stored.company is None
+    assert secret not in {stored.digest, stored.prefix}
+    assert stored.digest == services.digest_api_key(secret)
+
+
+def test_company_admin_issues_keys_for_their_company_only(in_store_a, api_client):
+    make_person("owner")
+    store_key = services.create_api_key(
+        name="Store ERP", scopes=["catalog:read"], created_by=make_person("support")
+    )
+    company_admin = make_person("company_admin")
+    client = api_client(in_store_a, token=token_for(company_admin))
+    issued = _issue(client, "orders:place", "orders:read", name="Acme purchasing")
+    assert issued.status_code == 201
+    assert ApiKey.objects.get(pk=issued.json()["id"]).company.name == "Acme Ltd"
+    listed = client.get("/api/v1/auth/api-keys/").json()
+    assert [key["name"] for key in listed] == ["Acme purchasing"]
+    # The store's own key is not theirs to see or revoke: not found.
+    assert client.delete(f"/api/v1/auth/api-keys/{store_key.api_key.pk}/").status_code == 404
+
+
+def test_unknown_scopes_are_refused_with_a_field_error(in_store_a, api_client):
+    client = api_client(in_store_a, token=token_for(make_person("owner")))
+    response = _issue(client, "orders:delete")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "scopes.0": ['"orders:delete" is not a valid choice.']
+    }
+
+
+def test_a_key_reaches_only_what_its_scopes_allow(in_store_a, api_client, probes):
+    issued = services.create_api_key(
+        name="Catalog feed", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    client = api_client(in_store_a, api_key=issued.secret)
+    assert client.get("/api/v1/probe/catalog/").status_code == 200
+    assert client.get("/api/v1/probe/orders/").status_code == 403
+    assert client.post("/api/v1/probe/orders/").status_code == 403
+    # Keys never reach the person's own account or the key management, whoever issued them.
+    assert client.get("/api/v1/auth/user/").status_code == 403
+    assert client.get("/api/v1/auth/api-keys/").status_code == 403
+    assert client.get("/api/v1/auth/api-keys/current/").json()["scopes"] == ["catalog:read"]
+
+
+def test_an_ordering_key_places_and_reads_orders(in_store_a, api_client, probes):
+    issued = services.create_api_key(
+        name="Acme",
+        scopes=["orders:place", "orders:read"],
+        created_by=make_person("company_admin"),
+    )
+    client = api_client(in_store_a, api_key=issued.secret)
+    assert client.post("/api/v1/probe/orders/").status_code == 201
+    assert client.get("/api/v1/probe/orders/").status_code == 200
+    assert client.get("/api/v1/probe/catalog/").status_code == 403
+
+
+def test_using_a_key_records_when(in_store_a, api_client):
+    issued = services.create_api_key(
+        name="ERP", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    assert issued.api_key.last_used_at is None
+    before = timezone.now()
+    api_client(in_store_a, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
+    issued.api_key.refresh_from_db()
+    assert issued.api_key.last_used_at >= before
+
+
+def test_a_revoked_key_authenticates_nothing(in_store_a, api_client):
+    owner = make_person("owner")
+    issued = services.create_api_key(name="ERP", scopes=["catalog:read"], created_by=owner)
+    owner_client = api_client(in_store_a, token=token_for(owner))
+    assert owner_client.delete(f"/api/v1/auth/api-keys/{issued.api_key.pk}/").status_code == 204
+    response = api_client(in_store_a, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Invalid or revoked API key."
+    assert owner_client.get("/api/v1/auth/api-keys/").json()[0]["revoked_at"] is not None
+
+
+def test_a_store_a_key_is_unknown_at_store_b(store_a, store_b, api_client):
+    connection.set_tenant(store_a)
+    issued = services.create_api_key(
+        name="ERP", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    response = api_client(store_b, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
+    assert response.status_code == 401
+
+
+def test_a_garbled_key_header_is_a_401(in_store_a, api_client):
+    client = api_client(in_store_a)
+    client.credentials(HTTP_AUTHORIZATION="Api-Key")
+    assert client.get("/api/v1/auth/api-keys/current/").status_code == 401
