@@ -8,19 +8,21 @@ from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from accounts.permissions import has_permission
 from config.api_errors import DomainError
 from tenants import billing
+from tenants.api.permissions import MANAGE_BILLING
 from tenants.models import Plan, Tenant
 
 
-def _is_owner(request) -> bool:
-    return getattr(request.user, "staff_role", "") == "owner"
+def _may_manage_billing(request) -> bool:
+    return has_permission(request.user, MANAGE_BILLING)
 
 
 @require_http_methods(["GET", "POST"])
 def billing_view(request):
     """The owner's billing page: plan, subscription state, invoices, and subscribe buttons."""
-    if not _is_owner(request):
+    if not _may_manage_billing(request):
         return render(request, "tenants/wagtail/billing_forbidden.html", status=403)
     tenant = (
         Tenant.objects.select_related("plan", "subscription")

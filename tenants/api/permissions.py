@@ -1,11 +1,9 @@
-from rest_framework.permissions import BasePermission
+"""Permissions of the store's own platform features, granted through accounts.permissions.
 
+None of them is a ``view_*`` permission, so read-only support staff do not get them: billing,
+the full data export and the store's domains are the owner's (who holds every permission).
+"""
 
-class IsStoreOwner(BasePermission):
-    """The signed-in user owns the store the request is for."""
-
-    message = "Only the store's owner can do this."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.staff_role == "owner")
+MANAGE_BILLING = "tenants.manage_billing"
+EXPORT_STORE = "tenants.export_store"
+MANAGE_DOMAINS = "tenants.manage_domains"

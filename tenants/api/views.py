@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from tenants import billing, domains, services, subdomains
 from tenants.api import serializers
-from tenants.api.permissions import IsStoreOwner
+from accounts.api.permissions import RequiresPermission
+from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.api.throttles import SignupThrottle
 from tenants.models import Domain, Plan, Tenant
 
@@ -84,7 +85,8 @@ class StripeWebhookView(APIView):
 class BillingView(APIView):
     """The store's plan, subscription state and invoices."""
 
-    permission_classes = [IsStoreOwner]
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": MANAGE_BILLING}
 
     @extend_schema(responses=serializers.BillingSerializer)
     def get(self, request: Request) -> Response:
@@ -99,7 +101,8 @@ class BillingView(APIView):
 class BillingCheckoutView(APIView):
     """Start paying for a plan: returns a Stripe Checkout URL to send the merchant to."""
 
-    permission_classes = [IsStoreOwner]
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": MANAGE_BILLING}
 
     @extend_schema(
         request=serializers.CheckoutSerializer, responses=serializers.CheckoutResultSerializer
@@ -123,7 +126,8 @@ class BillingCheckoutView(APIView):
 class StoreExportView(APIView):
     """Everything the store holds, as one JSON document (secrets left out)."""
 
-    permission_classes = [IsStoreOwner]
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": EXPORT_STORE}
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> JsonResponse:
@@ -139,7 +143,8 @@ class StoreExportView(APIView):
 class DomainListView(APIView):
     """The store's domains; POST adds a custom domain (unverified until its TXT record)."""
 
-    permission_classes = [IsStoreOwner]
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": MANAGE_DOMAINS, "POST": MANAGE_DOMAINS}
 
     @extend_schema(responses=serializers.DomainSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -161,7 +166,8 @@ class DomainListView(APIView):
 class DomainVerifyView(APIView):
     """Check the DNS TXT record of a custom domain; it serves the store once verified."""
 
-    permission_classes = [IsStoreOwner]
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": MANAGE_DOMAINS}
     resolver = None  # the public DNS; set by tests to a resolver double
 
     @extend_schema(request=None, responses=serializers.DomainSerializer)
