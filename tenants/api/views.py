@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import RequiresPermission
 from tenants import billing, domains, services, subdomains
 from tenants.api import serializers
-from accounts.api.permissions import RequiresPermission
 from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.api.throttles import SignupThrottle
 from tenants.models import Domain, Plan, Tenant
