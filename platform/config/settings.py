@@ -116,6 +116,7 @@ TENANT_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
     "rest_framework.authtoken",
+    "catalog",
     "storefront_cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

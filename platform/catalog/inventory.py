@@ -1,0 +1,61 @@
+"""Stock: every change is made under a row lock and recorded as an adjustment."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from catalog.errors import InsufficientStock
+from catalog.events import emit_products_changed
+from catalog.models import ProductVariant, StockAdjustment
+
+
+def adjust_stock(
+    *, variant_id: int, delta: int, reason: str, actor: str = "", note: str = ""
+) -> StockAdjustment:
+    """Add ``delta`` (negative to remove) to a variant's stock on hand.
+
+    Locks the variant row for the change; refuses to go below zero unless the variant allows
+    backorders (InsufficientStock). Records who, when and why; emits products_changed.
+    """
+    with transaction.atomic():
+        variant = ProductVariant.objects.select_for_update().get(pk=variant_id)
+        return _apply(variant, delta=delta, reason=reason, actor=actor, note=note)
+
+
+def set_stock_levels(
+    *, levels: Iterable[tuple[int, int]], reason: str, actor: str = "", note: str = ""
+) -> list[StockAdjustment]:
+    """Set the stock on hand of many variants (variant id, new level) in one transaction.
+
+    Rows are locked in id order (no deadlocks between concurrent bulk updates).
+    """
+    wanted = dict(levels)
+    adjustments = []
+    with transaction.atomic():
+        variants = ProductVariant.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+        for variant in variants:
+            delta = wanted[variant.pk] - variant.stock_on_hand
+            if delta:
+                adjustments.append(
+                    _apply(variant, delta=delta, reason=reason, actor=actor, note=note, emit=False)
+                )
+        emit_products_changed(variant.product_id for variant in variants)
+    return adjustments
+
+
+def _apply(variant, *, delta, reason, actor, note, emit=True) -> StockAdjustment:
+    after = variant.stock_on_hand + delta
+    if after < 0 and variant.stock_policy == ProductVariant.StockPolicy.DENY:
+        raise InsufficientStock(
+            f"{variant.sku} has {variant.stock_on_hand} in stock; cannot remove {-delta}.",
+            fields={"stock_on_hand": [f"{variant.sku}: stock cannot go below zero."]},
+        )
+    ProductVariant.objects.filter(pk=variant.pk).update(stock_on_hand=F("stock_on_hand") + delta)
+    variant.stock_on_hand = after
+    adjustment = StockAdjustment.objects.create(
+        variant=variant, delta=delta, stock_after=after, reason=reason, actor=actor, note=note
+    )
+    if emit:
+        emit_products_changed([variant.product_id])
+    return adjustment

@@ -1,0 +1,293 @@
+"""The catalog of a store: categories, brands, attributes, products, variants, images, stock.
+
+Lives in each store's schema. Prices are Decimal with the store's currency; stock changes are
+made by catalog.inventory with row locks and recorded as adjustments.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from treebeard.mp_tree import MP_Node
+
+ZERO = Decimal("0")
+
+
+class Category(MP_Node):
+    """A node of the category tree (any depth). Materialised paths make a whole subtree one
+    indexed ``path LIKE 'prefix%'`` query; moves that would create a cycle are refused."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attribute(models.Model):
+    """A typed property (material, screen size, waterproof...) products or variants can carry."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", "Text"
+        NUMBER = "number", "Number"
+        CHOICE = "choice", "Choice"
+        MULTI_CHOICE = "multi_choice", "Multiple choice"
+        BOOLEAN = "boolean", "Yes / no"
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    type = models.CharField(max_length=16, choices=Type.choices)
+    unit = models.CharField(max_length=16, blank=True, help_text="For numbers: cm, kg, GB...")
+    is_filterable = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeOption(models.Model):
+    """One allowed value of a choice or multi-choice attribute."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="options")
+    value = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["attribute", "slug"], name="catalog_option_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ProductType(models.Model):
+    """A kind of product (T-shirt, laptop): which attributes its products and variants take."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    product_attributes = models.ManyToManyField(Attribute, blank=True, related_name="product_types")
+    variant_attributes = models.ManyToManyField(
+        Attribute, blank=True, related_name="variant_product_types"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True, help_text="Rich text (HTML).")
+    product_type = models.ForeignKey(
+        ProductType, null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+    )
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="products")
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Channels: where the product is sold. Prices per channel live on the variants.
+    visible_b2c = models.BooleanField(default=True)
+    visible_b2b = models.BooleanField(default=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "visible_b2c", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visible_b2c=True) | Q(visible_b2b=True),
+                name="catalog_product_in_a_channel",
+                violation_error_message="A product is sold on B2C, B2B or both.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductVariant(models.Model):
+    """What is actually bought: a SKU with its own options, prices and stock."""
+
+    class StockPolicy(models.TextChoices):
+        DENY = "deny", "Stop selling when out of stock"
+        BACKORDER = "backorder", "Allow backorders"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    # Option values that tell variants apart, e.g. {"size": "M", "colour": "red"}.
+    options = models.JSONField(default=dict, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], db_index=True
+    )
+    # The B2B channel's list price; empty means the B2C price. Price lists come on top (B2B).
+    b2b_price = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    compare_at_price = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    cost_price = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    barcode = models.CharField(max_length=64, blank=True)
+    stock_on_hand = models.IntegerField(default=0)
+    stock_reserved = models.PositiveIntegerField(default=0)
+    stock_policy = models.CharField(
+        max_length=16, choices=StockPolicy.choices, default=StockPolicy.DENY
+    )
+    low_stock_threshold = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(stock_policy="backorder") | Q(stock_on_hand__gte=0),
+                name="catalog_variant_stock_gte_0_unless_backorder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    @property
+    def stock_available(self) -> int:
+        return self.stock_on_hand - self.stock_reserved
+
+    def price_for(self, channel: str) -> Decimal:
+        if channel == "b2b" and self.b2b_price is not None:
+            return self.b2b_price
+        return self.price
+
+
+class AttributeValue(models.Model):
+    """The value of one attribute on one product or one variant, stored by type."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="attribute_values"
+    )
+    variant = models.ForeignKey(
+        ProductVariant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attribute_values",
+    )
+    text = models.CharField(max_length=500, blank=True)
+    number = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    boolean = models.BooleanField(null=True, blank=True)
+    options = models.ManyToManyField(AttributeOption, blank=True, related_name="values")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(product__isnull=False) & Q(variant__isnull=True))
+                | (Q(product__isnull=True) & Q(variant__isnull=False)),
+                name="catalog_value_on_product_or_variant",
+            ),
+            models.UniqueConstraint(
+                fields=["attribute", "product"],
+                condition=Q(product__isnull=False),
+                name="catalog_value_once_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["attribute", "variant"],
+                condition=Q(variant__isnull=False),
+                name="catalog_value_once_per_variant",
+            ),
+        ]
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    variant = models.ForeignKey(
+        ProductVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    image = models.ImageField(upload_to="products/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(max_length=250, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    # Rendition name -> storage path, filled by a Celery task after upload.
+    renditions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+
+class StockAdjustment(models.Model):
+    """One change of a variant's stock on hand: who, when, why, and the result."""
+
+    class Reason(models.TextChoices):
+        RECEIVED = "received", "Received"
+        SOLD = "sold", "Sold"
+        RETURNED = "returned", "Returned"
+        DAMAGED = "damaged", "Damaged or lost"
+        CORRECTION = "correction", "Stock count correction"
+        IMPORT = "import", "Import"
+
+    variant = models.ForeignKey(
+        ProductVariant, on_delete=models.CASCADE, related_name="stock_adjustments"
+    )
+    delta = models.IntegerField()
+    stock_after = models.IntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.CharField(max_length=254, blank=True, help_text="Who made the change.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
