@@ -246,6 +246,9 @@ class AttributeValue(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attribute.code}={self.text or self.number or self.boolean}"
+
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
@@ -291,3 +294,6 @@ class StockAdjustment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} {self.delta:+d} ({self.reason})"
