@@ -13,10 +13,17 @@ products_changed = Signal()
 
 
 def emit_products_changed(product_ids, *, deleted: bool = False) -> None:
-    """Announce, once the current transaction commits, that these products changed."""
+    """Announce, once the current transaction commits, that these products changed.
+
+    Also refreshes the products' variant summaries (prices, stock) in the same transaction.
+    """
     ids = sorted({int(pk) for pk in product_ids})
     if not ids:
         return
+    if not deleted:
+        from catalog.summaries import refresh_product_summaries
+
+        refresh_product_summaries(ids)
     schema_name = connection.schema_name
     transaction.on_commit(
         lambda: products_changed.send(

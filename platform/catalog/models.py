@@ -130,12 +130,23 @@ class Product(models.Model):
     visible_b2b = models.BooleanField(default=True)
     seo_title = models.CharField(max_length=120, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
+    # Summary of the variants, kept by catalog.services.refresh_product_summaries, so that
+    # listing, filtering and sorting by price or stock never aggregates variants per request.
+    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    max_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    min_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    max_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    in_stock = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "visible_b2c", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "visible_b2c", "created_at"]),
+            models.Index(fields=["status", "min_price"]),
+            models.Index(fields=["status", "name"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(visible_b2c=True) | Q(visible_b2b=True),

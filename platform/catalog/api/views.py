@@ -1,0 +1,444 @@
+"""Catalog API: staff CRUD under /api/v1/catalog/, the shopper catalog under /api/v1/shop/.
+
+Views validate input, call one service or selector, and serialize; permissions come from the
+one permission layer (accounts.permissions) through ``required_permissions``.
+"""
+
+from django.db import transaction
+from django.http import Http404
+from django.utils.http import http_date
+from django.utils.text import slugify
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.permissions import RequiresPermission
+from catalog import selectors, services
+from catalog.api import serializers
+from catalog.catalog_version import catalog_version
+from catalog.errors import CatalogError
+from catalog.models import Attribute, AttributeOption, Brand, Category, Product, ProductType
+from catalog.models import ProductVariant as Variant
+
+
+def _actor(request: Request) -> str:
+    return getattr(request.user, "email", "") or "api"
+
+
+def _perms(model: str) -> dict:
+    return {
+        "GET": f"catalog.view_{model}",
+        "POST": f"catalog.add_{model}",
+        "PATCH": f"catalog.change_{model}",
+        "DELETE": f"catalog.delete_{model}",
+    }
+
+
+class StaffPagination(CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-id"
+
+
+# --- Categories --------------------------------------------------------------------------------
+
+
+def _category_parents(categories) -> dict:
+    paths = {category.path[: -Category.steplen] for category in categories}
+    return dict(Category.objects.filter(path__in=paths).values_list("path", "pk"))
+
+
+class CategoryListView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = _perms("category")
+    api_key_scopes = {"GET": "catalog:read"}
+    serializer_class = serializers.CategorySerializer
+
+    def get(self, request: Request) -> Response:
+        categories = list(Category.objects.order_by("path"))
+        context = {"parents": _category_parents(categories)}
+        return Response(serializers.CategorySerializer(categories, many=True, context=context).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = serializers.CategorySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        parent_id = data.pop("parent_id", None)
+        parent = _get(Category, parent_id, field="parent_id") if parent_id else None
+        category = services.create_category(parent=parent, **data)
+        context = {"parents": _category_parents([category])}
+        body = serializers.CategorySerializer(category, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class CategoryDetailView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = _perms("category")
+    serializer_class = serializers.CategorySerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        category = _get(Category, pk)
+        context = {"parents": _category_parents([category])}
+        return Response(serializers.CategorySerializer(category, context=context).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        category = _get(Category, pk)
+        serializer = serializers.CategorySerializer(category, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("parent_id", None)
+        with transaction.atomic():
+            for name, value in data.items():
+                setattr(category, name, value)
+            category.save()
+        context = {"parents": _category_parents([category])}
+        return Response(serializers.CategorySerializer(category, context=context).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        category = _get(Category, pk)
+        Category.objects.filter(path__startswith=category.path).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CategoryMoveView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": "catalog.change_category"}
+    serializer_class = serializers.CategoryMoveSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        category = _get(Category, pk)
+        serializer = serializers.CategoryMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        parent_id = serializer.validated_data["parent_id"]
+        parent = _get(Category, parent_id, field="parent_id") if parent_id else None
+        moved = services.move_category(category=category, parent=parent)
+        context = {"parents": _category_parents([moved])}
+        return Response(serializers.CategorySerializer(moved, context=context).data)
+
+
+# --- Simple models: brands, attributes, product types ------------------------------------------
+
+
+class _ModelListView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    pagination_class = StaffPagination
+    api_key_scopes = {"GET": "catalog:read"}
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.perform_create(serializer)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def perform_create(self, serializer):
+        return serializer.save()
+
+
+class _ModelDetailView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+        return Response(self.get_serializer(instance).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BrandListView(_ModelListView):
+    required_permissions = _perms("brand")
+    serializer_class = serializers.BrandSerializer
+    queryset = Brand.objects.all()
+
+
+class BrandDetailView(_ModelDetailView):
+    required_permissions = _perms("brand")
+    serializer_class = serializers.BrandSerializer
+    queryset = Brand.objects.all()
+
+
+class AttributeListView(_ModelListView):
+    required_permissions = _perms("attribute")
+    serializer_class = serializers.AttributeSerializer
+    queryset = Attribute.objects.prefetch_related("options")
+
+    def perform_create(self, serializer):
+        options = serializer.validated_data.pop("options", [])
+        attribute = serializer.save()
+        for position, option in enumerate(options):
+            AttributeOption.objects.create(
+                attribute=attribute,
+                value=option["value"],
+                slug=option.get("slug") or slugify(option["value"]),
+                position=option.get("position", position),
+            )
+        return attribute
+
+
+class AttributeDetailView(_ModelDetailView):
+    required_permissions = _perms("attribute")
+    serializer_class = serializers.AttributeSerializer
+    queryset = Attribute.objects.prefetch_related("options")
+
+
+class ProductTypeListView(_ModelListView):
+    required_permissions = _perms("producttype")
+    serializer_class = serializers.ProductTypeSerializer
+    queryset = ProductType.objects.prefetch_related("product_attributes", "variant_attributes")
+
+
+class ProductTypeDetailView(_ModelDetailView):
+    required_permissions = _perms("producttype")
+    serializer_class = serializers.ProductTypeSerializer
+    queryset = ProductType.objects.prefetch_related("product_attributes", "variant_attributes")
+
+
+# --- Products and variants ---------------------------------------------------------------------
+
+
+class ProductListView(GenericAPIView):
+    """Every product of the store (any status), newest first; POST creates one with variants."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions = _perms("product")
+    api_key_scopes = {"GET": "catalog:read"}
+    serializer_class = serializers.ProductSerializer
+    pagination_class = StaffPagination
+
+    def get(self, request: Request) -> Response:
+        products = selectors.product_list_for_staff()
+        if request.query_params.get("status"):
+            products = products.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(products)
+        return self.get_paginated_response(serializers.ProductSerializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = serializers.ProductSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        variants = [dict(variant) for variant in data.pop("variants", [])]
+        product = services.create_product(
+            data=data,
+            variants=variants,
+            categories=data.pop("categories", None),
+            attributes=data.pop("attributes", None),
+        )
+        product = selectors.product_detail_for_staff().get(pk=product.pk)
+        return Response(serializers.ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = _perms("product")
+    api_key_scopes = {"GET": "catalog:read"}
+    serializer_class = serializers.ProductSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        product = _get(selectors.product_detail_for_staff(), pk)
+        return Response(serializers.ProductSerializer(product).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        product = _get(Product.objects.all(), pk)
+        serializer = serializers.ProductSerializer(product, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "variants" in data:
+            message = "Change variants through their own endpoints."
+            raise CatalogError(message, fields={"variants": [message]})
+        services.update_product(
+            product=product,
+            data=data,
+            categories=data.pop("categories", None),
+            attributes=data.pop("attributes", None),
+        )
+        product = selectors.product_detail_for_staff().get(pk=pk)
+        return Response(serializers.ProductSerializer(product).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        services.delete_product(product=_get(Product.objects.all(), pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VariantCreateView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": "catalog.add_productvariant"}
+    serializer_class = serializers.VariantSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        product = _get(Product.objects.all(), pk)
+        serializer = serializers.VariantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        variant = services.create_variant(product=product, data=dict(serializer.validated_data))
+        return Response(serializers.VariantSerializer(variant).data, status=status.HTTP_201_CREATED)
+
+
+class VariantDetailView(GenericAPIView):
+    permission_classes = [RequiresPermission]
+    required_permissions = _perms("productvariant")
+    serializer_class = serializers.VariantSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(serializers.VariantSerializer(_get(Variant.objects.all(), pk)).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        variant = _get(Variant.objects.all(), pk)
+        serializer = serializers.VariantSerializer(variant, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        variant = services.update_variant(
+            variant=variant, data=dict(serializer.validated_data), actor=_actor(request)
+        )
+        return Response(serializers.VariantSerializer(variant).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        services.delete_variant(variant=_get(Variant.objects.all(), pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VariantBulkUpdateView(GenericAPIView):
+    """Update price and/or stock of up to 1,000 variants by SKU, all or nothing."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": "catalog.change_productvariant"}
+    serializer_class = serializers.BulkVariantSerializer
+
+    def post(self, request: Request) -> Response:
+        serializer = serializers.BulkVariantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = [dict(row) for row in serializer.validated_data["rows"]]
+        updated = services.bulk_update_variants(rows=rows, actor=_actor(request))
+        return Response({"updated": updated})
+
+
+# --- Shoppers ----------------------------------------------------------------------------------
+
+
+class ShopPagination(CursorPagination):
+    page_size = 24
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+    def get_ordering(self, request, queryset, view):
+        return queryset.query.order_by
+
+
+def _channel(request: Request) -> str:
+    """B2B prices and products for B2B buyers and integrations, B2C for everyone else."""
+    from accounts.models import ApiKey
+    from accounts.permissions import company_of
+
+    if isinstance(request.auth, ApiKey):
+        return "b2b"
+    if request.user.is_authenticated and company_of(request.user) is not None:
+        return "b2b"
+    return "b2c"
+
+
+class _Revalidated:
+    """ETag and Last-Modified from the store's catalog version: a client revalidating an
+    unchanged catalog gets 304 before any catalog query runs."""
+
+    def revalidate(self, request: Request, key: str) -> tuple[str, float, Response | None]:
+        version, changed_at = catalog_version()
+        etag = f'W/"{version}-{abs(hash(key)) % 10**12}"'
+        if request.headers.get("If-None-Match") == etag:
+            return (
+                etag,
+                changed_at,
+                self._with_validators(
+                    Response(status=status.HTTP_304_NOT_MODIFIED), etag, changed_at
+                ),
+            )
+        return etag, changed_at, None
+
+    @staticmethod
+    def _with_validators(response: Response, etag: str, changed_at: float) -> Response:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(changed_at)
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        response["Vary"] = "Authorization, Cookie"
+        return response
+
+
+class ShopProductListView(_Revalidated, GenericAPIView):
+    """Active products of the buyer's channel: filters, sorting, cursor pagination."""
+
+    permission_classes = [AllowAny]
+    pagination_class = ShopPagination
+    serializer_class = serializers.ShopProductListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", str),
+            OpenApiParameter("brand", str, description="Brand slugs, comma separated."),
+            OpenApiParameter("price_min", float),
+            OpenApiParameter("price_max", float),
+            OpenApiParameter("in_stock", bool),
+            OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+            OpenApiParameter(
+                "attr.<code>", str, description="Attribute value(s), comma separated."
+            ),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        channel = _channel(request)
+        etag, changed_at, not_modified = self.revalidate(
+            request, f"{channel}?{request.GET.urlencode()}"
+        )
+        if not_modified:
+            return not_modified
+        products = selectors.product_list_for_shoppers(
+            channel=channel,
+            filters=request.query_params.dict(),
+            sort=request.query_params.get("sort", "name"),
+        )
+        page = self.paginate_queryset(products)
+        data = serializers.ShopProductListSerializer(
+            page, many=True, context={"channel": channel}
+        ).data
+        return self._with_validators(self.get_paginated_response(data), etag, changed_at)
+
+
+class ShopProductDetailView(_Revalidated, GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ShopProductDetailSerializer
+
+    def get(self, request: Request, slug: str) -> Response:
+        channel = _channel(request)
+        etag, changed_at, not_modified = self.revalidate(request, f"{channel}:{slug}")
+        if not_modified:
+            return not_modified
+        product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
+        if product is None:
+            raise Http404
+        data = serializers.ShopProductDetailSerializer(product, context={"channel": channel}).data
+        return self._with_validators(Response(data), etag, changed_at)
+
+
+def _get(queryset, pk, *, field: str | None = None):
+    if isinstance(queryset, type):
+        queryset = queryset.objects.all()
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        if field:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({field: ["Unknown id."]})
+        raise Http404
+    return found
