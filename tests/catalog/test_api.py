@@ -107,7 +107,7 @@ def test_bulk_endpoint_updates_a_thousand_variants_atomically(staff_api):
     assert response.json() == {"updated": 1000}
     assert ProductVariant.objects.filter(price=Decimal("2.50")).count() == 1000
 
-    too_many = rows + [{"sku": "BULK-0", "price": "1"}]
+    too_many = [*rows, {"sku": "BULK-0", "price": "1"}]
     response = staff_api.post("/api/v1/catalog/variants/bulk/", {"rows": too_many}, format="json")
     assert response.status_code == 400
     rows[500]["price"] = "-3"
