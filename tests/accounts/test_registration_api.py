@@ -97,3 +97,16 @@ def test_the_same_email_can_sign_up_at_two_stores(store_a, store_b, api_client):
         api_client(store_b).post("/api/v1/auth/registration/", SIGNUP, format="json").status_code
         == 201
     )
+
+
+def test_signups_from_one_address_are_throttled(store_a, api_client):
+    client = api_client(store_a)
+    for number in range(10):
+        body = {**SIGNUP, "email": f"bulk{number}@example.com"}
+        assert client.post("/api/v1/auth/registration/", body, format="json").status_code == 201
+    response = client.post(
+        "/api/v1/auth/registration/", {**SIGNUP, "email": "bulk11@example.com"}, format="json"
+    )
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
