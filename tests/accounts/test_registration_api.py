@@ -110,3 +110,24 @@ def test_signups_from_one_address_are_throttled(store_a, api_client):
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "throttled"
     assert int(response["Retry-After"]) > 0
+
+
+def test_a_verification_key_from_store_a_verifies_nothing_at_store_b(store_a, store_b, api_client):
+    from allauth.account.models import EmailAddress
+    from django.db import connection
+
+    api_client(store_a).post("/api/v1/auth/registration/", SIGNUP, format="json")
+    key = _verification_key(mail.outbox[-1])
+    connection.set_tenant(store_a)
+    same_id = EmailAddress.objects.get(email="new@example.com").pk
+    # At store B, someone else's unverified address happens to have the same id.
+    connection.set_tenant(store_b)
+    victim = User.objects.create_user("victim@example.com", "victim@example.com", PASSWORD)
+    EmailAddress.objects.create(pk=same_id, user=victim, email=victim.email, primary=True)
+
+    response = api_client(store_b).post(
+        "/api/v1/auth/registration/verify-email/", {"key": key}, format="json"
+    )
+    assert response.status_code == 404
+    connection.set_tenant(store_b)
+    assert not EmailAddress.objects.get(pk=same_id).verified
