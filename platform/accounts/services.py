@@ -86,6 +86,11 @@ def delete_address(*, address: Address) -> None:
     address.delete()
 
 
+def revoke_api_tokens(*, user: User) -> None:
+    """Sign ``user`` out of every API client (after a password reset, say)."""
+    Token.objects.filter(user=user).delete()
+
+
 # --- Erasure (GDPR) ----------------------------------------------------------------------------
 
 

@@ -126,3 +126,19 @@ def test_a_garbled_key_header_is_a_401(in_store_a, api_client):
     client = api_client(in_store_a)
     client.credentials(HTTP_AUTHORIZATION="Api-Key")
     assert client.get("/api/v1/auth/api-keys/current/").status_code == 401
+
+
+def test_the_owner_revokes_keys_in_the_store_admin(in_store_a, store_client, api_client):
+    owner = make_person("owner")
+    issued = services.create_api_key(name="ERP", scopes=["catalog:read"], created_by=owner)
+    browser = store_client(in_store_a)
+    browser.force_login(owner)
+    response = browser.post(
+        "/django-admin/accounts/apikey/",
+        {"action": "revoke", "_selected_action": [issued.api_key.pk]},
+    )
+    assert response.status_code == 302
+    issued.api_key.refresh_from_db()
+    assert issued.api_key.revoked_at is not None
+    check = api_client(in_store_a, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
+    assert check.status_code == 401

@@ -74,9 +74,19 @@ class PasswordResetView(rest_auth_views.PasswordResetView):
 
 @extend_schema(tags=["auth"])
 class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
-    """Set a new password with the uid and key from the emailed link; a link works once."""
+    """Set a new password with the uid and key from the emailed link; a link works once.
+
+    Whoever held the old password is signed out: the API token is deleted (and sessions end,
+    as the password changed)."""
 
     throttle_scope = "password_reset"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        services.revoke_api_tokens(user=serializer.user)
+        return Response({"detail": "Password has been reset with the new password."})
 
 
 @extend_schema(tags=["auth"])
