@@ -9,12 +9,19 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import events
-from accounts.errors import AlreadyEnrolled, AlreadyMember, InvalidOneTimeCode, WrongPassword
+from accounts.errors import (
+    AlreadyEnrolled,
+    AlreadyMember,
+    EmailNotVerified,
+    InvalidOneTimeCode,
+    WrongPassword,
+)
 from accounts.models import Address, ApiKey, Company, CompanyMembership, StoreSecurity, User
 
 API_KEY_PREFIX = "mk_"
@@ -143,7 +150,15 @@ def activate_totp(*, user: User, secret: str, code: str) -> Authenticator:
     """Turn on TOTP for ``user`` once they prove their app holds ``secret``.
 
     The same authenticator serves the storefront and admin login (allauth) and the API login.
+    As in allauth, an unverified email address blocks it: otherwise someone who signed up
+    with another person's address could lock its real owner out.
     """
+    from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+
+    try:
+        validate_can_add_authenticator(user)
+    except DjangoValidationError as error:
+        raise EmailNotVerified(error.messages[0]) from error
     if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         raise AlreadyEnrolled("Two-factor authentication is already on.")
     if not validate_totp_code(secret, code):
