@@ -142,3 +142,18 @@ def test_the_owner_revokes_keys_in_the_store_admin(in_store_a, store_client, api
     assert issued.api_key.revoked_at is not None
     check = api_client(in_store_a, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
     assert check.status_code == 401
+
+
+def test_another_stores_key_is_not_found_not_forbidden(store_a, store_b, api_client):
+    connection.set_tenant(store_a)
+    theirs = services.create_api_key(
+        name="A's ERP", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    connection.set_tenant(store_b)
+    ApiKey.objects.filter(pk=theirs.api_key.pk).delete()  # no row of B shares the id
+    owner_b = make_person("owner")
+    client = api_client(store_b, token=token_for(owner_b))
+    assert client.get(f"/api/v1/auth/api-keys/{theirs.api_key.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/auth/api-keys/{theirs.api_key.pk}/").status_code == 404
+    connection.set_tenant(store_a)
+    assert ApiKey.objects.get(pk=theirs.api_key.pk).revoked_at is None

@@ -244,7 +244,10 @@ class ApiKeyListView(ApiKeyScopeMixin, generics.ListCreateAPIView):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["api keys"], responses={204: None})
+@extend_schema_view(
+    get=extend_schema(tags=["api keys"]),
+    delete=extend_schema(tags=["api keys"], responses={204: None}),
+)
 class ApiKeyDetailView(ApiKeyScopeMixin, generics.RetrieveDestroyAPIView):
     """See a key or revoke it (revoked keys stay listed, with their revocation time)."""
 
