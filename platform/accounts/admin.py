@@ -70,7 +70,8 @@ class StoreSecurityAdmin(admin.ModelAdmin):
     list_display = ["__str__", "require_staff_mfa", "updated_at"]
 
     def has_add_permission(self, request) -> bool:
-        return False
+        # One row per store: the owner creates it once, then changes it.
+        return super().has_add_permission(request) and not StoreSecurity.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

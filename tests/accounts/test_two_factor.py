@@ -174,3 +174,18 @@ def test_two_factor_cannot_be_turned_on_before_the_email_is_verified(in_store_a,
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "email_not_verified"
     assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_the_owner_turns_on_staff_two_factor_in_the_store_admin(in_store_a, store_client):
+    from accounts.models import StoreSecurity
+
+    browser = store_client(in_store_a)
+    browser.force_login(make_person("owner"))
+    response = browser.post(
+        "/django-admin/accounts/storesecurity/add/", {"require_staff_mfa": "on"}
+    )
+    assert response.status_code == 302
+    assert StoreSecurity.current().require_staff_mfa
+    # From now on the owner, too, enrols before going on.
+    next_page = browser.get("/django-admin/accounts/storesecurity/")
+    assert next_page["Location"].startswith("/accounts/2fa/totp/activate/")
