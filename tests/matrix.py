@@ -91,7 +91,7 @@ def make_person(role: str) -> User:
     if role == "owner":
         return create_user(email, staff_role=role, is_staff=True, is_superuser=True)
     if role in STAFF:
-        return create_user(email, staff_role=role, is_staff=True)
+        return services.change_staff_role(user=create_user(email), role=role)
     user = create_user(email)
     if role in COMPANY:
         company = Company.objects.first() or Company.objects.create(name="Acme Ltd")

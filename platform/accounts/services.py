@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts import events
+from accounts import events, permissions
 from accounts.errors import (
     AlreadyEnrolled,
     AlreadyMember,
@@ -58,7 +58,56 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
     with transaction.atomic():
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        _join_role_group(user)
     return user
+
+
+@transaction.atomic
+def change_staff_role(*, user: User, role: str) -> User:
+    """Give a staff member another role (or none: ``""`` makes them a shopper again)."""
+    user.staff_role = role
+    user.is_staff = bool(role)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["staff_role", "is_staff"])
+    _join_role_group(user)
+    return user
+
+
+def _join_role_group(user: User) -> None:
+    """Put ``user`` in exactly their role's Wagtail group (see accounts.permissions)."""
+    from django.contrib.auth.models import Group
+
+    role_groups = Group.objects.filter(name__startswith=ROLE_GROUP_PREFIX)
+    user.groups.remove(*role_groups)
+    if user.staff_role in permissions.WAGTAIL_PAGE_GRANTS:
+        user.groups.add(_role_group(user.staff_role))
+
+
+ROLE_GROUP_PREFIX = "Staff role: "
+
+
+def _role_group(role: str):
+    """The group carrying ``role``'s Wagtail rights on the whole site, kept in step."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    group, _ = Group.objects.get_or_create(name=f"{ROLE_GROUP_PREFIX}{role}")
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    for name in permissions.WAGTAIL_PAGE_GRANTS.get(role, ()):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root_page, permission=_permission(Permission, name)
+        )
+    for name in permissions.WAGTAIL_COLLECTION_GRANTS.get(role, ()):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission(Permission, name)
+        )
+    return group
+
+
+def _permission(permission_model, name: str):
+    app_label, codename = name.split(".")
+    return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 # --- Address book ------------------------------------------------------------------------------

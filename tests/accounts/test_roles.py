@@ -97,3 +97,36 @@ def test_a_weak_password_is_refused_for_staff(in_store_a):
 
     with pytest.raises(ValidationError):
         services.create_staff_member(email="s@example.com", password="password", role="support")
+
+
+def test_catalog_manager_edits_pages_and_images_in_wagtail(in_store_a, store_client):
+    from wagtail.models import Page
+
+    home = Page.objects.filter(depth=2).first()
+    browser = store_client(in_store_a)
+    browser.force_login(make_person("catalog_manager"))
+    assert browser.get(f"/admin/pages/{home.pk}/edit/").status_code == 200
+    assert browser.get("/admin/images/").status_code == 200
+    assert browser.get("/admin/images/multiple/add/").status_code == 200
+
+
+def test_order_manager_and_support_cannot_edit_pages(in_store_a, store_client):
+    from wagtail.models import Page
+
+    home = Page.objects.filter(depth=2).first()
+    for role in ("order_manager", "support"):
+        browser = store_client(in_store_a)
+        browser.force_login(make_person(role))
+        assert browser.get(f"/admin/pages/{home.pk}/edit/").status_code == 302, role
+
+
+def test_a_role_change_moves_wagtail_rights_with_it(in_store_a, store_client):
+    from wagtail.models import Page
+
+    home = Page.objects.filter(depth=2).first()
+    manager = make_person("catalog_manager")
+    services.change_staff_role(user=manager, role="support")
+    browser = store_client(in_store_a)
+    browser.force_login(manager)
+    assert browser.get(f"/admin/pages/{home.pk}/edit/").status_code == 302
+    assert not manager.has_perm("catalog.change_product")
