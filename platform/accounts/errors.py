@@ -26,3 +26,8 @@ class AlreadyMember(DomainError):
 class ApiKeyScopeNotAllowed(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "permission_denied"
+
+
+class EmailNotVerified(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "email_not_verified"

@@ -89,6 +89,30 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
 
 STAFF_ROLES = frozenset(User.StaffRole.values)
 
+# Wagtail decides who may edit pages, images and documents by group (GroupPagePermission,
+# GroupCollectionPermission), not through ``user.has_perm``. So each staff role's Wagtail rights
+# are declared here too, on the whole site, and accounts.services projects every staff member
+# onto their role's group. The owner is a superuser; support only reads (admin access).
+WAGTAIL_PAGE_GRANTS: dict[str, tuple[str, ...]] = {
+    User.StaffRole.CATALOG_MANAGER: (
+        "wagtailcore.add_page",
+        "wagtailcore.change_page",
+        "wagtailcore.publish_page",
+        "wagtailcore.lock_page",
+        "wagtailcore.unlock_page",
+    ),
+}
+WAGTAIL_COLLECTION_GRANTS: dict[str, tuple[str, ...]] = {
+    User.StaffRole.CATALOG_MANAGER: (
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ),
+}
+
 
 def roles_of(user) -> frozenset[str]:
     """The roles of ``user`` in the current schema (empty for anonymous or inactive users)."""

@@ -9,12 +9,19 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts import events
-from accounts.errors import AlreadyEnrolled, AlreadyMember, InvalidOneTimeCode, WrongPassword
+from accounts import events, permissions
+from accounts.errors import (
+    AlreadyEnrolled,
+    AlreadyMember,
+    EmailNotVerified,
+    InvalidOneTimeCode,
+    WrongPassword,
+)
 from accounts.models import Address, ApiKey, Company, CompanyMembership, StoreSecurity, User
 
 API_KEY_PREFIX = "mk_"
@@ -51,7 +58,56 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
     with transaction.atomic():
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        _join_role_group(user)
     return user
+
+
+@transaction.atomic
+def change_staff_role(*, user: User, role: str) -> User:
+    """Give a staff member another role (or none: ``""`` makes them a shopper again)."""
+    user.staff_role = role
+    user.is_staff = bool(role)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["staff_role", "is_staff"])
+    _join_role_group(user)
+    return user
+
+
+def _join_role_group(user: User) -> None:
+    """Put ``user`` in exactly their role's Wagtail group (see accounts.permissions)."""
+    from django.contrib.auth.models import Group
+
+    role_groups = Group.objects.filter(name__startswith=ROLE_GROUP_PREFIX)
+    user.groups.remove(*role_groups)
+    if user.staff_role in permissions.WAGTAIL_PAGE_GRANTS:
+        user.groups.add(_role_group(user.staff_role))
+
+
+ROLE_GROUP_PREFIX = "Staff role: "
+
+
+def _role_group(role: str):
+    """The group carrying ``role``'s Wagtail rights on the whole site, kept in step."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    group, _ = Group.objects.get_or_create(name=f"{ROLE_GROUP_PREFIX}{role}")
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    for name in permissions.WAGTAIL_PAGE_GRANTS.get(role, ()):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root_page, permission=_permission(Permission, name)
+        )
+    for name in permissions.WAGTAIL_COLLECTION_GRANTS.get(role, ()):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_permission(Permission, name)
+        )
+    return group
+
+
+def _permission(permission_model, name: str):
+    app_label, codename = name.split(".")
+    return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 # --- Address book ------------------------------------------------------------------------------
@@ -84,6 +140,11 @@ def _release_defaults(*, user: User, address: Address) -> None:
 def delete_address(*, address: Address) -> None:
     """Remove an address from its owner's book."""
     address.delete()
+
+
+def revoke_api_tokens(*, user: User) -> None:
+    """Sign ``user`` out of every API client (after a password reset, say)."""
+    Token.objects.filter(user=user).delete()
 
 
 # --- Erasure (GDPR) ----------------------------------------------------------------------------
@@ -138,7 +199,15 @@ def activate_totp(*, user: User, secret: str, code: str) -> Authenticator:
     """Turn on TOTP for ``user`` once they prove their app holds ``secret``.
 
     The same authenticator serves the storefront and admin login (allauth) and the API login.
+    As in allauth, an unverified email address blocks it: otherwise someone who signed up
+    with another person's address could lock its real owner out.
     """
+    from allauth.mfa.internal.flows.add import validate_can_add_authenticator
+
+    try:
+        validate_can_add_authenticator(user)
+    except DjangoValidationError as error:
+        raise EmailNotVerified(error.messages[0]) from error
     if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         raise AlreadyEnrolled("Two-factor authentication is already on.")
     if not validate_totp_code(secret, code):

@@ -294,6 +294,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirmation keys are random and stored in the store's own schema. allauth's default (HMAC
+# keys signing the email address's id with the one SECRET_KEY) would let a key from store A
+# confirm whichever address has the same id at store B.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env_int("EMAIL_CONFIRMATION_EXPIRE_DAYS", 3)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -344,6 +348,19 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mercato API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Each store has its own API at `https://<store>.<platform domain>/api/v1/`; accounts, "
+        "tokens and keys of one store are unknown at every other.\n\n"
+        "**Authentication.** People sign in with `POST /api/v1/auth/login/` and send the token "
+        "it returns as `Authorization: Token <key>`. B2B integrations send an API key as "
+        "`Authorization: Api-Key mk_...`; a key reaches only the endpoints its scopes "
+        "(`catalog:read`, `orders:place`, `orders:read`) open. Storefront sessions also work, "
+        "with CSRF.\n\n"
+        '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
+        "(`fields` only for invalid input): 400 invalid input, 401 not authenticated, 403 not "
+        "allowed, 404 not found (also another store's or person's objects), 429 throttled or "
+        "locked out."
+    ),
     # Only our own API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["config.openapi.only_mercato_api"],
     "POSTPROCESSING_HOOKS": [

@@ -10,9 +10,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import CompanyMembership, User
+from accounts.models import User
+from tests.matrix import PASSWORD, create_user, make_person
 
-PASSWORD = "Correct-horse-42"
+__all__ = ["PASSWORD", "make_customer", "make_person"]
 
 
 @pytest.fixture(autouse=True)
@@ -39,32 +40,9 @@ def api_client():
 
 
 def make_customer(email: str = "shopper@example.com", *, verified: bool = True) -> User:
-    user = User.objects.create_user(username=email, email=email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-    return user
-
-
-def make_person(role: str) -> User:
-    """A person of ``role`` in the current store: customer, company_*, a staff role."""
-    email = f"{role}@example.com"
-    if role == "owner":
-        return services.create_store_owner(email=email, password=PASSWORD)
-    if role in User.StaffRole.values:
-        return services.create_staff_member(email=email, password=PASSWORD, role=role)
-    user = make_customer(email)
-    if role.startswith("company_"):
-        company_role = {
-            "company_buyer": CompanyMembership.Role.BUYER,
-            "company_approver": CompanyMembership.Role.APPROVER,
-            "company_admin": CompanyMembership.Role.ADMIN,
-        }[role]
-        if company_role == CompanyMembership.Role.ADMIN:
-            services.create_company(name="Acme Ltd", admin=user)
-        else:
-            from accounts.models import Company
-
-            company = Company.objects.first() or Company.objects.create(name="Acme Ltd")
-            services.add_company_member(company=company, user=user, role=company_role)
+    user = create_user(email)
+    if not verified:
+        EmailAddress.objects.filter(user=user).update(verified=False)
     return user
 
 

@@ -154,3 +154,13 @@ def test_storefront_account_deletion_signs_out(in_store_a, store_client, shopper
     assert browser.post("/account/delete/", {"password": PASSWORD}).status_code == 302
     assert browser.get("/account/").status_code == 302
     assert not User.objects.get(pk=shopper.pk).is_active
+
+
+def test_erasure_ends_the_persons_sessions_on_other_devices(
+    in_store_a, store_client, client, shopper
+):
+    other_device = store_client(in_store_a)
+    other_device.force_login(shopper)
+    assert other_device.get("/account/").status_code == 200
+    client.delete("/api/v1/auth/user/", {"password": PASSWORD}, format="json")
+    assert other_device.get("/account/").status_code == 302

@@ -126,3 +126,34 @@ def test_a_garbled_key_header_is_a_401(in_store_a, api_client):
     client = api_client(in_store_a)
     client.credentials(HTTP_AUTHORIZATION="Api-Key")
     assert client.get("/api/v1/auth/api-keys/current/").status_code == 401
+
+
+def test_the_owner_revokes_keys_in_the_store_admin(in_store_a, store_client, api_client):
+    owner = make_person("owner")
+    issued = services.create_api_key(name="ERP", scopes=["catalog:read"], created_by=owner)
+    browser = store_client(in_store_a)
+    browser.force_login(owner)
+    response = browser.post(
+        "/django-admin/accounts/apikey/",
+        {"action": "revoke", "_selected_action": [issued.api_key.pk]},
+    )
+    assert response.status_code == 302
+    issued.api_key.refresh_from_db()
+    assert issued.api_key.revoked_at is not None
+    check = api_client(in_store_a, api_key=issued.secret).get("/api/v1/auth/api-keys/current/")
+    assert check.status_code == 401
+
+
+def test_another_stores_key_is_not_found_not_forbidden(store_a, store_b, api_client):
+    connection.set_tenant(store_a)
+    theirs = services.create_api_key(
+        name="A's ERP", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    connection.set_tenant(store_b)
+    ApiKey.objects.filter(pk=theirs.api_key.pk).delete()  # no row of B shares the id
+    owner_b = make_person("owner")
+    client = api_client(store_b, token=token_for(owner_b))
+    assert client.get(f"/api/v1/auth/api-keys/{theirs.api_key.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/auth/api-keys/{theirs.api_key.pk}/").status_code == 404
+    connection.set_tenant(store_a)
+    assert ApiKey.objects.get(pk=theirs.api_key.pk).revoked_at is None

@@ -142,7 +142,8 @@ def _confirm(client, uid, token, password=NEW_PASSWORD):
 
 
 def test_password_reset_link_sets_a_new_password_once(in_store_a, api_client):
-    make_customer()
+    user = make_customer()
+    stolen_token = token_for(user)
     client = api_client(in_store_a)
     response = client.post(
         "/api/v1/auth/password/reset/", {"email": "shopper@example.com"}, format="json"
@@ -154,6 +155,7 @@ def test_password_reset_link_sets_a_new_password_once(in_store_a, api_client):
 
     assert _confirm(client, uid, token).status_code == 200
     assert _login(client, password=NEW_PASSWORD).status_code == 200
+    assert api_client(in_store_a, token=stolen_token).get("/api/v1/auth/user/").status_code == 401
 
     reused = _confirm(client, uid, token, password="Another-pass-123")
     assert reused.status_code == 400
@@ -244,3 +246,14 @@ def test_user_model_is_unchanged_by_a_failed_login(in_store_a, api_client):
     user = make_customer()
     _login(api_client(in_store_a), password="wrong")
     assert User.objects.get(pk=user.pk).last_login is None
+
+
+def test_the_storefront_and_the_api_share_one_lockout(in_store_a, api_client, store_client):
+    make_customer()
+    browser = store_client(in_store_a)
+    for _ in range(5):
+        browser.post("/accounts/login/", {"login": "shopper@example.com", "password": "wrong"})
+    page = browser.post("/accounts/login/", {"login": "shopper@example.com", "password": PASSWORD})
+    assert page.status_code == 200
+    assert b"Too many failed login attempts" in page.content
+    assert _login(api_client(in_store_a)).status_code == 429

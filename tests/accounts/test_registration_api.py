@@ -97,3 +97,37 @@ def test_the_same_email_can_sign_up_at_two_stores(store_a, store_b, api_client):
         api_client(store_b).post("/api/v1/auth/registration/", SIGNUP, format="json").status_code
         == 201
     )
+
+
+def test_signups_from_one_address_are_throttled(store_a, api_client):
+    client = api_client(store_a)
+    for number in range(10):
+        body = {**SIGNUP, "email": f"bulk{number}@example.com"}
+        assert client.post("/api/v1/auth/registration/", body, format="json").status_code == 201
+    response = client.post(
+        "/api/v1/auth/registration/", {**SIGNUP, "email": "bulk11@example.com"}, format="json"
+    )
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_verification_key_from_store_a_verifies_nothing_at_store_b(store_a, store_b, api_client):
+    from allauth.account.models import EmailAddress
+    from django.db import connection
+
+    api_client(store_a).post("/api/v1/auth/registration/", SIGNUP, format="json")
+    key = _verification_key(mail.outbox[-1])
+    connection.set_tenant(store_a)
+    same_id = EmailAddress.objects.get(email="new@example.com").pk
+    # At store B, someone else's unverified address happens to have the same id.
+    connection.set_tenant(store_b)
+    victim = User.objects.create_user("victim@example.com", "victim@example.com", PASSWORD)
+    EmailAddress.objects.create(pk=same_id, user=victim, email=victim.email, primary=True)
+
+    response = api_client(store_b).post(
+        "/api/v1/auth/registration/verify-email/", {"key": key}, format="json"
+    )
+    assert response.status_code == 404
+    connection.set_tenant(store_b)
+    assert not EmailAddress.objects.get(pk=same_id).verified

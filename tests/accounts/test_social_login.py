@@ -143,3 +143,26 @@ def test_facebook_login_asks_to_verify_the_email_it_cannot_vouch_for(
     assert me_request.args["access_token"] == "EAAB-access"
     assert me_request.args["appsecret_proof"]  # signed with the store's own app secret
     assert User.objects.get(email="grace@facebook.example").last_name == "Hopper"
+
+
+def test_only_the_owner_enters_oauth_clients_in_the_store_admin(in_store_a, store_client):
+    from tests.matrix import make_person
+
+    browser = store_client(in_store_a)
+    browser.force_login(make_person("owner"))
+    response = browser.post(
+        "/django-admin/socialaccount/socialapp/add/",
+        {
+            "provider": "google",
+            "name": "Google",
+            "client_id": "from-the-owner",
+            "secret": "owner-secret",
+            "key": "",
+            "settings": "{}",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert SocialApp.objects.get().client_id == "from-the-owner"
+
+    browser.force_login(make_person("catalog_manager"))
+    assert browser.get("/django-admin/socialaccount/socialapp/add/").status_code == 403

@@ -161,3 +161,31 @@ def test_platform_admins_always_need_two_factor(platform_client):
     platform_client.post("/accounts/login/", {"login": admin.email, "password": PASSWORD})
     platform_client.post("/accounts/2fa/authenticate/", {"code": current_totp_code(admin)})
     assert platform_client.get("/admin/").status_code == 200
+
+
+@FROZEN
+def test_two_factor_cannot_be_turned_on_before_the_email_is_verified(in_store_a, api_client):
+    user = make_customer(verified=False)
+    secret = services.start_totp_enrolment()
+    client = api_client(in_store_a, token=token_for(user))
+    response = client.post(
+        "/api/v1/auth/mfa/totp/", {"secret": secret, "code": code_for_secret(secret)}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "email_not_verified"
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_the_owner_turns_on_staff_two_factor_in_the_store_admin(in_store_a, store_client):
+    from accounts.models import StoreSecurity
+
+    browser = store_client(in_store_a)
+    browser.force_login(make_person("owner"))
+    response = browser.post(
+        "/django-admin/accounts/storesecurity/add/", {"require_staff_mfa": "on"}
+    )
+    assert response.status_code == 302
+    assert StoreSecurity.current().require_staff_mfa
+    # From now on the owner, too, enrols before going on.
+    next_page = browser.get("/django-admin/accounts/storesecurity/")
+    assert next_page["Location"].startswith("/accounts/2fa/totp/activate/")

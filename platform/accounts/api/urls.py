@@ -2,9 +2,7 @@
 
 from django.urls import path
 
-from accounts.api import schema, views
-
-__all__ = ["schema", "urlpatterns"]  # schema: registers the OpenAPI extension
+from accounts.api import views
 
 urlpatterns = [
     path("auth/registration/", views.RegisterView.as_view(), name="api-register"),

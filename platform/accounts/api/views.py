@@ -58,7 +58,7 @@ class LoginView(rest_auth_views.LoginView):
 
 
 @extend_schema(tags=["auth"], request=None, responses={200: None})
-class LogoutView(rest_auth_views.LogoutView):
+class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
     """Delete the token and end the session."""
 
     http_method_names = ["post", "options"]
@@ -74,9 +74,19 @@ class PasswordResetView(rest_auth_views.PasswordResetView):
 
 @extend_schema(tags=["auth"])
 class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
-    """Set a new password with the uid and key from the emailed link; a link works once."""
+    """Set a new password with the uid and key from the emailed link; a link works once.
+
+    Whoever held the old password is signed out: the API token is deleted (and sessions end,
+    as the password changed)."""
 
     throttle_scope = "password_reset"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        services.revoke_api_tokens(user=serializer.user)
+        return Response({"detail": "Password has been reset with the new password."})
 
 
 @extend_schema(tags=["auth"])
@@ -234,7 +244,10 @@ class ApiKeyListView(ApiKeyScopeMixin, generics.ListCreateAPIView):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["api keys"], responses={204: None})
+@extend_schema_view(
+    get=extend_schema(tags=["api keys"]),
+    delete=extend_schema(tags=["api keys"], responses={204: None}),
+)
 class ApiKeyDetailView(ApiKeyScopeMixin, generics.RetrieveDestroyAPIView):
     """See a key or revoke it (revoked keys stay listed, with their revocation time)."""
 
@@ -273,10 +286,14 @@ class CompanyView(generics.RetrieveAPIView):
     required_permissions = {"GET": permissions.VIEW_COMPANY}
 
     def get_object(self):
-        company = permissions.company_of(self.request.user)
-        if company is None:
-            raise Http404
-        return company
+        return _own_company(self.request.user)
+
+
+def _own_company(user):
+    company = permissions.company_of(user)
+    if company is None:
+        raise Http404("You do not belong to a company.")
+    return company
 
 
 @extend_schema_view(get=extend_schema(tags=["company"]), post=extend_schema(tags=["company"]))
@@ -288,13 +305,14 @@ class CompanyMemberListView(generics.ListCreateAPIView):
     required_permissions = {"GET": permissions.VIEW_COMPANY, "POST": permissions.MANAGE_COMPANY}
 
     def get_queryset(self):
-        return selectors.company_members(company=permissions.company_of(self.request.user))
+        return selectors.company_members(company=_own_company(self.request.user))
 
     def perform_create(self, serializer):
+        company = _own_company(self.request.user)
         email = serializer.validated_data["user"]["email"]
         user = get_object_or_404(get_user_model(), email__iexact=email, is_active=True)
         serializer.instance = services.add_company_member(
-            company=permissions.company_of(self.request.user),
+            company=company,
             user=user,
             role=serializer.validated_data.get("role", CompanyMembership.Role.BUYER),
         )

@@ -272,9 +272,12 @@ class ShopProductDetailSerializer(ShopProductListSerializer):
     description = serializers.CharField()
     seo_title = serializers.CharField()
     seo_description = serializers.CharField()
-    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    categories = serializers.SerializerMethodField()
     images = ShopImageSerializer(many=True)
     attributes = serializers.SerializerMethodField()
+
+    def get_categories(self, product: Product) -> list[str]:
+        return [category.slug for category in product.categories.all()]
 
     def get_attributes(self, product: Product) -> dict:
         return attribute_values_of(product)

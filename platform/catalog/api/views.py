@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.http import http_date
 from django.utils.text import slugify
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
@@ -442,3 +442,17 @@ def _get(queryset, pk, *, field: str | None = None):
             raise ValidationError({field: ["Unknown id."]})
         raise Http404
     return found
+
+
+# List endpoints answer lists (paginated ones inside "results"): say so in the OpenAPI schema.
+for _list_view in (
+    CategoryListView,
+    BrandListView,
+    AttributeListView,
+    ProductTypeListView,
+    ProductListView,
+    ShopProductListView,
+):
+    extend_schema_view(get=extend_schema(responses=_list_view.serializer_class(many=True)))(
+        _list_view
+    )

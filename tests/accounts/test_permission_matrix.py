@@ -1,0 +1,169 @@
+"""Every role against every identity endpoint (the harness is tests/matrix.py)."""
+
+import pytest
+from django.db import connection
+
+from accounts import services
+from accounts.models import Address
+from tests.matrix import (
+    PASSWORD,
+    Endpoint,
+    case_id,
+    check,
+    client_for,
+    create_user,
+    expect,
+    matrix_cases,
+    route_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 St James's Square",
+    "city": "London",
+    "postal_code": "SW1Y 4JH",
+    "country": "GB",
+}
+NEW_PASSWORD = "Battery-staple-97"
+
+ROWS = [
+    # Open doors: anyone may try them; foreign credentials are still refused.
+    Endpoint(
+        "POST",
+        "/api/v1/auth/registration/",
+        expect(201, anonymous=201, api_key=201),
+        {"email": "newcomer@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/login/",
+        expect(400, anonymous=400, api_key=400),
+        {"email": "nobody@example.com", "password": "wrong"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/registration/verify-email/",
+        expect(404, anonymous=404, api_key=404),
+        {"key": "not-a-key"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/password/reset/",
+        expect(200, anonymous=200, api_key=200),
+        {"email": "customer@example.com"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/password/reset/confirm/",
+        expect(400, anonymous=400, api_key=400),
+        {"uid": "zz", "token": "nope", "new_password1": PASSWORD, "new_password2": PASSWORD},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/registration/resend-email/",
+        expect(200, anonymous=200, api_key=200),
+        {"email": "customer@example.com"},
+    ),
+    # One's own account: every person; never an API key.
+    Endpoint("POST", "/api/v1/auth/logout/", expect(200)),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/password/change/",
+        expect(200),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    ),
+    Endpoint("GET", "/api/v1/auth/user/", expect(200)),
+    Endpoint("PATCH", "/api/v1/auth/user/", expect(200), {"first_name": "Ada"}),
+    Endpoint("DELETE", "/api/v1/auth/user/", expect(204), {"password": PASSWORD}),
+    Endpoint("GET", "/api/v1/auth/user/addresses/", expect(200)),
+    Endpoint("POST", "/api/v1/auth/user/addresses/", expect(201), ADDRESS),
+    Endpoint("GET", "/api/v1/auth/user/addresses/{own_address}/", expect(200)),
+    Endpoint("PATCH", "/api/v1/auth/user/addresses/{own_address}/", expect(200), {"city": "Bath"}),
+    Endpoint("DELETE", "/api/v1/auth/user/addresses/{own_address}/", expect(204)),
+    Endpoint("GET", "/api/v1/auth/user/addresses/{other_address}/", expect(404)),
+    Endpoint("DELETE", "/api/v1/auth/user/addresses/{other_address}/", expect(404)),
+    Endpoint("GET", "/api/v1/auth/mfa/totp/", expect(200)),
+    Endpoint("POST", "/api/v1/auth/mfa/totp/", expect(400), {"secret": "JBSWY3DP", "code": "1"}),
+    # API keys: the owner and support (read) for the store's, a company admin for theirs.
+    Endpoint(
+        "GET", "/api/v1/auth/api-keys/", expect(403, owner=200, support=200, company_admin=200)
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/api-keys/",
+        expect(403, owner=201, company_admin=201),
+        {"name": "ERP", "scopes": ["orders:read"]},
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/auth/api-keys/{store_key}/",
+        expect(403, owner=200, support=200, company_admin=404),
+    ),
+    Endpoint(
+        "DELETE", "/api/v1/auth/api-keys/{store_key}/", expect(403, owner=204, company_admin=404)
+    ),
+    Endpoint("GET", "/api/v1/auth/api-keys/current/", expect(403, api_key=200)),
+    # Companies: their members; staff who may look have no company of their own (404).
+    Endpoint(
+        "GET",
+        "/api/v1/auth/company/",
+        expect(
+            403, company_buyer=200, company_approver=200, company_admin=200, owner=404, support=404
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/auth/company/members/",
+        expect(
+            403, company_buyer=200, company_approver=200, company_admin=200, owner=404, support=404
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/company/members/",
+        expect(403, company_admin=201, owner=404),
+        {"email": "newhire@example.com", "role": "buyer"},
+    ),
+    # The store's security policy: the owner changes it, support may read it.
+    Endpoint("GET", "/api/v1/auth/store/security/", expect(403, owner=200, support=200)),
+    Endpoint(
+        "PATCH",
+        "/api/v1/auth/store/security/",
+        expect(403, owner=200),
+        {"require_staff_mfa": False},
+    ),
+]
+
+
+@pytest.fixture
+def scene(store_a, store_b):
+    """What the rows point at, in store A: a store key, someone else's address, a newcomer."""
+    connection.set_tenant(store_a)
+    stranger = create_user("stranger@example.com")
+    newcomer = create_user("newhire@example.com")
+    key_owner = create_user("keys@example.com")
+    key = services.create_api_key(name="Store ERP", scopes=["catalog:read"], created_by=key_owner)
+    return {
+        "store": store_a,
+        "other_store": store_b,
+        "other_address": Address.objects.create(user=stranger, **ADDRESS).pk,
+        "store_key": key.api_key.pk,
+        "newcomer": newcomer.pk,
+    }
+
+
+@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
+def test_permission_matrix(endpoint, role, scene):
+    client, person = client_for(role, store=scene["store"], other_store=scene["other_store"])
+    connection.set_tenant(scene["store"])
+    own_address = Address.objects.create(user=person, **ADDRESS).pk if person else 0
+    check(client, endpoint, role, {**scene, "own_address": own_address})
+
+
+def test_every_identity_endpoint_is_in_the_matrix():
+    from accounts.api.urls import urlpatterns
+
+    declared = {f"/api/v1/{pattern.pattern}" for pattern in urlpatterns}
+    assert declared - {route_of(row.path) for row in ROWS} == set()
