@@ -49,6 +49,19 @@ def ensure_within_plan(*, tenant: Tenant, resource: str, adding: int = 1) -> Non
         )
 
 
+def ensure_current_store_within_plan(*, resource: str, adding: int = 1) -> None:
+    """ensure_within_plan for the store whose schema the connection is in (if it is one)."""
+    from django.db import connection
+
+    tenant = (
+        Tenant.objects.select_related("plan")
+        .filter(schema_name=connection.schema_name, status=Tenant.Status.ACTIVE)
+        .first()
+    )
+    if tenant is not None:
+        ensure_within_plan(tenant=tenant, resource=resource, adding=adding)
+
+
 def _count_staff_accounts() -> int:
     from django.contrib.auth import get_user_model
 

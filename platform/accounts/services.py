@@ -50,7 +50,11 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
 
     Staff reach the store admin (``is_staff``); what they may do there is decided by their role
     (accounts.permissions), never by Django's superuser flag, which only the owner has.
+    Refused with PlanLimitReached when the store's plan has no staff account left.
     """
+    from tenants.limits import ensure_current_store_within_plan
+
+    ensure_current_store_within_plan(resource="staff_accounts")
     user = User(username=email.lower(), email=email.lower(), is_staff=True, staff_role=role)
     user.full_clean(exclude=["password"])
     validate_password(password, user)

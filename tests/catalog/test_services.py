@@ -157,3 +157,15 @@ def test_every_change_emits_one_event_after_commit(django_capture_on_commit_call
         assert received == [("store_a", [first_id], True)]
     finally:
         events.products_changed.disconnect(listener)
+
+
+def test_seed_catalog_fills_a_store_with_listable_products(store_a):
+    from django.core.management import call_command
+
+    call_command("seed_catalog", products=30, variants_per_product=3)
+    assert Product.objects.count() == 30
+    assert ProductVariant.objects.count() == 90
+    assert Category.objects.filter(depth=2).exists()
+    assert not Product.objects.filter(min_price__isnull=True).exists()
+    call_command("seed_catalog", products=30, if_empty=True)
+    assert Product.objects.count() == 30

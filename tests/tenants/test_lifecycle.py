@@ -201,3 +201,15 @@ def test_store_hosts_of_another_store_never_answer(store_a, store_b):
     # A store's own API answers for its own host only: the host decides the schema.
     response = Client(HTTP_HOST=store_b.primary_host).get("/api/v1/billing/")
     assert response.status_code in (401, 403)
+
+
+def test_adding_staff_beyond_the_plan_is_refused(store_a):
+    from accounts.services import create_staff_member
+
+    Tenant.objects.filter(pk=store_a.pk).update(plan=Plan.objects.get(code="free"))
+    connection.set_tenant(_refresh(store_a))
+    create_staff_member(email="a@store-a.test", password="Correct-horse-42", role="support")
+    create_staff_member(email="b@store-a.test", password="Correct-horse-42", role="support")
+    with pytest.raises(limits.PlanLimitReached):
+        create_staff_member(email="c@store-a.test", password="Correct-horse-42", role="support")
+    assert not User.objects.filter(email="c@store-a.test").exists()

@@ -2,32 +2,49 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
-from tenants.models import Tenant
+from tenants.models import Plan, Tenant
 from tenants.services import provision_store
 
 DEMO_PASSWORD = "mercato-demo"  # noqa: S105 - development only, refused when DEBUG is off
 
 
 class Command(BaseCommand):
-    help = "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner, unless it exists."
+    help = (
+        "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and a small catalog, "
+        "unless it exists."
+    )
 
     def handle(self, *args, **options) -> None:
         store = Tenant.objects.filter(slug="demo").first()
         if store is None:
-            store = provision_store(name="Demo Store", slug="demo")
+            # Known logins only on development machines.
+            owner_password = DEMO_PASSWORD if settings.DEBUG else None
+            store = provision_store(
+                name="Demo Store",
+                slug="demo",
+                plan=Plan.objects.filter(code="pro").first(),
+                owner_email="owner@example.com",
+                owner_password=owner_password,
+            )
             self.stdout.write(f"Created the demo store at {store.url}")
         else:
             self.stdout.write(f"The demo store exists at {store.url}; left as it is.")
         if settings.DEBUG:
-            # Known logins only on development machines.
-            self._ensure_superuser("public", "admin@example.com")
-            self._ensure_superuser(store.schema_name, "owner@example.com")
+            self._ensure_platform_admin("admin@example.com")
+        with schema_context(store.schema_name):
+            call_command("seed_catalog", products=24, variants_per_product=3, if_empty=True)
 
-    def _ensure_superuser(self, schema_name: str, email: str) -> None:
+    def _ensure_platform_admin(self, email: str) -> None:
+        from allauth.account.models import EmailAddress
+
         User = get_user_model()
-        with schema_context(schema_name):
-            if not User.objects.filter(email=email).exists():
-                User.objects.create_superuser(email.split("@")[0], email, DEMO_PASSWORD)
+        with schema_context("public"):
+            if User.objects.filter(email=email).exists():
+                return
+            admin = User.objects.create_superuser(email, email, DEMO_PASSWORD)
+            # Verified, so that allauth's login (where two-factor happens) accepts it.
+            EmailAddress.objects.create(user=admin, email=email, primary=True, verified=True)

@@ -1,0 +1,120 @@
+"""Catalog API speed on a store seeded with 100,000 variants, through a real HTTP server.
+
+* ``catalog_list_p95_ms``: GET /api/v1/shop/products/ (a page of 24, various sorts and filters);
+* ``catalog_detail_p95_ms``: GET /api/v1/shop/products/<slug>/ for random products;
+* ``bare_view_p95_ms``: /healthz on the same server in the same run (a plain JSON view answered
+  before store routing), and the ratios of both catalog figures to it.
+
+    python benchmarks/catalog.py [--variants 100000] [--requests 300] [--keep]
+"""
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+from harness import (
+    ROOT,
+    bench_environment,
+    drop_database,
+    figure,
+    migrate,
+    percentile,
+    timed_get,
+    web_server,
+)
+
+LIST_QUERIES = [
+    "",
+    "?sort=price",
+    "?sort=-price",
+    "?sort=newest",
+    "?category=clothing",
+    "?category=lighting&in_stock=true",
+    "?brand=acme,lumen&sort=price",
+    "?price_min=20&price_max=80",
+    "?attr.colour=red",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+
+    environment = bench_environment("bench_catalog")
+    migrate(environment)
+    seeded = time.perf_counter()
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", _PROVISION],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "seed_catalog",
+            "--store",
+            "bench",
+            "--variants",
+            str(args.variants),
+            "--variants-per-product",
+            "4",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    figure("seed_catalog_s", time.perf_counter() - seeded, "s")
+
+    import django
+
+    django.setup()
+    from django_tenants.utils import schema_context
+
+    from catalog.models import Product
+
+    with schema_context("bench"):
+        slugs = list(Product.objects.filter(visible_b2c=True).values_list("slug", flat=True))
+    rng = random.Random(7)  # noqa: S311 - reproducible request mix
+    host = "bench.localhost"
+    with web_server(environment, workers=2) as port:
+        for query in LIST_QUERIES:  # warm-up: connections, caches, query plans
+            timed_get(port, f"/api/v1/shop/products/{query}", host)
+        for slug in slugs[:20]:
+            timed_get(port, f"/api/v1/shop/products/{slug}/", host)
+        lists = [
+            timed_get(port, f"/api/v1/shop/products/{rng.choice(LIST_QUERIES)}", host)
+            for _ in range(args.requests)
+        ]
+        details = [
+            timed_get(port, f"/api/v1/shop/products/{rng.choice(slugs)}/", host)
+            for _ in range(args.requests)
+        ]
+        bare = [timed_get(port, "/healthz", host) for _ in range(args.requests)]
+
+    figure("catalog_list_p50_ms", statistics.median(lists), "ms")
+    figure("catalog_list_p95_ms", percentile(lists, 95), "ms")
+    figure("catalog_detail_p50_ms", statistics.median(details), "ms")
+    figure("catalog_detail_p95_ms", percentile(details, 95), "ms")
+    figure("bare_view_p95_ms", percentile(bare, 95), "ms")
+    figure("catalog_list_over_bare_ratio", percentile(lists, 95) / percentile(bare, 95), "x")
+    figure("catalog_detail_over_bare_ratio", percentile(details, 95) / percentile(bare, 95), "x")
+    if not args.keep:
+        drop_database(environment)
+
+
+_PROVISION = (
+    "from tenants.services import provision_store; "
+    "provision_store(name='Bench Store', slug='bench')"
+)
+
+
+if __name__ == "__main__":
+    main()
