@@ -8,6 +8,7 @@ from catalog.errors import CatalogError
 from catalog.models import (
     Attribute,
     AttributeValue,
+    Brand,
     Category,
     Product,
     ProductImage,
@@ -132,7 +133,10 @@ def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QueryS
             )
             products = products.filter(Exists(in_subtree))
     if filters.get("brand"):
-        products = products.filter(brand__slug__in=str(filters["brand"]).split(","))
+        slugs = str(filters["brand"]).split(",")
+        products = products.filter(
+            brand_id__in=list(Brand.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        )
     price_field = "min_b2b_price" if channel == "b2b" else "min_price"
     max_field = "max_b2b_price" if channel == "b2b" else "max_price"
     for name, lookup in (("price_min", f"{max_field}__gte"), ("price_max", f"{price_field}__lte")):
