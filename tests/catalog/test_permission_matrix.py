@@ -15,6 +15,7 @@ from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_ca
 
 pytestmark = pytest.mark.django_db
 
+
 def staff_read(status: int = 200, *, api_key: int = 403) -> dict:
     return expect(403, owner=status, catalog_manager=status, support=status, api_key=api_key)
 
