@@ -87,23 +87,28 @@ class EmbeddedPostgres:
         _check_disk_space(self.data_dir)
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
-        self._clear_stale_pid_file()
-        result = self._pg_ctl(
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.log_file),
-            "-o",
-            f"-p {self.port} -h {HOST} -k {self.pgdata}",
-            "start",
-            check=False,
-        )
-        if result.returncode != 0 or not _port_answers(self.port):
-            raise EmbeddedServiceError(
-                f"embedded PostgreSQL did not start ({_last_line(self.log_file)}); "
-                f"see {self.log_file}. Your data in {self.pgdata} is untouched"
+        # After a crash the dead server's backends can take a moment to let go of its shared
+        # memory; PostgreSQL then refuses to start, so try again briefly before giving up.
+        for attempt in range(5):
+            self._clear_stale_pid_file()
+            result = self._pg_ctl(
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.log_file),
+                "-o",
+                f"-p {self.port} -h {HOST} -k {self.pgdata}",
+                "start",
+                check=False,
             )
+            if result.returncode == 0 and _port_answers(self.port):
+                return
+            time.sleep(0.5 * (attempt + 1))
+        raise EmbeddedServiceError(
+            f"embedded PostgreSQL did not start ({_last_line(self.log_file)}); "
+            f"see {self.log_file}. Your data in {self.pgdata} is untouched"
+        )
 
     def _clear_stale_pid_file(self) -> None:
         """Remove the lock files of a server that is dead (a crash).
