@@ -72,11 +72,12 @@ class ProductImageForm(forms.ModelForm):
         if not isinstance(upload, UploadedFile):
             return upload
         try:
-            content, extension = images.clean_image(upload=upload)
+            clean = images.clean_image(upload=upload)
         except images.ImageRefused as error:
             raise forms.ValidationError(error.message) from error
-        content.name = f"{uuid4().hex}.{extension}"
-        return content
+        clean.content.name = f"{uuid4().hex}.{clean.extension}"
+        self.instance.width, self.instance.height = clean.width, clean.height
+        return clean.content
 
 
 class ProductVariantInline(admin.StackedInline):

@@ -9,6 +9,7 @@ own prefix (``<schema>/products/...``, on disk or S3).
 
 import io
 import warnings
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from uuid import uuid4
 
@@ -38,6 +39,14 @@ class ImageRefused(CatalogError):
         super().__init__(message, fields={"image": [message]})
 
 
+@dataclass(frozen=True)
+class CleanImage:
+    content: ContentFile
+    extension: str
+    width: int
+    height: int
+
+
 def max_bytes() -> int:
     return getattr(settings, "CATALOG_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES)
 
@@ -46,10 +55,10 @@ def max_pixels() -> int:
     return getattr(settings, "CATALOG_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
-def clean_image(*, upload) -> tuple[ContentFile, str]:
+def clean_image(*, upload) -> CleanImage:
     """Check an uploaded file and re-encode it without metadata.
 
-    Returns the clean bytes (as a ContentFile) and the extension of its format. Raises
+    Returns the clean bytes, the extension of its format and its upright size. Raises
     ImageRefused for anything that is not an allowed image within the limits; stores nothing.
     """
     if upload.size > max_bytes():
@@ -59,7 +68,8 @@ def clean_image(*, upload) -> tuple[ContentFile, str]:
     data = upload.read()
     image = _open_checked(data)
     extension = ALLOWED_FORMATS[image.format]
-    return ContentFile(_encode_without_metadata(image)), extension
+    content, (width, height) = _encode_without_metadata(image)
+    return CleanImage(ContentFile(content), extension, width, height)
 
 
 def _open_checked(data: bytes) -> Image.Image:
@@ -93,7 +103,7 @@ def _check_pixels(image: Image.Image) -> None:
         )
 
 
-def _encode_without_metadata(image: Image.Image) -> bytes:
+def _encode_without_metadata(image: Image.Image) -> tuple[bytes, tuple[int, int]]:
     image_format = image.format
     animated = getattr(image, "is_animated", False)
     if not animated:
@@ -101,7 +111,7 @@ def _encode_without_metadata(image: Image.Image) -> bytes:
     image.info.pop("exif", None)
     output = io.BytesIO()
     _save(image, output, image_format, save_all=animated)
-    return output.getvalue()
+    return output.getvalue(), image.size
 
 
 def _save(image: Image.Image, output, image_format: str, *, save_all: bool = False) -> None:
@@ -130,11 +140,12 @@ def add_product_image(
     requested after commit (in the store's schema); products_changed is emitted.
     """
     _check_variant(product=product, variant=variant)
-    content, extension = clean_image(upload=upload)
+    clean = clean_image(upload=upload)
     if position is None:
         position = product.images.count()
     image = ProductImage(product=product, variant=variant, alt_text=alt_text, position=position)
-    image.image.save(f"{uuid4().hex}.{extension}", content, save=False)
+    image.image.save(f"{uuid4().hex}.{clean.extension}", clean.content, save=False)
+    image.width, image.height = clean.width, clean.height
     try:
         with transaction.atomic():
             image.save()
