@@ -26,3 +26,12 @@ def _fresh_cache():
 def in_store_a(store_a):
     connection.set_tenant(store_a)
     return store_a
+
+
+@pytest.fixture
+def owner(store_a, store_owner_client):
+    """A client signed in as store A's owner; the test goes on in store A's schema (where
+    on_commit callbacks captured by the test then run, as they would in the request)."""
+    client = store_owner_client(store_a)
+    connection.set_tenant(store_a)
+    return client

@@ -23,11 +23,6 @@ def product(in_store_a):
     return make_product("tee", skus=("TEE-M", "TEE-L"))
 
 
-@pytest.fixture
-def owner(store_a, store_owner_client):
-    return store_owner_client(store_a)
-
-
 def post_image(client, product, data: bytes, *, name="photo.jpg", **fields):
     return client.post(images_url(product.pk), {"image": upload(data, name), **fields})
 

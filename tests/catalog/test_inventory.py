@@ -17,11 +17,6 @@ def adjustments_url(variant_id: int) -> str:
 
 
 @pytest.fixture
-def owner(store_a, store_owner_client):
-    return store_owner_client(store_a)
-
-
-@pytest.fixture
 def variant(in_store_a):
     return make_product("tee", skus=("TEE-M",), stock=10).variants.get()
 
