@@ -23,8 +23,6 @@ from catalog.errors import CatalogError
 from catalog.events import emit_products_changed
 from catalog.models import Product, ProductImage, ProductVariant
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
 # Format Pillow reports -> file extension we store it under.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Rendition name -> longest side in pixels; each is stored in the original format and as WebP.
@@ -48,11 +46,11 @@ class CleanImage:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "CATALOG_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.CATALOG_IMAGE_MAX_BYTES
 
 
 def max_pixels() -> int:
-    return getattr(settings, "CATALOG_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    return settings.CATALOG_IMAGE_MAX_PIXELS
 
 
 def clean_image(*, upload) -> CleanImage:

@@ -63,7 +63,6 @@ COLUMNS = [
 ]
 ATTRIBUTE_PREFIX = "attr."
 PRICE_COLUMNS = ("price", "b2b_price", "compare_at_price", "cost_price")
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 PROGRESS_EVERY = 200
 _SERVICE_FIELDS = {"slug": "product_slug", "name": "product_name"}
 
@@ -107,7 +106,7 @@ def start_import(*, upload, dry_run: bool, actor: str = "") -> ImportJob:
     nothing. The job runs in Celery, in this store's schema, after commit.
     """
     file_format = _format_of(upload)
-    limit = getattr(settings, "CATALOG_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    limit = settings.CATALOG_IMPORT_MAX_BYTES
     if upload.size > limit:
         raise ImportRefused(
             "The file is too large.", fields={"file": [f"The limit is {limit:,} bytes."]}

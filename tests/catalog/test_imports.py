@@ -259,6 +259,14 @@ def test_a_file_that_is_not_csv_or_json_is_refused_and_no_job_is_made(catalog, o
     assert ImportJob.objects.count() == 0
 
 
+def test_a_file_over_the_size_limit_is_refused(catalog, owner, settings):
+    settings.CATALOG_IMPORT_MAX_BYTES = 100
+    response = owner.post(IMPORTS, {"file": csv_file(*GOOD_ROWS)})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["file"] == ["The limit is 100 bytes."]
+    assert ImportJob.objects.count() == 0
+
+
 def test_progress_is_read_live_while_a_job_runs(catalog, owner):
     job = ImportJob.objects.create(
         file=csv_file(*GOOD_ROWS), format="csv", status="importing", total_rows=400

@@ -1,6 +1,8 @@
 """Serializers of the catalog's images, imports and stock adjustments (input and output)."""
 
 from django.core.files.storage import default_storage
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.imports import progress_of
@@ -36,6 +38,7 @@ class ProductImageSerializer(serializers.ModelSerializer):
         return {name: default_storage.url(path) for name, path in image.renditions.items()}
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VariantOfProduct(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return ProductVariant.objects.filter(product_id=self.context["product"].pk)
