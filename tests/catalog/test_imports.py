@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from catalog import imports, services
+from catalog import import_rows, imports, services
 from catalog.models import (
     Attribute,
     AttributeOption,
@@ -316,7 +316,7 @@ def test_export_streams_every_variant_in_the_import_columns(catalog, send, owner
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [row["sku"] for row in rows] == ["TEE-S", "TEE-M", "MUG-1"]
     assert rows[0] | {"description": ""} == {
-        **dict.fromkeys(imports.COLUMNS, ""),
+        **dict.fromkeys(import_rows.COLUMNS, ""),
         "product_slug": "tee",
         "product_name": "Organic tee",
         "brand": "acme",

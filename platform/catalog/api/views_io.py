@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import RequiresPermission
-from catalog import images, imports
+from catalog import exports, images, imports
 from catalog.api import serializers_io as serializers
 from catalog.inventory import adjust_stock
 from catalog.models import ImportJob, Product, ProductImage, ProductVariant, StockAdjustment
@@ -232,10 +232,10 @@ class CatalogExportView(CatalogView):
         file_format = request.query_params.get("format", "csv")
         if file_format not in EXPORT_TYPES:
             raise ValidationError({"format": ["Use csv or json."]})
-        columns = imports.export_columns()
-        stream = imports.stream_csv if file_format == "csv" else imports.stream_json
+        columns = exports.export_columns()
+        stream = exports.stream_csv if file_format == "csv" else exports.stream_json
         response = StreamingHttpResponse(
-            stream(imports.export_rows(), columns), content_type=EXPORT_TYPES[file_format]
+            stream(exports.export_rows(), columns), content_type=EXPORT_TYPES[file_format]
         )
         response["Content-Disposition"] = f'attachment; filename="catalog.{file_format}"'
         return response
