@@ -116,6 +116,7 @@ TENANT_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
     "rest_framework.authtoken",
+    "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "storefront_cms",
     "wagtail.contrib.forms",
