@@ -235,3 +235,17 @@ def test_another_store_cannot_see_or_fetch_an_image(
 def test_unknown_product_is_404(owner, in_store_a):
     response = owner.post(images_url(999_999), {"image": upload(image_bytes())})
     assert response.status_code == 404
+
+
+def test_renditions_on_s3_are_written_with_long_cache_headers(store_a):
+    from tenants.storage import TenantS3Storage
+
+    storage = TenantS3Storage(bucket_name="mercato-media")
+    connection.set_tenant(store_a)
+    key = storage._normalize_name("products/renditions/abc/thumbnail.webp")
+    assert storage._get_write_parameters(key)["CacheControl"] == (
+        "public, max-age=31536000, immutable"
+    )
+    assert "CacheControl" not in storage._get_write_parameters(
+        storage._normalize_name("products/abc.jpg")
+    )

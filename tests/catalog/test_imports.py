@@ -384,3 +384,15 @@ def test_export_queries_do_not_grow_with_the_catalog(catalog, owner, django_asse
 # products: categories, variants, values, options, each after ``SET search_path``; and the
 # products themselves, read through one server-side cursor.
 QUERIES_FOR_EXPORT = 21
+
+
+def test_a_product_without_variants_exports_and_imports_back(catalog, owner, send):
+    services.create_product(data={"name": "Coming soon", "slug": "soon", "description": "Later"})
+    exported = b"".join(owner.get("/api/v1/catalog/export/").streaming_content)
+    assert b"soon,Coming soon,Later,,,draft,true,true,,,,,,," in exported
+
+    job = send(SimpleUploadedFile("back.csv", exported.replace(b"Later", b"Soon")), dry_run=False)
+
+    assert job["status"] == "done", job["errors"]
+    assert Product.objects.get(slug="soon").description == "Soon"
+    assert ProductVariant.objects.count() == 0
