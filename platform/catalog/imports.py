@@ -107,8 +107,14 @@ def run_import(*, job_id: int) -> ImportJob | None:
         rows = []
     job.total_rows = len(rows)
     job.save(update_fields=["total_rows", "updated_at"])
-    if rows:
-        apply_rows(rows, report=report, write=not job.dry_run, actor=job.created_by, job=job)
+    try:
+        if rows:
+            apply_rows(rows, report=report, write=not job.dry_run, actor=job.created_by, job=job)
+    except Exception:
+        # Never leave the merchant watching a job that stopped: say so, then let Celery log it.
+        report.add(0, "non_field_errors", "The import stopped on an unexpected error.")
+        _finish(job, report)
+        raise
     return _finish(job, report)
 
 

@@ -249,3 +249,11 @@ def test_renditions_on_s3_are_written_with_long_cache_headers(store_a):
     assert "CacheControl" not in storage._get_write_parameters(
         storage._normalize_name("products/abc.jpg")
     )
+
+
+def test_a_decompression_bomb_is_refused_with_the_default_limits(owner, product, media_root):
+    # 48 million pixels that compress to a few kilobytes: over the 40 MP default limit.
+    bomb = image_bytes("PNG", (8000, 6000), mode="1")
+    assert len(bomb) < 100_000
+    response = post_image(owner, product, bomb, name="bomb.png")
+    assert_refused(response, media_root, "8000x6000 pixels")
