@@ -257,3 +257,29 @@ def test_a_decompression_bomb_is_refused_with_the_default_limits(owner, product,
     assert len(bomb) < 100_000
     response = post_image(owner, product, bomb, name="bomb.png")
     assert_refused(response, media_root, "8000x6000 pixels")
+
+
+def _with_hidden_metadata(image_format: str) -> bytes:
+    from PIL import PngImagePlugin
+
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><gps>51.5,-0.1 HOME-ADDRESS</gps></x:xmpmeta>'
+    exif = Image.Exif()
+    exif[MAKE] = "HOME-ADDRESS camera"
+    options = {"exif": exif.tobytes(), "xmp": xmp}
+    if image_format == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", "HOME-ADDRESS")
+        options["pnginfo"] = text
+    output = io.BytesIO()
+    Image.new("RGB", (100, 80)).save(output, image_format, **options)
+    assert b"HOME-ADDRESS" in output.getvalue()
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "WEBP", "PNG"])
+def test_no_metadata_block_survives_the_upload(owner, product, media_root, image_format):
+    name = f"a.{image_format.lower()}"
+    response = post_image(owner, product, _with_hidden_metadata(image_format), name=name)
+    assert response.status_code == 201
+    (stored,) = (media_root / "store_a" / "products").iterdir()
+    assert b"HOME-ADDRESS" not in stored.read_bytes()
