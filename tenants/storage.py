@@ -20,3 +20,10 @@ class TenantS3Storage(S3Storage):
     def location(self, value: str) -> None:
         # S3Storage assigns its configured location on init; the schema decides instead.
         pass
+
+    def get_object_parameters(self, name: str) -> dict:
+        params = super().get_object_parameters(name)
+        if "/products/renditions/" in f"/{name}":
+            # As the local media route does: a rendition's path never points at other bytes.
+            params.setdefault("CacheControl", "public, max-age=31536000, immutable")
+        return params

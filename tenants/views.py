@@ -27,7 +27,11 @@ def serve_store_media(request: HttpRequest, schema: str, path: str) -> HttpRespo
     """Serve the current store's uploads from local disk, and only its own."""
     if schema != connection.schema_name:
         raise Http404("No such file")
-    return serve(request, path, document_root=settings.MEDIA_ROOT / schema)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT / schema)
+    if path.startswith("products/renditions/"):
+        # A rendition's path never points at other bytes (a new upload gets a new name).
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def signup(request: HttpRequest) -> HttpResponse:

@@ -58,4 +58,16 @@ def _apply(variant, *, delta, reason, actor, note, emit=True) -> StockAdjustment
     )
     if emit:
         emit_products_changed([variant.product_id])
+    _notify_if_low(variant, before=after - delta)
     return adjustment
+
+
+def _notify_if_low(variant, *, before: int) -> None:
+    """After commit, tell the merchant when this change took the variant's available stock to
+    or below its low-stock threshold (from above it); one email per crossing, by Celery."""
+    threshold = variant.low_stock_threshold
+    if not before - variant.stock_reserved > threshold >= variant.stock_available:
+        return
+    from catalog.tasks import send_low_stock_alert
+
+    transaction.on_commit(lambda: send_low_stock_alert.delay(variant.pk))

@@ -308,3 +308,47 @@ class StockAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} {self.delta:+d} ({self.reason})"
+
+
+class ImportJob(models.Model):
+    """A catalog import: the uploaded file, where it stands, and its row-by-row report.
+
+    A dry run validates every row and stops at ``validated`` (clean) or ``failed`` (with
+    errors); committing a clean dry run, or an import sent without a dry run, writes every row
+    in one transaction and ends ``done`` or ``failed`` (nothing written).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        VALIDATING = "validating", "Validating"
+        VALIDATED = "validated", "Validated (dry run passed)"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    file = models.FileField(upload_to="imports/")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    products_created = models.PositiveIntegerField(default=0)
+    products_updated = models.PositiveIntegerField(default=0)
+    variants_created = models.PositiveIntegerField(default=0)
+    variants_updated = models.PositiveIntegerField(default=0)
+    # [{"row": 2, "field": "price", "message": "..."}]; row numbers as the merchant sees them.
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status})"

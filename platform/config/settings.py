@@ -116,6 +116,7 @@ TENANT_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
     "rest_framework.authtoken",
+    "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "storefront_cms",
     "wagtail.contrib.forms",
@@ -240,6 +241,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 # Uploaded files of a store live under its own prefix: <MEDIA_ROOT>/<schema>/...
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Catalog uploads: product images (bytes, and pixels against decompression bombs), import files.
+CATALOG_IMAGE_MAX_BYTES = env_int("CATALOG_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+CATALOG_IMAGE_MAX_PIXELS = env_int("CATALOG_IMAGE_MAX_PIXELS", 40_000_000)
+CATALOG_IMPORT_MAX_BYTES = env_int("CATALOG_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / ".data" / "static")
 STATIC_URL = "/static/"
 if DEBUG:

@@ -24,6 +24,8 @@ def stripe_settings(settings, httpserver):
     settings.STRIPE_API_BASE = httpserver.url_for("").rstrip("/")
     Plan.objects.filter(code="basic").update(stripe_price_id="price_basic")
     Plan.objects.filter(code="pro").update(stripe_price_id="price_pro")
+    # Billing starts from a store on the free plan.
+    Tenant.objects.filter(schema_name="store_a").update(plan=Plan.objects.get(code="free"))
     return settings
 
 

@@ -1,0 +1,147 @@
+"""The catalog in the store's Django admin (staff permissions come from the role layer)."""
+
+from uuid import uuid4
+
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from catalog import images
+from catalog.models import (
+    Attribute,
+    AttributeOption,
+    Brand,
+    Category,
+    ImportJob,
+    Product,
+    ProductImage,
+    ProductType,
+    ProductVariant,
+    StockAdjustment,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(TreeAdmin):
+    form = movenodeform_factory(Category)
+    list_display = ["name", "slug", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AttributeOptionInline(admin.TabularInline):
+    model = AttributeOption
+    extra = 0
+    prepopulated_fields = {"slug": ["value"]}
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "type", "unit", "is_filterable"]
+    list_filter = ["type", "is_filterable"]
+    search_fields = ["name", "code"]
+    inlines = [AttributeOptionInline]
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    filter_horizontal = ["product_attributes", "variant_attributes"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProductImageForm(forms.ModelForm):
+    """Uploads from the admin pass the same checks as the API's (catalog.images)."""
+
+    class Meta:
+        model = ProductImage
+        fields = ["image", "variant", "alt_text", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if not isinstance(upload, UploadedFile):
+            return upload
+        try:
+            clean = images.clean_image(upload=upload)
+        except images.ImageRefused as error:
+            raise forms.ValidationError(error.message) from error
+        clean.content.name = f"{uuid4().hex}.{clean.extension}"
+        self.instance.width, self.instance.height = clean.width, clean.height
+        return clean.content
+
+
+class ProductVariantInline(admin.StackedInline):
+    model = ProductVariant
+    extra = 0
+    fields = [
+        ("sku", "name", "position"),
+        "options",
+        ("currency", "price", "b2b_price", "compare_at_price", "cost_price"),
+        ("weight_grams", "barcode"),
+        ("stock_on_hand", "stock_reserved", "stock_policy", "low_stock_threshold"),
+    ]
+    # Stock changes go through catalog.inventory (locks and history), not a form field.
+    readonly_fields = ["stock_on_hand", "stock_reserved"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "brand", "status", "visible_b2c", "visible_b2b", "updated_at"]
+    list_filter = ["status", "visible_b2c", "visible_b2b", "brand"]
+    search_fields = ["name", "slug", "variants__sku"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["categories"]
+    list_select_related = ["brand"]
+    inlines = [ProductVariantInline]
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(admin.ModelAdmin):
+    form = ProductImageForm
+    list_display = ["__str__", "product", "variant", "width", "height", "position"]
+    list_select_related = ["product", "variant"]
+    raw_id_fields = ["product", "variant"]
+    readonly_fields = ["width", "height", "renditions"]
+
+    def get_fields(self, request, obj=None):
+        return ["product", *ProductImageForm.Meta.fields, "width", "height", "renditions"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            transaction.on_commit(lambda: images.request_renditions(obj.pk))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StockAdjustment)
+class StockAdjustmentAdmin(ReadOnlyAdmin):
+    list_display = ["variant", "delta", "stock_after", "reason", "actor", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["variant__sku", "actor", "note"]
+    list_select_related = ["variant"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "format", "dry_run", "status", "total_rows", "created_by", "created_at"]
+    list_filter = ["status", "format"]

@@ -1,0 +1,259 @@
+"""Reading an import file: its rows checked and converted for the catalog's services.
+
+Columns: product_slug, product_name, description, brand (slug), categories (slugs separated by
+``|``), status, visible_b2c, visible_b2b, sku, variant_name, price, b2b_price,
+compare_at_price, cost_price, stock_on_hand, options (``size=M;colour=red``) and one
+``attr.<code>`` column per product attribute (multiple choices separated by ``|``). Every
+problem is reported with its row number (as the merchant sees it: the CSV header is row 1),
+its column and a message; nothing here writes.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
+
+from catalog.errors import CatalogError
+from catalog.models import Brand, Category, ImportJob, Product, ProductVariant
+
+COLUMNS = [
+    "product_slug",
+    "product_name",
+    "description",
+    "brand",
+    "categories",
+    "status",
+    "visible_b2c",
+    "visible_b2b",
+    "sku",
+    "variant_name",
+    "price",
+    "b2b_price",
+    "compare_at_price",
+    "cost_price",
+    "stock_on_hand",
+    "options",
+]
+
+
+ATTRIBUTE_PREFIX = "attr."
+
+
+PRICE_COLUMNS = ("price", "b2b_price", "compare_at_price", "cost_price")
+
+
+class ImportRefused(CatalogError):
+    code = "invalid_import"
+
+
+@dataclass
+class Row:
+    """One row of the file, checked and converted for the services."""
+
+    number: int
+    slug: str
+    product: dict = field(default_factory=dict)
+    categories: list[str] | None = None
+    attributes: dict = field(default_factory=dict)
+    variant: dict | None = None
+    stock: int | None = None
+
+
+@dataclass
+class Report:
+    errors: list[dict] = field(default_factory=list)
+    products_created: int = 0
+    products_updated: int = 0
+    variants_created: int = 0
+    variants_updated: int = 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.errors.append({"row": row, "field": column, "message": message})
+
+
+def read_rows(file, *, file_format: str) -> list[dict]:
+    """The rows of a CSV or JSON file, each with its number as the merchant sees it."""
+    with file.open("rb") as opened:
+        raw = opened.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused("The file is not UTF-8 text.") from error
+    if file_format == ImportJob.Format.CSV:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or "product_slug" not in reader.fieldnames:
+            raise ImportRefused("The first line must name the columns, product_slug among them.")
+        return [{"#": number, **row} for number, row in enumerate(reader, start=2)]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(f"The file is not valid JSON: {error.msg}.") from error
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ImportRefused("The JSON file must be a list of rows (objects).")
+    return [{"#": number, **row} for number, row in enumerate(data, start=1)]
+
+
+def parse_row(raw: dict, report: Report) -> Row | None:
+    """One row checked and converted, or None (its problems added to ``report``)."""
+    number = raw["#"]
+    errors_before = len(report.errors)
+    value = _reader(raw)
+    slug = value("product_slug")
+    if not slug:
+        report.add(number, "product_slug", "Required.")
+    else:
+        try:
+            validate_slug(slug)
+        except DjangoValidationError:
+            report.add(number, "product_slug", "Use letters, numbers, hyphens or underscores.")
+    row = Row(number=number, slug=slug)
+    _parse_product(raw, value, row, report)
+    _parse_variant(value, row, report)
+    row.attributes = {
+        key[len(ATTRIBUTE_PREFIX) :]: _attribute_value(raw[key])
+        for key in raw
+        if key.startswith(ATTRIBUTE_PREFIX) and value(key) != ""
+    }
+    return row if len(report.errors) == errors_before else None
+
+
+def _reader(raw: dict):
+    def value(column: str) -> str:
+        item = raw.get(column)
+        if item is None:
+            return ""
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        return str(item).strip()
+
+    return value
+
+
+def _parse_product(raw: dict, value, row: Row, report: Report) -> None:
+    name = value("product_name")
+    if not name:
+        report.add(row.number, "product_name", "Required.")
+    row.product["name"] = name
+    if "description" in raw:
+        row.product["description"] = value("description")
+    status = value("status")
+    if status and status not in Product.Status.values:
+        report.add(row.number, "status", f"Use one of: {', '.join(Product.Status.values)}.")
+    elif status:
+        row.product["status"] = status
+    for column in ("visible_b2c", "visible_b2b"):
+        if value(column):
+            flag = _boolean(value(column))
+            if flag is None:
+                report.add(row.number, column, "Use true or false.")
+            else:
+                row.product[column] = flag
+    if row.product.get("visible_b2c") is False and row.product.get("visible_b2b") is False:
+        report.add(row.number, "visible_b2c", "A product is sold on B2C, B2B or both.")
+    if "brand" in raw:
+        row.product["brand"] = value("brand") or None
+    if "categories" in raw:
+        row.categories = [slug for slug in value("categories").split("|") if slug.strip()]
+
+
+def _parse_variant(value, row: Row, report: Report) -> None:
+    sku = value("sku")
+    if not sku and not value("price"):
+        return
+    if not sku:
+        report.add(row.number, "sku", "Required for a variant.")
+    variant = {"sku": sku, "name": value("variant_name")}
+    for column in PRICE_COLUMNS:
+        text = value(column)
+        if not text:
+            if column == "price":
+                report.add(row.number, "price", "Required.")
+            variant[column] = None
+            continue
+        amount = _amount(text)
+        if amount is None:
+            report.add(row.number, column, "Must be an amount of at least 0, e.g. 19.99.")
+        variant[column] = amount
+    options = _options(value("options"))
+    if options is None:
+        report.add(row.number, "options", "Write options as name=value;name=value.")
+    variant["options"] = options or {}
+    if value("stock_on_hand"):
+        try:
+            row.stock = int(value("stock_on_hand"))
+        except ValueError:
+            report.add(row.number, "stock_on_hand", "Must be a whole number.")
+        else:
+            if row.stock < 0:
+                report.add(row.number, "stock_on_hand", "Cannot be below 0.")
+    row.variant = variant
+
+
+def check_references(rows: list[Row], report: Report) -> None:
+    """Brands, categories and SKUs the rows name; drops the rows that fail from ``rows``."""
+    brands = _slugs(Brand, {row.product["brand"] for row in rows if row.product.get("brand")})
+    categories = _slugs(Category, {slug for row in rows for slug in row.categories or []})
+    skus = [row.variant["sku"] for row in rows if row.variant]
+    owners = dict(ProductVariant.objects.filter(sku__in=skus).values_list("sku", "product__slug"))
+    seen: dict[str, int] = {}
+    for row in rows:
+        brand = row.product.get("brand")
+        if brand and brand not in brands:
+            report.add(row.number, "brand", f"Unknown brand {brand!r}.")
+        unknown = [slug for slug in row.categories or [] if slug not in categories]
+        if unknown:
+            report.add(row.number, "categories", f"Unknown categories: {', '.join(unknown)}.")
+        if not row.variant:
+            continue
+        sku = row.variant["sku"]
+        if sku in seen:
+            report.add(row.number, "sku", f"SKU {sku!r} is already on row {seen[sku]}.")
+        seen.setdefault(sku, row.number)
+        if owners.get(sku, row.slug) != row.slug:
+            report.add(row.number, "sku", f"SKU {sku!r} belongs to product {owners[sku]!r}.")
+    failed = {error["row"] for error in report.errors}
+    rows[:] = [row for row in rows if row.number not in failed]
+
+
+def _slugs(model, wanted: set[str]) -> set[str]:
+    return set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount < 0 or amount != round(amount, 2) or amount >= 10**10:
+        return None
+    return amount
+
+
+def _boolean(text: str) -> bool | None:
+    lowered = text.lower()
+    if lowered in {"true", "yes", "1"}:
+        return True
+    if lowered in {"false", "no", "0"}:
+        return False
+    return None
+
+
+def _options(text: str) -> dict | None:
+    options = {}
+    for pair in filter(None, (part.strip() for part in text.split(";"))):
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            return None
+        options[name.strip()] = value.strip()
+    return options
+
+
+def _attribute_value(raw):
+    if isinstance(raw, list | bool | int | float):
+        return raw
+    text = str(raw).strip()
+    return [part for part in text.split("|") if part] if "|" in text else text
