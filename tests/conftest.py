@@ -48,9 +48,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # Test stores are on the unlimited plan; tests of plan limits choose theirs.
         from tenants.models import Plan
 
-        Tenant.objects.filter(schema_name__in=TEST_STORES).update(
-            plan=Plan.objects.get(code="pro")
-        )
+        Tenant.objects.filter(schema_name__in=TEST_STORES).update(plan=Plan.objects.get(code="pro"))
 
 
 @pytest.fixture(autouse=True)
