@@ -58,6 +58,19 @@ def _no_store_pool_unless_asked(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_catalog_version():
+    # The catalog version (and the answers cached under it) live in Redis, which outlives the
+    # test transactions: each test starts with a version of its own.
+    from django_tenants.utils import schema_context
+
+    from catalog.catalog_version import bump_catalog_version
+
+    for schema_name in TEST_STORES:
+        with schema_context(schema_name):
+            bump_catalog_version()
+
+
+@pytest.fixture(autouse=True)
 def _back_to_public_schema():
     yield
     connection.set_schema_to_public()

@@ -227,6 +227,9 @@ STORE_RETENTION_DAYS = env_int("STORE_RETENTION_DAYS", 30)
 # A store whose subscription payment failed stays open this long, then is suspended.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
+# How long a serialized shop listing or product page is kept (keyed by the catalog's version,
+# so a change is visible at once); 0 turns the cache off.
+CATALOG_ANSWER_CACHE_SECONDS = env_int("CATALOG_ANSWER_CACHE_SECONDS", 600)
 # Store schemas kept ready for signups (tenants.pool); 0 disables the pool.
 STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
 

@@ -226,8 +226,9 @@ def test_unchanged_catalog_revalidates_with_304_and_no_queries(
 
 
 def test_shopper_list_costs_the_same_queries_whatever_the_page_size(
-    shop, django_assert_num_queries
+    shop, django_assert_num_queries, settings
 ):
+    settings.CATALOG_ANSWER_CACHE_SECONDS = 0  # measure the queries, not the answer cache
     for number in range(3):
         product(f"Small {number}")
     shop.get("/api/v1/shop/products/", {"page_size": 3})  # warm-up
@@ -250,3 +251,18 @@ def test_another_stores_products_are_invisible(store_a, store_b):
     client = APIClient(HTTP_HOST=store_b.primary_host)
     assert client.get("/api/v1/shop/products/").json()["results"] == []
     assert client.get("/api/v1/shop/products/a-s-secret-kettle/").status_code == 404
+
+
+def test_a_repeated_listing_is_answered_from_the_cache_until_the_catalog_changes(
+    shop, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        product("Teapot", price="30")
+    first = shop.get("/api/v1/shop/products/").json()
+    with django_assert_num_queries(2):  # the store's routing only
+        assert shop.get("/api/v1/shop/products/").json() == first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulk_update_variants(
+            rows=[{"sku": Product.objects.get().variants.get().sku, "price": "35"}]
+        )
+    assert shop.get("/api/v1/shop/products/").json()["results"][0]["price_from"] == "35.00"

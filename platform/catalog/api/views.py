@@ -4,6 +4,10 @@ Views validate input, call one service or selector, and serialize; permissions c
 one permission layer (accounts.permissions) through ``required_permissions``.
 """
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils.http import http_date
@@ -352,11 +356,17 @@ def _channel(request: Request) -> str:
 
 class _Revalidated:
     """ETag and Last-Modified from the store's catalog version: a client revalidating an
-    unchanged catalog gets 304 before any catalog query runs."""
+    unchanged catalog gets 304 before any catalog query runs.
+
+    The same version keys a cache of the serialized answers (in the store's cache namespace):
+    an unchanged catalog answers a repeated listing from Redis, and any committed change, which
+    bumps the version, makes every cached answer of the store unreachable at once.
+    """
 
     def revalidate(self, request: Request, key: str) -> tuple[str, float, Response | None]:
         version, changed_at = catalog_version()
-        etag = f'W/"{version}-{abs(hash(key)) % 10**12}"'
+        digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+        etag = f'W/"{version}-{digest}"'
         if request.headers.get("If-None-Match") == etag:
             return (
                 etag,
@@ -366,6 +376,18 @@ class _Revalidated:
                 ),
             )
         return etag, changed_at, None
+
+    def cached_answer(self, etag: str, compute) -> dict:
+        """The serialized answer for this version and request, computed once."""
+        timeout = settings.CATALOG_ANSWER_CACHE_SECONDS
+        if not timeout:
+            return compute()
+        cache_key = f"catalog:answer:{etag}"
+        data = cache.get(cache_key)
+        if data is None:
+            data = compute()
+            cache.set(cache_key, data, timeout)
+        return data
 
     @staticmethod
     def _with_validators(response: Response, etag: str, changed_at: float) -> Response:
@@ -403,16 +425,21 @@ class ShopProductListView(_Revalidated, GenericAPIView):
         )
         if not_modified:
             return not_modified
-        products = selectors.product_list_for_shoppers(
-            channel=channel,
-            filters=request.query_params.dict(),
-            sort=request.query_params.get("sort", "name"),
-        )
-        page = self.paginate_queryset(products)
-        data = serializers.ShopProductListSerializer(
-            page, many=True, context={"channel": channel}
-        ).data
-        return self._with_validators(self.get_paginated_response(data), etag, changed_at)
+
+        def compute() -> dict:
+            products = selectors.product_list_for_shoppers(
+                channel=channel,
+                filters=request.query_params.dict(),
+                sort=request.query_params.get("sort", "name"),
+            )
+            page = self.paginate_queryset(products)
+            results = serializers.ShopProductListSerializer(
+                page, many=True, context={"channel": channel}
+            ).data
+            return self.get_paginated_response(results).data
+
+        data = self.cached_answer(etag, compute)
+        return self._with_validators(Response(data), etag, changed_at)
 
 
 class ShopProductDetailView(_Revalidated, GenericAPIView):
@@ -424,10 +451,18 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
         etag, changed_at, not_modified = self.revalidate(request, f"{channel}:{slug}")
         if not_modified:
             return not_modified
-        product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
-        if product is None:
+
+        def compute() -> dict | None:
+            product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
+            if product is None:
+                return None
+            return serializers.ShopProductDetailSerializer(
+                product, context={"channel": channel}
+            ).data
+
+        data = self.cached_answer(etag, compute)
+        if data is None:
             raise Http404
-        data = serializers.ShopProductDetailSerializer(product, context={"channel": channel}).data
         return self._with_validators(Response(data), etag, changed_at)
 
 
