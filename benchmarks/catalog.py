@@ -3,7 +3,10 @@
 * ``catalog_list_p95_ms``: GET /api/v1/shop/products/ (a page of 24, various sorts and filters);
 * ``catalog_detail_p95_ms``: GET /api/v1/shop/products/<slug>/ for random products;
 * ``bare_view_p95_ms``: /healthz on the same server in the same run (a plain JSON view answered
-  before store routing), and the ratios of both catalog figures to it.
+  before store routing), and the ratios of both catalog figures to it;
+* ``catalog_list_uncached_p95_ms`` / ``catalog_detail_uncached_p95_ms``: the same requests on a
+  server with the answer cache turned off (CATALOG_ANSWER_CACHE_SECONDS=0): every request
+  queries and serializes.
 
     python benchmarks/catalog.py [--variants 100000] [--requests 300] [--keep]
 """
@@ -82,22 +85,11 @@ def main() -> None:
 
     with schema_context("bench"):
         slugs = list(Product.objects.filter(visible_b2c=True).values_list("slug", flat=True))
-    rng = random.Random(7)  # noqa: S311 - reproducible request mix
-    host = "bench.localhost"
-    with web_server(environment, workers=2) as port:
-        for query in LIST_QUERIES:  # warm-up: connections, caches, query plans
-            timed_get(port, f"/api/v1/shop/products/{query}", host)
-        for slug in slugs[:20]:
-            timed_get(port, f"/api/v1/shop/products/{slug}/", host)
-        lists = [
-            timed_get(port, f"/api/v1/shop/products/{rng.choice(LIST_QUERIES)}", host)
-            for _ in range(args.requests)
-        ]
-        details = [
-            timed_get(port, f"/api/v1/shop/products/{rng.choice(slugs)}/", host)
-            for _ in range(args.requests)
-        ]
-        bare = [timed_get(port, "/healthz", host) for _ in range(args.requests)]
+    lists, details, bare = measure(environment, slugs, args.requests, workers=2)
+    uncached_environment = {**environment, "CATALOG_ANSWER_CACHE_SECONDS": "0"}
+    lists_uncached, details_uncached, _ = measure(
+        uncached_environment, slugs, args.requests, workers=2
+    )
 
     figure("catalog_list_p50_ms", statistics.median(lists), "ms")
     figure("catalog_list_p95_ms", percentile(lists, 95), "ms")
@@ -106,8 +98,32 @@ def main() -> None:
     figure("bare_view_p95_ms", percentile(bare, 95), "ms")
     figure("catalog_list_over_bare_ratio", percentile(lists, 95) / percentile(bare, 95), "x")
     figure("catalog_detail_over_bare_ratio", percentile(details, 95) / percentile(bare, 95), "x")
+    figure("catalog_list_uncached_p50_ms", statistics.median(lists_uncached), "ms")
+    figure("catalog_list_uncached_p95_ms", percentile(lists_uncached, 95), "ms")
+    figure("catalog_detail_uncached_p95_ms", percentile(details_uncached, 95), "ms")
     if not args.keep:
         drop_database(environment)
+
+
+def measure(environment, slugs, requests, *, workers):
+    """(list, detail, bare view) timings against a fresh server with this environment."""
+    rng = random.Random(7)  # noqa: S311 - the same request mix on every server
+    host = "bench.localhost"
+    with web_server(environment, workers=workers) as port:
+        for query in LIST_QUERIES:  # warm-up: connections, caches, query plans
+            timed_get(port, f"/api/v1/shop/products/{query}", host)
+        for slug in slugs[:20]:
+            timed_get(port, f"/api/v1/shop/products/{slug}/", host)
+        lists = [
+            timed_get(port, f"/api/v1/shop/products/{rng.choice(LIST_QUERIES)}", host)
+            for _ in range(requests)
+        ]
+        details = [
+            timed_get(port, f"/api/v1/shop/products/{rng.choice(slugs)}/", host)
+            for _ in range(requests)
+        ]
+        bare = [timed_get(port, "/healthz", host) for _ in range(requests)]
+    return lists, details, bare
 
 
 _PROVISION = (
