@@ -70,24 +70,7 @@ def product_list_for_shoppers(*, channel: str, filters: dict, sort: str = "name"
     return (
         products.select_related("brand")
         .prefetch_related(
-            Prefetch(
-                "variants",
-                queryset=ProductVariant.objects.order_by("position", "pk").only(
-                    "id",
-                    "product_id",
-                    "sku",
-                    "name",
-                    "options",
-                    "currency",
-                    "price",
-                    "b2b_price",
-                    "compare_at_price",
-                    "stock_on_hand",
-                    "stock_reserved",
-                    "stock_policy",
-                    "position",
-                ),
-            ),
+            Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "pk")),
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
         )
         .order_by(*order)
