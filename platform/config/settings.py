@@ -117,6 +117,7 @@ TENANT_APPS = [
     "allauth.socialaccount.providers.facebook",
     "rest_framework.authtoken",
     "catalog",
+    "search",
     "storefront_cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
