@@ -81,6 +81,7 @@ LEFT JOIN LATERAL (
     WHERE t.token IS NOT NULL
 ) attrs ON true
 WHERE p.status = 'active' AND (%(all)s OR p.id = ANY(%(ids)s))
+ORDER BY p.id
 """
 
 
