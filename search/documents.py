@@ -70,13 +70,16 @@ LEFT JOIN LATERAL (
                    ELSE v.text END AS token,
                CASE WHEN at.type IN ('choice', 'multi_choice') THEN o.value
                     WHEN at.type = 'text' THEN v.text END AS label
-        FROM catalog_attributevalue v
+        FROM (
+            SELECT * FROM catalog_attributevalue WHERE product_id = p.id
+            UNION ALL
+            SELECT v2.* FROM catalog_productvariant pv
+            JOIN catalog_attributevalue v2 ON v2.variant_id = pv.id
+            WHERE pv.product_id = p.id
+        ) v
         JOIN catalog_attribute at ON at.id = v.attribute_id
         LEFT JOIN catalog_attributevalue_options vo ON vo.attributevalue_id = v.id
         LEFT JOIN catalog_attributeoption o ON o.id = vo.attributeoption_id
-        WHERE (v.product_id = p.id
-               OR v.variant_id IN (SELECT pv.id FROM catalog_productvariant pv
-                                   WHERE pv.product_id = p.id))
     ) t
     WHERE t.token IS NOT NULL
 ) attrs ON true

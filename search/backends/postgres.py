@@ -8,6 +8,7 @@ query over the matching documents. Every statement runs in the current store's s
 """
 
 import re
+from decimal import Decimal
 
 from django.db import connection, transaction
 
@@ -18,12 +19,12 @@ from search.query import PRICE_RANGES, Hit, SearchQuery, SearchResult, Suggestio
 
 WORD = re.compile(r"[^\W_]+")
 ORDER_BY = {
-    "relevance": "rank DESC, d.name, d.product_id",
-    "name": "d.name, d.product_id",
-    "-name": "d.name DESC, d.product_id DESC",
-    "newest": "d.created_at DESC, d.product_id DESC",
-    "price": "{min} NULLS LAST, d.product_id",
-    "-price": "{min} DESC NULLS LAST, d.product_id DESC",
+    "relevance": "rank DESC, name, product_id",
+    "name": "name, product_id",
+    "-name": "name DESC, product_id DESC",
+    "newest": "created_at DESC, product_id DESC",
+    "price": "price_low NULLS LAST, product_id",
+    "-price": "price_low DESC NULLS LAST, product_id DESC",
 }
 _UPDATE = ", ".join(f"{column} = EXCLUDED.{column}" for column in DOCUMENT_COLUMNS[1:])
 UPSERT = (
@@ -103,27 +104,32 @@ class PostgresBackend:
         return self._suggest(corrected.split(), channel=channel, limit=limit)
 
     def _suggest(self, words: list[str], *, channel: str, limit: int) -> list[Suggestion]:
-        # Each word must start a word of the name; the trigram index serves the regexes.
-        conditions = " AND ".join(f"name ~* %(w{i})s" for i in range(len(words)))
-        params = {f"w{i}": rf"\m{word}" for i, word in enumerate(words)}
+        # Every word typed must start a word of the name (prefix lexemes on name_vector).
+        prefixes = " & ".join(f"{word}:*" for word in words)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT product_id, name, slug FROM search_productdocument "  # noqa: S608
-                f"WHERE visible_{_channel(channel)} AND {conditions} "
-                f"ORDER BY (name ~* %(start)s) DESC, length(name), name LIMIT %(limit)s",
-                {**params, "start": rf"^{words[0]}", "limit": limit},
+                f"WHERE visible_{_channel(channel)} "
+                f"AND name_vector @@ to_tsquery('simple', %(prefixes)s) "
+                f"ORDER BY starts_with(lower(name), %(start)s) DESC, length(name), name "
+                f"LIMIT %(limit)s",
+                {"prefixes": prefixes, "start": words[0], "limit": limit},
             )
             return [Suggestion(product_id=row[0], text=row[1], slug=row[2]) for row in cursor]
 
     def _search(self, query: SearchQuery, *, text: str) -> SearchResult:
         where, params = _where(query, text=text)
         params["tsquery"] = self._tsquery_text(text)
-        total, facets = _count_and_facets(where, params, query) if query.facets else (None, {})
-        hits = _hits(where, params, query, ranked=bool(text))
-        if total is None:
-            total = _count(where, params)
+        rows = _matching(where, params, query, ranked=bool(text))
+        hits = [_hit(payload) for kind, _, _, payload in rows if kind == "hit"]
+        total = next(count for kind, _, count, _ in rows if kind == "total")
+        facet_rows = [row[:3] for row in rows if row[0] not in ("hit", "total")]
         return SearchResult(
-            hits=hits, total=total, facets=facets, page=query.page, backend=self.name
+            hits=hits,
+            total=total,
+            facets=label_facets(facet_rows) if query.facets else {},
+            page=query.page,
+            backend=self.name,
         )
 
     def _tsquery_text(self, text: str) -> str:
@@ -233,48 +239,58 @@ _FROM = (
 )
 
 
-def _hits(where, params, query: SearchQuery, *, ranked: bool) -> list[Hit]:
+def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]:
+    """One statement: the matching documents once (materialised), then the total, the page
+    of hits (in order, numbered) and, when asked, every facet's counts over them."""
     low, high = _prices(query.channel)
     order = ORDER_BY[query.sort if ranked or query.sort != "relevance" else "name"]
     rank = "ts_rank_cd(d.search_vector, q.tsquery)" if ranked else "0"
-    sql = (
-        f"SELECT d.product_id, d.name, d.slug, d.brand_name, {low}, {high}, d.currency, "
-        f"d.in_stock, {rank} AS rank {_FROM} WHERE {' AND '.join(where)} "
-        f"ORDER BY {order.format(min=low)} LIMIT %(limit)s OFFSET %(offset)s"
-    )
-    params = {**params, "limit": query.page_size, "offset": (query.page - 1) * query.page_size}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [Hit(*row[:8], score=float(row[8])) for row in cursor.fetchall()]
-
-
-def _count(where, params) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {_FROM} WHERE {' AND '.join(where)}", params)
-        return cursor.fetchone()[0]
-
-
-def _count_and_facets(where, params, query: SearchQuery) -> tuple[int, dict]:
-    """The total and every facet's counts over the matching documents, in one query."""
-    low, _ = _prices(query.channel)
     bounds = ", ".join(str(bound) for bound in PRICE_RANGES)
+    facets = _FACETS if query.facets else ""
     sql = f"""
         WITH m AS MATERIALIZED (
-            SELECT d.brand_id, d.category_ids, d.attribute_values,
+            SELECT d.product_id, d.name, d.slug, d.brand_name, {low} AS price_low,
+                   {high} AS price_high, d.currency, d.in_stock, d.created_at, d.brand_id,
+                   d.category_ids, d.attribute_values, {rank} AS rank,
                    width_bucket({low}, ARRAY[{bounds}]::numeric[]) AS price_bucket
             {_FROM} WHERE {" AND ".join(where)}
         )
-        SELECT 'total', '', count(*) FROM m
-        UNION ALL SELECT 'brand', brand_id::text, count(*) FROM m
-            WHERE brand_id IS NOT NULL GROUP BY brand_id
-        UNION ALL SELECT 'category', c::text, count(*) FROM m, unnest(m.category_ids) c GROUP BY c
-        UNION ALL SELECT 'attribute', a, count(*) FROM m, unnest(m.attribute_values) a GROUP BY a
-        UNION ALL SELECT 'price', price_bucket::text, count(*) FROM m
-            WHERE price_bucket IS NOT NULL GROUP BY price_bucket
+        SELECT 'total', '', count(*), NULL::json FROM m
+        UNION ALL SELECT 'hit', n::text, 0, p FROM unnest(ARRAY(
+            SELECT json_build_array(product_id, name, slug, brand_name, price_low::text,
+                                    price_high::text, currency, in_stock, rank)
+            FROM m ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+        )) WITH ORDINALITY AS page(p, n)
+        {facets}
     """  # noqa: S608 - the interpolated parts are constants and validated channel fields
+    params = {**params, "limit": query.page_size, "offset": (query.page - 1) * query.page_size}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
 
-    total = next(count for kind, _, count in rows if kind == "total")
-    return total, label_facets([row for row in rows if row[0] != "total"])
+
+_FACETS = """
+    UNION ALL SELECT 'brand', brand_id::text, count(*), NULL FROM m
+        WHERE brand_id IS NOT NULL GROUP BY brand_id
+    UNION ALL SELECT 'category', c::text, count(*), NULL FROM m, unnest(m.category_ids) c
+        GROUP BY c
+    UNION ALL SELECT 'attribute', a, count(*), NULL FROM m, unnest(m.attribute_values) a
+        GROUP BY a
+    UNION ALL SELECT 'price', price_bucket::text, count(*), NULL FROM m
+        WHERE price_bucket IS NOT NULL GROUP BY price_bucket
+"""
+
+
+def _hit(payload: list) -> Hit:
+    product_id, name, slug, brand, low, high, currency, in_stock, rank = payload
+    return Hit(
+        product_id=product_id,
+        name=name,
+        slug=slug,
+        brand=brand,
+        min_price=None if low is None else Decimal(low),
+        max_price=None if high is None else Decimal(high),
+        currency=currency,
+        in_stock=in_stock,
+        score=float(rank),
+    )
