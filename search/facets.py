@@ -1,41 +1,70 @@
 """Facet counts as the shopper reads them: raw keys (ids, tokens, buckets) given labels.
 
 Backends count by raw key; this module turns (kind, key, count) rows into the facets of a
-SearchResult, with a constant number of small lookups (brands, categories, attributes).
+SearchResult, with one small query for every label (categories, brands, attributes).
 """
 
 from collections import defaultdict
 
-from catalog.models import Attribute, AttributeOption, Brand, Category
+from django.db import connection
+
 from search.query import PRICE_RANGES, FacetValue
+
+LABELS = """
+SELECT 'category', id::text, slug, name FROM catalog_category WHERE id = ANY(%(categories)s)
+UNION ALL
+SELECT 'brand', id::text, slug, name FROM catalog_brand WHERE id = ANY(%(brands)s)
+UNION ALL
+SELECT 'attribute', code, code, name FROM catalog_attribute
+WHERE code = ANY(%(codes)s) AND is_filterable
+UNION ALL
+SELECT 'option', a.code || ':' || o.slug, o.slug, o.value
+FROM catalog_attributeoption o JOIN catalog_attribute a ON a.id = o.attribute_id
+WHERE a.code = ANY(%(codes)s) AND a.is_filterable
+"""
 
 
 def label_facets(rows: list[tuple[str, str, int]]) -> dict[str, list[FacetValue]]:
     """``{"category": [...], "brand": [...], "price": [...], "attr.<code>": [...]}``, each list
-    by count (most first), then label. Keys no longer in the catalog are left out."""
-    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    by count (most first), then label; price ranges in price order. Keys no longer in the
+    catalog, and attributes that are not filterable, are left out."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
     for kind, key, count in rows:
-        by_kind[kind][key] = count
+        counts[kind][key] = count
+    labels = _labels(counts)
     facets = {
-        "category": _categories(by_kind["category"]),
-        "brand": _brands(by_kind["brand"]),
-        "price": _price_ranges(by_kind["price"]),
-        **_attributes(by_kind["attribute"]),
+        "category": _labelled(counts["category"], labels["category"]),
+        "brand": _labelled(counts["brand"], labels["brand"]),
+        **_attributes(counts["attribute"], labels),
     }
-    return {
-        kind: sorted(values, key=lambda v: (-v.count, v.label)) if kind != "price" else values
-        for kind, values in facets.items()
+    ordered = {
+        kind: sorted(values, key=lambda v: (-v.count, v.label)) for kind, values in facets.items()
     }
+    return {**ordered, "price": _price_ranges(counts["price"])}
 
 
-def _categories(counts: dict[str, int]) -> list[FacetValue]:
-    categories = Category.objects.filter(pk__in=[int(key) for key in counts]).only("slug", "name")
-    return [FacetValue(c.slug, c.name, counts[str(c.pk)]) for c in categories]
+def _labels(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, tuple[str, str]]]:
+    params = {
+        "categories": [int(key) for key in counts["category"]],
+        "brands": [int(key) for key in counts["brand"]],
+        "codes": sorted({token.split(":", 1)[0] for token in counts["attribute"]}),
+    }
+    labels: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    if not any(params.values()):
+        return labels
+    with connection.cursor() as cursor:
+        cursor.execute(LABELS, params)
+        for kind, key, value, label in cursor.fetchall():
+            labels[kind][key] = (value, label)
+    return labels
 
 
-def _brands(counts: dict[str, int]) -> list[FacetValue]:
-    brands = Brand.objects.filter(pk__in=[int(key) for key in counts]).only("slug", "name")
-    return [FacetValue(b.slug, b.name, counts[str(b.pk)]) for b in brands]
+def _labelled(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> list[FacetValue]:
+    return [
+        FacetValue(labels[key][0], labels[key][1], count)
+        for key, count in counts.items()
+        if key in labels
+    ]
 
 
 def price_range_label(bucket: int) -> tuple[str, str]:
@@ -58,18 +87,11 @@ def _price_ranges(counts: dict[str, int]) -> list[FacetValue]:
     return values
 
 
-def _attributes(counts: dict[str, int]) -> dict[str, list[FacetValue]]:
-    codes = {token.split(":", 1)[0] for token in counts}
-    attributes = {a.code: a for a in Attribute.objects.filter(code__in=codes, is_filterable=True)}
-    labels = {
-        f"{o.attribute.code}:{o.slug}": o.value
-        for o in AttributeOption.objects.filter(attribute__code__in=attributes).select_related(
-            "attribute"
-        )
-    }
+def _attributes(counts: dict[str, int], labels) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = defaultdict(list)
     for token, count in counts.items():
         code, value = token.split(":", 1)
-        if code in attributes:
-            facets[f"attr.{code}"].append(FacetValue(value, labels.get(token, value), count))
+        if code in labels["attribute"]:
+            label = labels["option"].get(token, (value, value))[1]
+            facets[f"attr.{code}"].append(FacetValue(value, label, count))
     return dict(facets)

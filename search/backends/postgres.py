@@ -2,7 +2,7 @@
 
 Matching is ``websearch_to_tsquery`` against a weighted tsvector (name A, brand and categories
 B, description and attribute values C) kept by the database as a generated column, ranked with
-``ts_rank_cd``. Words the store's lexicon does not know are corrected by trigram similarity
+``ts_rank``. Words the store's lexicon does not know are corrected by trigram similarity
 ("did you mean"); a query with no hits is retried corrected. Facets come from one aggregate
 query over the matching documents. Every statement runs in the current store's schema.
 """
@@ -18,8 +18,9 @@ from search.models import TEXT_SEARCH_CONFIG, Synonym
 from search.query import PRICE_RANGES, Hit, SearchQuery, SearchResult, Suggestion
 
 WORD = re.compile(r"[^\W_]+")
+WORK_MEM = "64MB"
 ORDER_BY = {
-    "relevance": "rank DESC, name, product_id",
+    "relevance": "rank DESC, product_id",
     "name": "name, product_id",
     "-name": "name DESC, product_id DESC",
     "newest": "created_at DESC, product_id DESC",
@@ -111,7 +112,7 @@ class PostgresBackend:
                 f"SELECT product_id, name, slug FROM search_productdocument "  # noqa: S608
                 f"WHERE visible_{_channel(channel)} "
                 f"AND name_vector @@ to_tsquery('simple', %(prefixes)s) "
-                f"ORDER BY starts_with(lower(name), %(start)s) DESC, length(name), name "
+                f'ORDER BY starts_with(lower(name), %(start)s) DESC, length(name), name COLLATE "C" '
                 f"LIMIT %(limit)s",
                 {"prefixes": prefixes, "start": words[0], "limit": limit},
             )
@@ -244,7 +245,7 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
     of hits (in order, numbered) and, when asked, every facet's counts over them."""
     low, high = _prices(query.channel)
     order = ORDER_BY[query.sort if ranked or query.sort != "relevance" else "name"]
-    rank = "ts_rank_cd(d.search_vector, q.tsquery)" if ranked else "0"
+    rank = "ts_rank(d.search_vector, q.tsquery)" if ranked else "0"
     bounds = ", ".join(str(bound) for bound in PRICE_RANGES)
     facets = _FACETS if query.facets else ""
     sql = f"""
@@ -264,7 +265,9 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
         {facets}
     """  # noqa: S608 - the interpolated parts are constants and validated channel fields
     params = {**params, "limit": query.page_size, "offset": (query.page - 1) * query.page_size}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The matching documents are read six times: keep them in memory, not a temp file.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -272,10 +275,10 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
 _FACETS = """
     UNION ALL SELECT 'brand', brand_id::text, count(*), NULL FROM m
         WHERE brand_id IS NOT NULL GROUP BY brand_id
-    UNION ALL SELECT 'category', c::text, count(*), NULL FROM m, unnest(m.category_ids) c
-        GROUP BY c
-    UNION ALL SELECT 'attribute', a, count(*), NULL FROM m, unnest(m.attribute_values) a
-        GROUP BY a
+    UNION ALL SELECT 'category', c::text, count(*), NULL
+        FROM (SELECT unnest(category_ids) AS c FROM m) categories GROUP BY c
+    UNION ALL SELECT 'attribute', a, count(*), NULL
+        FROM (SELECT unnest(attribute_values) AS a FROM m) attributes GROUP BY a
     UNION ALL SELECT 'price', price_bucket::text, count(*), NULL FROM m
         WHERE price_bucket IS NOT NULL GROUP BY price_bucket
 """
