@@ -112,8 +112,8 @@ class PostgresBackend:
                 f"SELECT product_id, name, slug FROM search_productdocument "  # noqa: S608
                 f"WHERE visible_{_channel(channel)} "
                 f"AND name_vector @@ to_tsquery('simple', %(prefixes)s) "
-                f'ORDER BY starts_with(lower(name), %(start)s) DESC, length(name), name COLLATE "C" '
-                f"LIMIT %(limit)s",
+                f"ORDER BY starts_with(lower(name), %(start)s) DESC, length(name), "
+                f'name COLLATE "C" LIMIT %(limit)s',
                 {"prefixes": prefixes, "start": words[0], "limit": limit},
             )
             return [Suggestion(product_id=row[0], text=row[1], slug=row[2]) for row in cursor]
