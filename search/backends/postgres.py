@@ -122,7 +122,8 @@ class PostgresBackend:
         where, params = _where(query, text=text)
         params["tsquery"] = self._tsquery_text(text)
         rows = _matching(where, params, query, ranked=bool(text))
-        hits = [_hit(payload) for kind, _, _, payload in rows if kind == "hit"]
+        page = sorted((int(key), payload) for kind, key, _, payload in rows if kind == "hit")
+        hits = [_hit(payload) for _, payload in page]
         total = next(count for kind, _, count, _ in rows if kind == "total")
         facet_rows = [row[:3] for row in rows if row[0] not in ("hit", "total")]
         return SearchResult(
@@ -248,20 +249,24 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
     rank = "ts_rank(d.search_vector, q.tsquery)" if ranked else "0"
     bounds = ", ".join(str(bound) for bound in PRICE_RANGES)
     facets = _FACETS if query.facets else ""
+    # Only what sorting and facets need is kept per match; the page's hits are read back.
+    name = "d.name" if "name" in order else "NULL::text AS name"
     sql = f"""
         WITH m AS MATERIALIZED (
-            SELECT d.product_id, d.name, d.slug, d.brand_name, {low} AS price_low,
-                   {high} AS price_high, d.currency, d.in_stock, d.created_at, d.brand_id,
+            SELECT d.product_id, {name}, d.created_at, {low} AS price_low, d.brand_id,
                    d.category_ids, d.attribute_values, {rank} AS rank,
                    width_bucket({low}, ARRAY[{bounds}]::numeric[]) AS price_bucket
             {_FROM} WHERE {" AND ".join(where)}
         )
         SELECT 'total', '', count(*), NULL::json FROM m
-        UNION ALL SELECT 'hit', n::text, 0, p FROM unnest(ARRAY(
-            SELECT json_build_array(product_id, name, slug, brand_name, price_low::text,
-                                    price_high::text, currency, in_stock, rank)
+        UNION ALL SELECT 'hit', page.position::text, 0,
+               json_build_array(d.product_id, d.name, d.slug, d.brand_name, {low}::text,
+                                {high}::text, d.currency, d.in_stock, page.rank)
+        FROM (
+            SELECT product_id, rank, row_number() OVER (ORDER BY {order}) AS position
             FROM m ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
-        )) WITH ORDINALITY AS page(p, n)
+        ) page
+        JOIN search_productdocument d ON d.product_id = page.product_id
         {facets}
     """  # noqa: S608 - the interpolated parts are constants and validated channel fields
     params = {**params, "limit": query.page_size, "offset": (query.page - 1) * query.page_size}
