@@ -118,6 +118,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
+    "search",
     "storefront_cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -237,6 +238,8 @@ STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "postgres")
+# Past this, a search answers from PostgreSQL instead (search.backends.elasticsearch).
+ELASTICSEARCH_TIMEOUT_MS = env_int("ELASTICSEARCH_TIMEOUT_MS", 1500)
 
 # --- Files -------------------------------------------------------------------------------------
 

@@ -1,0 +1,61 @@
+"""Search API: GET /api/v1/search/ and /api/v1/search/suggest/ (anyone; the buyer's channel)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalog.api.views import _channel
+from search import selectors
+from search.api import serializers
+
+
+class SearchView(GenericAPIView):
+    """Full-text product search with the shop listing's filters, facets and "did you mean"."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.SearchResultSerializer
+
+    @extend_schema(
+        parameters=[
+            serializers.SearchParamsSerializer,
+            OpenApiParameter(
+                "attr.<code>", str, description="Attribute value(s), comma separated."
+            ),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        params = serializers.SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = {
+            key: value for key, value in request.query_params.items() if key.startswith("attr.")
+        }
+        filters.update({key: data[key] for key in ("category", "brand") if data.get(key)})
+        filters.update({k: data[k] for k in ("price_min", "price_max") if data.get(k) is not None})
+        filters["in_stock"] = "true" if data["in_stock"] else ""
+        result = selectors.search_products(
+            text=data["q"],
+            channel=_channel(request),
+            filters=filters,
+            sort=data["sort"],
+            page=data["page"],
+        )
+        return Response(serializers.SearchResultSerializer(result).data)
+
+
+class SuggestView(GenericAPIView):
+    """Autocomplete: products whose name words start with what the shopper typed."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.SuggestionSerializer
+
+    @extend_schema(parameters=[serializers.SuggestParamsSerializer])
+    def get(self, request: Request) -> Response:
+        params = serializers.SuggestParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        suggestions = selectors.suggest_products(
+            prefix=params.validated_data["q"], channel=_channel(request)
+        )
+        return Response({"results": serializers.SuggestionSerializer(suggestions, many=True).data})

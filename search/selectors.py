@@ -1,0 +1,26 @@
+"""Reads of the search: the one interface the API and the storefront call.
+
+Neither knows which backend answers: the settings choose it (``SEARCH_BACKEND``).
+"""
+
+from search.backends import get_backend
+from search.query import SearchResult, Suggestion, build_query
+
+
+def search_products(
+    *, text: str, channel: str, filters: dict, sort: str = "", page: int = 1
+) -> SearchResult:
+    """Products of ``channel`` matching ``text`` and ``filters``, one page of hits with the
+    total, facet counts (category, brand, price ranges, attributes) and a "did you mean".
+
+    Filters use the shop listing's vocabulary (category, brand, price_min, price_max,
+    in_stock, ``attr.<code>``). Raises SearchError naming every invalid parameter.
+    """
+    query = build_query(text=text, channel=channel, filters=filters, sort=sort, page=page)
+    return get_backend().search(query)
+
+
+def suggest_products(*, prefix: str, channel: str, limit: int = 8) -> list[Suggestion]:
+    """Autocomplete: up to ``limit`` products of ``channel`` whose name words start with
+    ``prefix`` (typos corrected when nothing matches as typed)."""
+    return get_backend().suggest(prefix=prefix.strip()[:100], channel=channel, limit=limit)

@@ -1,0 +1,103 @@
+"""The exact index definition the Elasticsearch backend creates for a store (no synonyms)."""
+
+TEXT = {"analyzer": "text_en", "search_analyzer": "text_en_search", "type": "text"}
+PRICES = {
+    "properties": {
+        "min": {"scaling_factor": 100, "type": "scaled_float"},
+        "max": {"scaling_factor": 100, "type": "scaled_float"},
+    },
+    "type": "object",
+}
+ENGLISH = ["lowercase", "english_possessive", "english_stop", "english_stemmer"]
+
+INDEX_BODY = {
+    "settings": {
+        "number_of_shards": 1,
+        "number_of_replicas": 0,
+        "analysis": {
+            "analyzer": {
+                "text_en": {"tokenizer": "standard", "filter": ENGLISH, "type": "custom"},
+                "text_en_search": {"tokenizer": "standard", "filter": ENGLISH, "type": "custom"},
+                "autocomplete": {
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "asciifolding", "autocomplete_edge"],
+                    "type": "custom",
+                },
+                "typed": {
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "asciifolding"],
+                    "type": "custom",
+                },
+            },
+            "filter": {
+                "english_possessive": {"language": "possessive_english", "type": "stemmer"},
+                "english_stop": {"stopwords": "_english_", "type": "stop"},
+                "english_stemmer": {"language": "english", "type": "stemmer"},
+                "autocomplete_edge": {"min_gram": 1, "max_gram": 20, "type": "edge_ngram"},
+            },
+        },
+    },
+    "mappings": {
+        "dynamic": "strict",
+        "properties": {
+            "product_id": {"type": "long"},
+            "name": {
+                **TEXT,
+                "copy_to": "spelling",
+                "fields": {
+                    "suggest": {
+                        "analyzer": "autocomplete",
+                        "search_analyzer": "typed",
+                        "type": "text",
+                    },
+                    "raw": {"type": "keyword"},
+                },
+            },
+            "slug": {"type": "keyword"},
+            "brand_id": {"type": "long"},
+            "brand_name": {**TEXT, "copy_to": "spelling"},
+            "category_ids": {"type": "long"},
+            "category_names": {**TEXT, "copy_to": "spelling"},
+            "description": TEXT,
+            "attribute_text": TEXT,
+            "attributes": {
+                "properties": {"code": {"type": "keyword"}, "value": {"type": "keyword"}},
+                "type": "nested",
+            },
+            "spelling": {"analyzer": "typed", "type": "text"},
+            "channels": {"type": "keyword"},
+            "price": {"properties": {"b2c": PRICES, "b2b": PRICES}, "type": "object"},
+            "currency": {"type": "keyword"},
+            "in_stock": {"type": "boolean"},
+            "created_at": {"type": "date"},
+        },
+    },
+}
+
+AGGREGATIONS = {
+    "category": {"terms": {"field": "category_ids", "size": 200}},
+    "brand": {"terms": {"field": "brand_id", "size": 200}},
+    "price": {
+        "range": {
+            "field": "price.{channel}.min",
+            "ranges": [
+                {"to": 25.0},
+                {"from": 25.0, "to": 50.0},
+                {"from": 50.0, "to": 100.0},
+                {"from": 100.0, "to": 250.0},
+                {"from": 250.0, "to": 500.0},
+                {"from": 500.0},
+            ],
+        }
+    },
+    "attributes": {
+        "nested": {"path": "attributes"},
+        "aggs": {
+            "code": {
+                "terms": {"field": "attributes.code", "size": 50},
+                "aggs": {"value": {"terms": {"field": "attributes.value", "size": 100}}},
+            }
+        },
+    },
+}
+SOURCE = ["product_id", "name", "slug", "brand_name", "price", "currency", "in_stock"]
