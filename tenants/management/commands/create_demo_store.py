@@ -37,6 +37,8 @@ class Command(BaseCommand):
             self._ensure_platform_admin("admin@example.com")
         with schema_context(store.schema_name):
             call_command("seed_catalog", products=24, variants_per_product=3, if_empty=True)
+        # The seed writes in bulk, without catalog events: index it for search in one go.
+        call_command("search_reindex", tenant=store.slug)
 
     def _ensure_platform_admin(self, email: str) -> None:
         from allauth.account.models import EmailAddress
