@@ -166,15 +166,20 @@ def _on_subscription_changed(stripe_subscription, created: int) -> str:
 
 
 def _on_invoice(stripe_invoice, created: int) -> str:
+    return _upsert_invoice(stripe_invoice)[1]
+
+
+def _upsert_invoice(stripe_invoice) -> tuple[Tenant | None, str]:
+    """Mirror the invoice; returns its store (None when unknown) and what happened."""
     tenant = _tenant_for_customer(stripe_invoice.get("customer"))
     if tenant is None:
-        return "unknown-store"
+        return None, "unknown-store"
     invoice = Invoice.objects.select_for_update().filter(
         stripe_invoice_id=stripe_invoice["id"]
     ).first() or Invoice(stripe_invoice_id=stripe_invoice["id"], tenant=tenant)
     new_status = stripe_invoice.get("status") or "open"
     if invoice.status in _FINAL_INVOICE_STATUSES and new_status not in _FINAL_INVOICE_STATUSES:
-        return "stale"
+        return tenant, "stale"
     currency = (stripe_invoice.get("currency") or "usd").upper()
     invoice.store_slug = tenant.slug
     invoice.number = stripe_invoice.get("number") or ""
@@ -188,12 +193,11 @@ def _on_invoice(stripe_invoice, created: int) -> str:
     invoice.period_end = _timestamp(stripe_invoice.get("period_end"))
     invoice.created = _timestamp(stripe_invoice.get("created")) or timezone.now()
     invoice.save()
-    return invoice.status
+    return tenant, invoice.status
 
 
 def _on_invoice_paid(stripe_invoice, created: int) -> str:
-    result = _on_invoice(stripe_invoice, created)
-    tenant = _tenant_for_customer(stripe_invoice.get("customer"))
+    tenant, result = _upsert_invoice(stripe_invoice)
     if tenant is not None:
         Subscription.objects.filter(tenant=tenant).update(grace_ends_at=None)
         _reactivate_if_suspended_for_billing(tenant)
@@ -201,8 +205,7 @@ def _on_invoice_paid(stripe_invoice, created: int) -> str:
 
 
 def _on_invoice_payment_failed(stripe_invoice, created: int) -> str:
-    result = _on_invoice(stripe_invoice, created)
-    tenant = _tenant_for_customer(stripe_invoice.get("customer"))
+    tenant, result = _upsert_invoice(stripe_invoice)
     if tenant is not None:
         subscription = Subscription.objects.select_for_update().get(tenant=tenant)
         if subscription.grace_ends_at is None:

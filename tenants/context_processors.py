@@ -1,9 +1,7 @@
 from django.conf import settings
 
+from tenants.models import platform_url
+
 
 def platform(request) -> dict:
-    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-    return {
-        "platform_domain": settings.PLATFORM_DOMAIN,
-        "platform_url": f"{settings.PLATFORM_URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/",
-    }
+    return {"platform_domain": settings.PLATFORM_DOMAIN, "platform_url": platform_url()}

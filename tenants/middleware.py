@@ -50,7 +50,7 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         return render(
             request,
             "tenants/store_not_found.html",
-            {"hostname": hostname, "platform_url": _platform_url()},
+            {"hostname": hostname},
             status=404,
         )
 
@@ -62,8 +62,3 @@ _OPEN_WHILE_SUSPENDED = ("/admin/", "/django-admin/", "/api/v1/billing/", "/api/
 
 def _open_while_suspended(path: str) -> bool:
     return path.startswith(_OPEN_WHILE_SUSPENDED)
-
-
-def _platform_url() -> str:
-    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-    return f"{settings.PLATFORM_URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"

@@ -10,6 +10,12 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 
+def platform_url(host: str | None = None) -> str:
+    """The public URL of the platform (or of ``host``, one of its stores), ending in "/"."""
+    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
+    return f"{settings.PLATFORM_URL_SCHEME}://{host or settings.PLATFORM_DOMAIN}{port}/"
+
+
 class Plan(models.Model):
     """What a store pays for and what it may use. Edited by platform admins."""
 
@@ -99,8 +105,7 @@ class Tenant(TenantMixin):
 
     @property
     def url(self) -> str:
-        port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-        return f"{settings.PLATFORM_URL_SCHEME}://{self.primary_host}{port}/"
+        return platform_url(self.primary_host)
 
 
 def _verification_token() -> str:

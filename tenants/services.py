@@ -17,7 +17,7 @@ from tenants.cloning import clone_template_schema
 from tenants.models import Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
-from tenants.subdomains import normalize_subdomain
+from tenants.subdomains import is_taken, normalize_subdomain
 
 DEFAULT_PLAN_CODE = "free"
 
@@ -78,7 +78,7 @@ def _validate_signup(
         errors["store_name"] = ["Use at most 100 characters."]
     try:
         slug = normalize_subdomain(subdomain)
-        if Tenant.objects.filter(slug=slug).exists():
+        if is_taken(slug):
             errors["subdomain"] = ["This subdomain is taken."]
     except ValidationError as error:
         errors["subdomain"] = error.messages

@@ -24,11 +24,17 @@ def adjust_stock(
 
 
 def set_stock_levels(
-    *, levels: Iterable[tuple[int, int]], reason: str, actor: str = "", note: str = ""
+    *,
+    levels: Iterable[tuple[int, int]],
+    reason: str,
+    actor: str = "",
+    note: str = "",
+    emit: bool = True,
 ) -> list[StockAdjustment]:
     """Set the stock on hand of many variants (variant id, new level) in one transaction.
 
-    Rows are locked in id order (no deadlocks between concurrent bulk updates).
+    Rows are locked in id order (no deadlocks between concurrent bulk updates). Emits one
+    products_changed, unless ``emit`` is False because the calling service emits its own.
     """
     wanted = dict(levels)
     adjustments = []
@@ -40,7 +46,8 @@ def set_stock_levels(
                 adjustments.append(
                     _apply(variant, delta=delta, reason=reason, actor=actor, note=note, emit=False)
                 )
-        emit_products_changed(variant.product_id for variant in variants)
+        if emit:
+            emit_products_changed(variant.product_id for variant in variants)
     return adjustments
 
 

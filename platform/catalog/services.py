@@ -161,6 +161,7 @@ def update_variant(*, variant: ProductVariant, data: dict, actor: str = "") -> P
                 levels=[(variant.pk, int(data["stock_on_hand"]))],
                 reason="correction",
                 actor=actor,
+                emit=False,
             )
         emit_products_changed([variant.product_id])
     return ProductVariant.objects.get(pk=variant.pk)
@@ -214,7 +215,7 @@ def bulk_update_variants(*, rows: list[dict], actor: str = "") -> int:
             price_changes, ["price", "b2b_price", "compare_at_price"], batch_size=500
         )
         if stock_levels:
-            set_stock_levels(levels=stock_levels, reason="correction", actor=actor)
+            set_stock_levels(levels=stock_levels, reason="correction", actor=actor, emit=False)
         emit_products_changed(variant.product_id for variant in variants.values())
     return len(rows)
 
@@ -344,7 +345,9 @@ def _create_variant(product: Product, data: dict, index: int) -> ProductVariant:
         variant.position = data["position"]
     _save(variant, field="sku")
     if data.get("stock_on_hand"):
-        set_stock_levels(levels=[(variant.pk, int(data["stock_on_hand"]))], reason="received")
+        set_stock_levels(
+            levels=[(variant.pk, int(data["stock_on_hand"]))], reason="received", emit=False
+        )
     if data.get("attributes"):
         set_attribute_values(owner=variant, values=data["attributes"])
     return variant

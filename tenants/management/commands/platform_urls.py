@@ -1,17 +1,15 @@
 """Print where to open the platform (``make run`` shows it before starting the servers)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tenants.models import Tenant
+from tenants.models import Tenant, platform_url
 
 
 class Command(BaseCommand):
     help = "Print the URLs of the platform and its stores."
 
     def handle(self, *args, **options) -> None:
-        port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-        root = f"{settings.PLATFORM_URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"
+        root = platform_url()
         lines = ["", "Mercato is starting. Open:", f"  platform        {root}"]
         lines.append(f"  platform admin  {root}admin/   (admin@example.com / mercato-demo)")
         for store in Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("created_at"):
