@@ -8,7 +8,9 @@
   server with the answer cache turned off (CATALOG_ANSWER_CACHE_SECONDS=0): every request
   queries and serializes.
 
-    python benchmarks/catalog.py [--variants 100000] [--requests 300] [--keep]
+    python benchmarks/catalog.py [--variants 100000] [--requests 300] [--keep] [--reuse]
+
+``--keep`` keeps the seeded database; ``--reuse`` measures again the one a ``--keep`` run kept.
 """
 
 import argparse
@@ -46,35 +48,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     args = parser.parse_args()
 
-    environment = bench_environment("bench_catalog")
+    environment = bench_environment("bench_catalog", fresh=not args.reuse)
     migrate(environment)
-    seeded = time.perf_counter()
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", _PROVISION],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "seed_catalog",
-            "--store",
-            "bench",
-            "--variants",
-            str(args.variants),
-            "--variants-per-product",
-            "4",
-        ],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    figure("seed_catalog_s", time.perf_counter() - seeded, "s")
+    if not args.reuse:
+        seed(environment, args.variants)
 
     import django
 
@@ -101,8 +82,35 @@ def main() -> None:
     figure("catalog_list_uncached_p50_ms", statistics.median(lists_uncached), "ms")
     figure("catalog_list_uncached_p95_ms", percentile(lists_uncached, 95), "ms")
     figure("catalog_detail_uncached_p95_ms", percentile(details_uncached, 95), "ms")
-    if not args.keep:
+    if not (args.keep or args.reuse):
         drop_database(environment)
+
+
+def seed(environment, variants: int) -> None:
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", _PROVISION],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "seed_catalog",
+            "--store",
+            "bench",
+            "--variants",
+            str(variants),
+            "--variants-per-product",
+            "4",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    figure("seed_catalog_s", time.perf_counter() - started, "s")
 
 
 def measure(environment, slugs, requests, *, workers):

@@ -26,8 +26,9 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def bench_environment(suffix: str) -> dict[str, str]:
-    """Point this process (and its children) at a fresh database ``<name>_<suffix>``."""
+def bench_environment(suffix: str, *, fresh: bool = True) -> dict[str, str]:
+    """Point this process (and its children) at the database ``<name>_<suffix>``, recreated
+    empty unless ``fresh`` is false (to measure again a database kept by an earlier run)."""
     import sourceroot
 
     sourceroot.activate()
@@ -36,7 +37,8 @@ def bench_environment(suffix: str) -> dict[str, str]:
     base = os.environ.get("DATABASE_URL") or embedded.ensure_postgres()
     admin_url, name = base.rsplit("/", 1)
     url = f"{admin_url}/{name.split('?')[0]}_{suffix}"
-    _recreate_database(url)
+    if fresh:
+        _recreate_database(url)
     environment = {
         "DATABASE_URL": url,
         "DEBUG": os.environ.get("DEBUG", "1"),

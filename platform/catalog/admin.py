@@ -10,6 +10,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from catalog import images
+from catalog.events import emit_products_changed
 from catalog.models import (
     Attribute,
     AttributeOption,
@@ -104,6 +105,21 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["brand"]
     inlines = [ProductVariantInline]
 
+    # Edits here are product changes like any other: summaries, search and caches follow.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        emit_products_changed([form.instance.pk])
+
+    def delete_model(self, request, obj):
+        product_id = obj.pk
+        super().delete_model(request, obj)
+        emit_products_changed([product_id], deleted=True)
+
+    def delete_queryset(self, request, queryset):
+        product_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        emit_products_changed(product_ids, deleted=True)
+
 
 @admin.register(ProductImage)
 class ProductImageAdmin(admin.ModelAdmin):
@@ -120,6 +136,17 @@ class ProductImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
             transaction.on_commit(lambda: images.request_renditions(obj.pk))
+        emit_products_changed([obj.product_id])
+
+    def delete_model(self, request, obj):
+        product_id = obj.product_id
+        super().delete_model(request, obj)
+        emit_products_changed([product_id])
+
+    def delete_queryset(self, request, queryset):
+        product_ids = list(queryset.values_list("product_id", flat=True))
+        super().delete_queryset(request, queryset)
+        emit_products_changed(product_ids)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

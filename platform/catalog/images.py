@@ -201,7 +201,9 @@ def generate_renditions(*, image_id: int) -> dict[str, str]:
             path = f"{RENDITIONS_DIRECTORY}/{stem}/{name}.{extension}"
             renditions[suffix] = _store(path, resized, image_format)
     _delete_files(set(image.renditions.values()) - set(renditions.values()))
-    ProductImage.objects.filter(pk=image_id).update(renditions=renditions)
+    with transaction.atomic():
+        if ProductImage.objects.filter(pk=image_id).update(renditions=renditions):
+            emit_products_changed([image.product_id])
     return renditions
 
 

@@ -6,6 +6,8 @@ made by catalog.inventory with row locks and recorded as adjustments.
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -130,13 +132,19 @@ class Product(models.Model):
     visible_b2b = models.BooleanField(default=True)
     seo_title = models.CharField(max_length=120, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
-    # Summary of the variants, kept by catalog.services.refresh_product_summaries, so that
+    # Summary of the variants, kept by catalog.summaries.refresh_product_summaries, so that
     # listing, filtering and sorting by price or stock never aggregates variants per request.
     min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     max_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     min_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     max_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     in_stock = models.BooleanField(default=False)
+    # Read model of the storefront, rebuilt with the summary: the variants and images as a
+    # shopper sees them ({"variants": [...], "images": [...]}), so a listing is one query.
+    listing = models.JSONField(default=dict, blank=True, editable=False)
+    # Every attribute value of the product and its variants as "<attribute id>:<value>"
+    # (catalog.summaries.attribute_token), GIN-indexed: an attribute filter is one lookup.
+    attribute_tokens = ArrayField(models.TextField(), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +154,7 @@ class Product(models.Model):
             models.Index(fields=["status", "visible_b2c", "created_at"]),
             models.Index(fields=["status", "min_price"]),
             models.Index(fields=["status", "name"]),
+            GinIndex(fields=["attribute_tokens"], name="catalog_product_attr_tokens"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,18 +2,19 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from catalog.errors import CatalogError
 from catalog.models import (
     Attribute,
     AttributeValue,
-    Brand,
     Category,
     Product,
-    ProductImage,
     ProductVariant,
 )
+from catalog.summaries import attribute_filter_tokens
 
 CHANNELS = ("b2c", "b2b")
 SORTS = {
@@ -67,34 +68,67 @@ def product_list_for_shoppers(*, channel: str, filters: dict, sort: str = "name"
         raise CatalogError("Unknown sort.", fields={"sort": [f"Use one of: {', '.join(SORTS)}."]})
     if channel == "b2b":
         order = tuple(field.replace("min_price", "min_b2b_price") for field in order)
-    return (
-        products.select_related("brand")
-        .prefetch_related(
-            Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "pk")),
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
-        )
-        .order_by(*order)
-    )
+    return products.select_related("brand").only(*SHOP_FIELDS).order_by(*order)
+
+
+# What a storefront card needs, sort keys included (the cursor reads them): variants and images
+# come from the product's ``listing`` summary, so a page is one query.
+SHOP_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "brand__name",
+    "min_price",
+    "min_b2b_price",
+    "in_stock",
+    "listing",
+    "created_at",
+)
 
 
 def product_detail_for_shoppers(*, channel: str, slug: str) -> Product | None:
+    """The product page: the card's fields, the texts, and the category slugs (one query)."""
+    categories = Category.objects.filter(products=OuterRef("pk")).order_by("path").values("slug")
     return (
         visible_products(channel=channel)
         .select_related("brand")
-        .prefetch_related(
-            "categories",
-            Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "pk")),
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
-            Prefetch(
-                "attribute_values",
-                queryset=AttributeValue.objects.select_related("attribute").prefetch_related(
-                    "options"
-                ),
-            ),
-        )
+        .only(*SHOP_FIELDS, "description", "seo_title", "seo_description")
+        .annotate(category_slugs=ArraySubquery(categories))
         .filter(slug=slug)
         .first()
     )
+
+
+def product_attribute_values(product: Product) -> dict:
+    """``{code: value}`` of the product's own attributes, in one query."""
+    values = (
+        AttributeValue.objects.filter(product=product)
+        .select_related("attribute")
+        .annotate(
+            option_slugs=ArrayAgg(
+                "options__slug",
+                filter=Q(options__isnull=False),
+                order_by=("options__position", "options__value"),
+                default=[],
+            )
+        )
+        .order_by("attribute__name")
+    )
+    return {value.attribute.code: display_value(value, value.option_slugs) for value in values}
+
+
+def display_value(value: AttributeValue, option_slugs: list[str]):
+    """An attribute value as the APIs show it: option slug(s), number text, bool or text."""
+    attribute = value.attribute
+    if attribute.type == Attribute.Type.CHOICE:
+        return option_slugs[0] if option_slugs else []
+    if attribute.type == Attribute.Type.MULTI_CHOICE:
+        return option_slugs
+    if attribute.type == Attribute.Type.NUMBER:
+        return str(value.number.normalize()) if value.number is not None else None
+    if attribute.type == Attribute.Type.BOOLEAN:
+        return value.boolean
+    return value.text
 
 
 def category_subtree(slug: str) -> QuerySet[Category] | None:
@@ -117,9 +151,7 @@ def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QueryS
             products = products.filter(Exists(in_subtree))
     if filters.get("brand"):
         slugs = str(filters["brand"]).split(",")
-        products = products.filter(
-            brand_id__in=list(Brand.objects.filter(slug__in=slugs).values_list("pk", flat=True))
-        )
+        products = products.filter(brand__slug__in=slugs)
     price_field = "min_b2b_price" if channel == "b2b" else "min_price"
     max_field = "max_b2b_price" if channel == "b2b" else "max_price"
     for name, lookup in (("price_min", f"{max_field}__gte"), ("price_max", f"{price_field}__lte")):
@@ -144,35 +176,29 @@ def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QueryS
 
 
 def _filter_by_attributes(products: QuerySet, wanted: dict) -> tuple[QuerySet, dict]:
+    """Products with one of the values asked for each attribute, on themselves or a variant.
+
+    One query finds the attributes and their options; the match is on the products'
+    ``attribute_tokens`` (GIN-indexed).
+    """
     errors = {}
-    attributes = {a.code: a for a in Attribute.objects.filter(code__in=wanted)}
+    attributes = {
+        attribute.code: attribute
+        for attribute in Attribute.objects.filter(code__in=wanted).annotate(
+            option_slugs=ArrayAgg("options__slug", order_by="options__pk", default=[]),
+            option_ids=ArrayAgg("options__pk", order_by="options__pk", default=[]),
+        )
+    }
     for code, raw in wanted.items():
         attribute = attributes.get(code)
         if attribute is None:
             errors[f"attr.{code}"] = ["Unknown attribute."]
             continue
         values = [value for value in str(raw).split(",") if value]
-        match = _attribute_match(attribute, values)
-        if match is None:
+        option_ids = dict(zip(attribute.option_slugs, attribute.option_ids, strict=True))
+        tokens = attribute_filter_tokens(attribute, values, option_ids)
+        if tokens is None:
             errors[f"attr.{code}"] = [f"Invalid value for a {attribute.get_type_display()}."]
             continue
-        on_product = AttributeValue.objects.filter(match, product_id=OuterRef("pk"))
-        on_variant = AttributeValue.objects.filter(match, variant__product_id=OuterRef("pk"))
-        products = products.filter(Exists(on_product) | Exists(on_variant))
+        products = products.filter(attribute_tokens__overlap=tokens)
     return products, errors
-
-
-def _attribute_match(attribute: Attribute, values: list[str]) -> Q | None:
-    base = Q(attribute=attribute)
-    if attribute.type in (Attribute.Type.CHOICE, Attribute.Type.MULTI_CHOICE):
-        return base & Q(options__slug__in=values)
-    if attribute.type == Attribute.Type.BOOLEAN:
-        if values[:1] not in (["true"], ["false"]):
-            return None
-        return base & Q(boolean=values[0] == "true")
-    if attribute.type == Attribute.Type.NUMBER:
-        try:
-            return base & Q(number__in=[Decimal(value) for value in values])
-        except InvalidOperation:
-            return None
-    return base & Q(text__in=values)

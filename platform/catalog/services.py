@@ -107,7 +107,7 @@ def create_product(
         for index, variant_data in enumerate(variants or []):
             _create_variant(product, variant_data, index)
         if attributes:
-            set_attribute_values(owner=product, values=attributes)
+            set_attribute_values(owner=product, values=attributes, emit=False)
         emit_products_changed([product.pk])
     return product
 
@@ -128,7 +128,7 @@ def update_product(
         if categories is not None:
             product.categories.set(categories)
         if attributes is not None:
-            set_attribute_values(owner=product, values=attributes)
+            set_attribute_values(owner=product, values=attributes, emit=False)
         emit_products_changed([product.pk])
     return product
 
@@ -155,7 +155,7 @@ def update_variant(*, variant: ProductVariant, data: dict, actor: str = "") -> P
             setattr(variant, name, value)
         _save(variant, field="sku")
         if "attributes" in data:
-            set_attribute_values(owner=variant, values=data["attributes"])
+            set_attribute_values(owner=variant, values=data["attributes"], emit=False)
         if "stock_on_hand" in data:
             set_stock_levels(
                 levels=[(variant.pk, int(data["stock_on_hand"]))],
@@ -248,12 +248,23 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
 # --- Attribute values --------------------------------------------------------------------------
 
 
-def set_attribute_values(*, owner: Product | ProductVariant, values: dict) -> None:
+def set_attribute_values(
+    *, owner: Product | ProductVariant, values: dict, emit: bool = True
+) -> None:
     """Set attribute values by attribute code; ``None`` removes one. Types are checked.
 
     Raises CatalogError with one message per bad attribute (unknown code, wrong type, unknown
-    option, or an attribute the product type does not take).
+    option, or an attribute the product type does not take). Emits products_changed, unless
+    ``emit`` is False because the calling service emits its own.
     """
+    with transaction.atomic():
+        _set_attribute_values(owner=owner, values=values)
+        if emit:
+            product_id = owner.pk if isinstance(owner, Product) else owner.product_id
+            emit_products_changed([product_id])
+
+
+def _set_attribute_values(*, owner: Product | ProductVariant, values: dict) -> None:
     owner_field = "product" if isinstance(owner, Product) else "variant"
     attributes = {
         attribute.code: attribute for attribute in Attribute.objects.filter(code__in=values)
@@ -349,7 +360,7 @@ def _create_variant(product: Product, data: dict, index: int) -> ProductVariant:
             levels=[(variant.pk, int(data["stock_on_hand"]))], reason="received", emit=False
         )
     if data.get("attributes"):
-        set_attribute_values(owner=variant, values=data["attributes"])
+        set_attribute_values(owner=variant, values=data["attributes"], emit=False)
     return variant
 
 

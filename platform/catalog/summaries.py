@@ -1,40 +1,139 @@
-"""Per-product summaries of the variants (price range per channel, in stock), kept current."""
+"""What a product's variants, images and attribute values add up to, kept on the product.
+
+``refresh_product_summaries`` runs inside every writing transaction (catalog.events calls it
+before the event is queued), so once committed a product's summary always matches its rows:
+
+* ``min_price`` / ``max_price`` / ``min_b2b_price`` / ``max_b2b_price`` / ``in_stock``: listing,
+  filtering and sorting by price or stock never aggregate variants per request;
+* ``listing``: the variants and images as the storefront shows them, so a page of products is
+  one query (read back by catalog.shop);
+* ``attribute_tokens``: every attribute value of the product and its variants, so an attribute
+  filter is one GIN index lookup. Tokens name attributes and options by id: renaming a code or
+  a slug changes no token.
+"""
+
+from decimal import Decimal, InvalidOperation
 
 from django.db import connection
 
+REFRESH_SQL = """
+UPDATE catalog_product p SET
+    min_price = s.min_price,
+    max_price = s.max_price,
+    min_b2b_price = s.min_b2b_price,
+    max_b2b_price = s.max_b2b_price,
+    in_stock = COALESCE(s.in_stock, false),
+    listing = jsonb_build_object('variants', s.variants, 'images', s.images),
+    attribute_tokens = s.attribute_tokens,
+    updated_at = now()
+FROM (
+    SELECT p2.id AS product_id,
+           min(v.price) AS min_price,
+           max(v.price) AS max_price,
+           min(COALESCE(v.b2b_price, v.price)) AS min_b2b_price,
+           max(COALESCE(v.b2b_price, v.price)) AS max_b2b_price,
+           bool_or(v.stock_on_hand - v.stock_reserved > 0
+                   OR v.stock_policy = 'backorder') AS in_stock,
+           COALESCE(
+               jsonb_agg(
+                   jsonb_build_object(
+                       'sku', v.sku,
+                       'name', v.name,
+                       'options', v.options,
+                       'currency', v.currency,
+                       'price', v.price::text,
+                       'b2b_price', v.b2b_price::text,
+                       'compare_at_price', v.compare_at_price::text,
+                       'in_stock', v.stock_on_hand - v.stock_reserved > 0
+                                   OR v.stock_policy = 'backorder'
+                   ) ORDER BY v.position, v.id
+               ) FILTER (WHERE v.id IS NOT NULL),
+               '[]'::jsonb
+           ) AS variants,
+           COALESCE((
+               SELECT jsonb_agg(
+                          jsonb_build_object(
+                              'image', i.image,
+                              'alt_text', i.alt_text,
+                              'width', i.width,
+                              'height', i.height,
+                              'renditions', i.renditions,
+                              'variant', (SELECT iv.sku FROM catalog_productvariant iv
+                                          WHERE iv.id = i.variant_id)
+                          ) ORDER BY i.position, i.id
+                      )
+               FROM catalog_productimage i
+               WHERE i.product_id = p2.id
+           ), '[]'::jsonb) AS images,
+           ARRAY(
+               WITH owned AS (
+                   SELECT av.id, av.attribute_id, av.text, av.number, av.boolean
+                   FROM catalog_attributevalue av
+                   WHERE av.product_id = p2.id
+                   UNION ALL
+                   SELECT av.id, av.attribute_id, av.text, av.number, av.boolean
+                   FROM catalog_attributevalue av
+                   JOIN catalog_productvariant pv ON pv.id = av.variant_id
+                   WHERE pv.product_id = p2.id
+               )
+               SELECT token FROM (
+                   SELECT a.id || ':' || CASE a.type
+                              WHEN 'boolean' THEN owned.boolean::text
+                              WHEN 'number' THEN 'n' || trim_scale(owned.number)::text
+                              ELSE 't' || owned.text
+                          END AS token
+                   FROM owned JOIN catalog_attribute a ON a.id = owned.attribute_id
+                   WHERE a.type IN ('text', 'number', 'boolean')
+                   UNION
+                   SELECT owned.attribute_id || ':o' || vo.attributeoption_id
+                   FROM owned
+                   JOIN catalog_attributevalue_options vo ON vo.attributevalue_id = owned.id
+               ) tokens
+               WHERE token IS NOT NULL
+               ORDER BY token
+           ) AS attribute_tokens
+    FROM catalog_product p2
+    LEFT JOIN catalog_productvariant v ON v.product_id = p2.id
+    WHERE p2.id = ANY(%s)
+    GROUP BY p2.id
+) s
+WHERE p.id = s.product_id
+"""
+
 
 def refresh_product_summaries(product_ids: list[int]) -> None:
-    """Recompute min/max prices and stock for these products, in one statement.
-
-    Runs inside the writing transaction (called by catalog.events before the event is queued),
-    so a product's summary always matches its variants once committed.
-    """
+    """Recompute the summaries of these products, in one statement."""
     if not product_ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE catalog_product p SET
-                min_price = s.min_price,
-                max_price = s.max_price,
-                min_b2b_price = s.min_b2b_price,
-                max_b2b_price = s.max_b2b_price,
-                in_stock = COALESCE(s.in_stock, false),
-                updated_at = now()
-            FROM (
-                SELECT p2.id AS product_id,
-                       min(v.price) AS min_price,
-                       max(v.price) AS max_price,
-                       min(COALESCE(v.b2b_price, v.price)) AS min_b2b_price,
-                       max(COALESCE(v.b2b_price, v.price)) AS max_b2b_price,
-                       bool_or(v.stock_on_hand - v.stock_reserved > 0
-                               OR v.stock_policy = 'backorder') AS in_stock
-                FROM catalog_product p2
-                LEFT JOIN catalog_productvariant v ON v.product_id = p2.id
-                WHERE p2.id = ANY(%s)
-                GROUP BY p2.id
-            ) s
-            WHERE p.id = s.product_id
-            """,
-            [list(product_ids)],
-        )
+        cursor.execute(REFRESH_SQL, [list(product_ids)])
+
+
+def attribute_filter_tokens(attribute, values: list[str], option_ids: dict[str, int]):
+    """The tokens a product must have one of to match ``values`` of ``attribute``.
+
+    ``option_ids`` maps the attribute's option slugs to ids. None when a value cannot be of
+    this attribute's type (a word for a number, "maybe" for yes/no).
+    """
+    from catalog.models import Attribute
+
+    prefix = f"{attribute.pk}:"
+    if attribute.type in (Attribute.Type.CHOICE, Attribute.Type.MULTI_CHOICE):
+        return [f"{prefix}o{option_ids[slug]}" for slug in values if slug in option_ids]
+    if attribute.type == Attribute.Type.BOOLEAN:
+        if values[:1] not in (["true"], ["false"]):
+            return None
+        return [prefix + values[0]]
+    if attribute.type == Attribute.Type.NUMBER:
+        tokens = []
+        for value in values:
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                return None
+            if not number.is_finite():
+                return None
+            # As PostgreSQL's trim_scale writes it: 20.5000 -> "20.5", 20 -> "20", -0 -> "0".
+            tokens.append(f"{prefix}n{(number + 0).normalize():f}")
+        return tokens
+    return [f"{prefix}t{value}" for value in values]

@@ -1,3 +1,4 @@
+from django.core.files.storage import default_storage
 from rest_framework import serializers
 
 from catalog.models import (
@@ -6,10 +7,10 @@ from catalog.models import (
     Brand,
     Category,
     Product,
-    ProductImage,
     ProductType,
     ProductVariant,
 )
+from catalog.selectors import display_value
 
 # --- Staff -------------------------------------------------------------------------------------
 
@@ -119,21 +120,11 @@ class VariantSerializer(serializers.ModelSerializer):
 
 
 def attribute_values_of(owner) -> dict:
-    values = {}
-    for value in owner.attribute_values.all():
-        attribute = value.attribute
-        if attribute.type in (Attribute.Type.CHOICE, Attribute.Type.MULTI_CHOICE):
-            slugs = [option.slug for option in value.options.all()]
-            values[attribute.code] = slugs[0] if attribute.type == "choice" and slugs else slugs
-        elif attribute.type == Attribute.Type.NUMBER:
-            values[attribute.code] = (
-                str(value.number.normalize()) if value.number is not None else None
-            )
-        elif attribute.type == Attribute.Type.BOOLEAN:
-            values[attribute.code] = value.boolean
-        else:
-            values[attribute.code] = value.text
-    return values
+    """``{code: value}`` of a product or variant whose values and options are prefetched."""
+    return {
+        value.attribute.code: display_value(value, [option.slug for option in value.options.all()])
+        for value in owner.attribute_values.all()
+    }
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -212,72 +203,115 @@ class BulkVariantSerializer(serializers.Serializer):
 # --- Shoppers ----------------------------------------------------------------------------------
 
 
-class ShopImageSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+# The storefront reads products' ``listing`` summaries (catalog.summaries), already shaped as
+# plain data: these serializers document the answers and write them without per-field work.
 
-    class Meta:
-        model = ProductImage
-        fields = ["url", "alt_text", "width", "height", "renditions"]
 
-    def get_url(self, image: ProductImage) -> str:
-        return image.image.url
+class ShopImageSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    alt_text = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    renditions = serializers.DictField(
+        child=serializers.CharField(), help_text="Rendition name (thumbnail, large_webp) -> URL."
+    )
+    variant = serializers.CharField(allow_null=True, help_text="SKU of the variant it shows.")
+
+    def to_representation(self, image: dict) -> dict:
+        return shop_image(image)
 
 
 class ShopVariantSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
-    options = serializers.JSONField()
+    options = serializers.DictField(child=serializers.CharField())
     currency = serializers.CharField()
-    price = serializers.SerializerMethodField()
-    compare_at_price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    in_stock = serializers.SerializerMethodField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="In the channel.")
+    compare_at_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    in_stock = serializers.BooleanField()
 
-    def get_price(self, variant: ProductVariant) -> str:
-        return str(variant.price_for(self.context["channel"]))
-
-    def get_in_stock(self, variant: ProductVariant) -> bool:
-        return (
-            variant.stock_available > 0
-            or variant.stock_policy == ProductVariant.StockPolicy.BACKORDER
-        )
+    def to_representation(self, variant: dict) -> dict:
+        return shop_variant(variant, self.context["channel"])
 
 
 class ShopProductListSerializer(serializers.Serializer):
+    """A product card: what a listing shows of an active product, in the buyer's channel."""
+
     slug = serializers.CharField()
     name = serializers.CharField()
-    brand = serializers.SerializerMethodField()
-    price_from = serializers.SerializerMethodField()
-    currency = serializers.SerializerMethodField()
+    brand = serializers.CharField(allow_null=True)
+    price_from = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    currency = serializers.CharField(allow_null=True)
     in_stock = serializers.BooleanField()
-    image = serializers.SerializerMethodField()
+    image = ShopImageSerializer(allow_null=True)
     variants = ShopVariantSerializer(many=True)
 
-    def get_brand(self, product: Product) -> str | None:
-        return product.brand.name if product.brand_id else None
-
-    def get_price_from(self, product: Product) -> str | None:
-        value = product.min_b2b_price if self.context["channel"] == "b2b" else product.min_price
-        return str(value) if value is not None else None
-
-    def get_currency(self, product: Product) -> str | None:
-        variants = product.variants.all()
-        return variants[0].currency if variants else None
-
-    def get_image(self, product: Product) -> dict | None:
-        images = product.images.all()
-        return ShopImageSerializer(images[0]).data if images else None
+    def to_representation(self, product: Product) -> dict:
+        channel = self.context["channel"]
+        price_from = product.min_b2b_price if channel == "b2b" else product.min_price
+        variants = product.listing.get("variants", [])
+        images = product.listing.get("images", [])
+        return {
+            "slug": product.slug,
+            "name": product.name,
+            "brand": product.brand.name if product.brand_id else None,
+            "price_from": str(price_from) if price_from is not None else None,
+            "currency": variants[0]["currency"] if variants else None,
+            "in_stock": product.in_stock,
+            "image": shop_image(images[0]) if images else None,
+            "variants": [shop_variant(variant, channel) for variant in variants],
+        }
 
 
 class ShopProductDetailSerializer(ShopProductListSerializer):
+    """The product page: the card, its texts, categories, every image and the attributes.
+
+    Expects a product from catalog.selectors.product_detail_for_shoppers and its attribute
+    values (selectors.product_attribute_values) in the context.
+    """
+
     description = serializers.CharField()
     seo_title = serializers.CharField()
     seo_description = serializers.CharField()
-    categories = serializers.SerializerMethodField()
+    categories = serializers.ListField(child=serializers.CharField())
     images = ShopImageSerializer(many=True)
-    attributes = serializers.SerializerMethodField()
+    attributes = serializers.DictField()
 
-    def get_categories(self, product: Product) -> list[str]:
-        return [category.slug for category in product.categories.all()]
+    def to_representation(self, product: Product) -> dict:
+        return {
+            **super().to_representation(product),
+            "description": product.description,
+            "seo_title": product.seo_title,
+            "seo_description": product.seo_description,
+            "categories": product.category_slugs,
+            "images": [shop_image(image) for image in product.listing.get("images", [])],
+            "attributes": self.context["attributes"],
+        }
 
-    def get_attributes(self, product: Product) -> dict:
-        return attribute_values_of(product)
+
+def shop_image(image: dict) -> dict:
+    """An image of a product's listing summary, with URLs in the current store's storage."""
+    return {
+        "url": default_storage.url(image["image"]),
+        "alt_text": image["alt_text"],
+        "width": image["width"],
+        "height": image["height"],
+        "renditions": {
+            name: default_storage.url(path) for name, path in image["renditions"].items()
+        },
+        "variant": image["variant"],
+    }
+
+
+def shop_variant(variant: dict, channel: str) -> dict:
+    """A variant of a product's listing summary, priced for ``channel``."""
+    b2b_price = variant["b2b_price"] if channel == "b2b" else None
+    return {
+        "sku": variant["sku"],
+        "name": variant["name"],
+        "options": variant["options"],
+        "currency": variant["currency"],
+        "price": b2b_price if b2b_price is not None else variant["price"],
+        "compare_at_price": variant["compare_at_price"],
+        "in_stock": variant["in_stock"],
+    }

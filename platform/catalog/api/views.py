@@ -456,8 +456,9 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
             product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
             if product is None:
                 return None
+            attributes = selectors.product_attribute_values(product)
             return serializers.ShopProductDetailSerializer(
-                product, context={"channel": channel}
+                product, context={"channel": channel, "attributes": attributes}
             ).data
 
         data = self.cached_answer(etag, compute)
