@@ -11,7 +11,8 @@ existing ones are updated, others created.
 Every row goes through the catalog's own services (create_product, update_product,
 create_variant, update_variant, set_attribute_values, set_stock_levels), inside one
 transaction that a dry run, or any bad row, rolls back: a dry run reports exactly what a
-commit would refuse, and a failed import writes nothing. Progress while a job runs is kept in
+commit would refuse, and a failed import writes nothing. A committed import is one
+products_changed event naming every product it touched. Progress while a job runs is kept in
 the (store-prefixed) cache, since the rows being written are not visible until commit.
 """
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from catalog import services
 from catalog.errors import CatalogError
+from catalog.events import one_event
 from catalog.import_rows import (
     ATTRIBUTE_PREFIX,
     ImportRefused,
@@ -185,7 +187,7 @@ def apply_rows(raw_rows: list[dict], *, report: Report, write: bool, actor: str 
     for row in rows:
         groups.setdefault(row.slug, []).append(row)
     processed = len(raw_rows) - len(rows)
-    with transaction.atomic():
+    with transaction.atomic(), one_event():
         for group in groups.values():
             _apply_group(group, report=report, actor=actor)
             processed += len(group)

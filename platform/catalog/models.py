@@ -153,6 +153,7 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["status", "visible_b2c", "created_at"]),
             models.Index(fields=["status", "min_price"]),
+            models.Index(fields=["status", "min_b2b_price"]),
             models.Index(fields=["status", "name"]),
             GinIndex(fields=["attribute_tokens"], name="catalog_product_attr_tokens"),
         ]

@@ -125,7 +125,8 @@ def display_value(value: AttributeValue, option_slugs: list[str]):
     if attribute.type == Attribute.Type.MULTI_CHOICE:
         return option_slugs
     if attribute.type == Attribute.Type.NUMBER:
-        return str(value.number.normalize()) if value.number is not None else None
+        # 20.0000 reads "20" (not "2E+1"), 0.5000 reads "0.5".
+        return f"{(value.number + 0).normalize():f}" if value.number is not None else None
     if attribute.type == Attribute.Type.BOOLEAN:
         return value.boolean
     return value.text

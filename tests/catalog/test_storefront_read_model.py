@@ -196,6 +196,11 @@ def test_attribute_filters_match_products_and_their_variants(shop):
     assert names(shop, **{"attr.length": "180.00"}) == ["Scarf"]  # numbers compare as numbers
     assert names(shop, **{"attr.length": "95.50"}) == ["Coat"]
     assert names(shop, **{"attr.fit": "Loose"}) == ["Scarf"]
+    assert shop.get("/api/v1/shop/products/scarf/").json()["attributes"] == {
+        "fit": "Loose",
+        "length": "180",
+        "material": ["cotton", "wool"],
+    }
     assert names(shop, **{"attr.colour": "purple"}) == []  # no such option: nothing matches
 
     bad = shop.get("/api/v1/shop/products/", {"attr.length": "long", "attr.size": "m"})
@@ -258,3 +263,26 @@ def test_admin_edits_show_on_the_storefront(shop, owner):
     owner.post(reverse("admin:catalog_product_delete", args=[made.pk]), {"post": "yes"})
     assert not Product.objects.filter(pk=made.pk).exists()
     assert shop.get("/api/v1/shop/products/teapot/").status_code == 404
+
+
+def test_an_imported_catalog_shows_on_the_storefront_at_once(
+    shop, owner, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = (
+        "product_slug,product_name,status,sku,price,stock_on_hand\n"
+        "lamp,Lamp,active,L-1,30,0\nlamp,Lamp,active,L-2,35,4\nmat,Mat,active,M-1,9,0\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(
+            "/api/v1/catalog/imports/",
+            {"file": SimpleUploadedFile("rows.csv", rows.encode()), "dry_run": "false"},
+        )
+    lamp = card(shop, "lamp")
+    assert [(v["sku"], v["price"], v["in_stock"]) for v in lamp["variants"]] == [
+        ("L-1", "30.00", False),
+        ("L-2", "35.00", True),
+    ]
+    assert (lamp["price_from"], lamp["in_stock"]) == ("30.00", True)
+    assert card(shop, "mat")["in_stock"] is False

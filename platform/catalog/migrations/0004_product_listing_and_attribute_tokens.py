@@ -39,5 +39,11 @@ class Migration(migrations.Migration):
                 fields=["attribute_tokens"], name="catalog_product_attr_tokens"
             ),
         ),
+        migrations.AddIndex(
+            model_name="product",
+            index=models.Index(
+                fields=["status", "min_b2b_price"], name="catalog_pro_status_163dbf_idx"
+            ),
+        ),
         migrations.RunPython(fill_summaries, migrations.RunPython.noop),
     ]

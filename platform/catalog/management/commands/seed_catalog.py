@@ -75,19 +75,14 @@ class Command(BaseCommand):
             colour, options_by_slug = _colour_attribute()
             created = self._products(rng, products, per_product, leaves, brands)
             _colour_values(rng, created, colour, options_by_slug)
+            # Fresh statistics, so the planner sees the bulk-loaded rows at once (the summary
+            # refresh included: planned for empty tables, it would scan them per product).
+            _analyze()
             ids = [product.pk for product in created]
             for start in range(0, len(ids), 5000):
                 refresh_product_summaries(ids[start : start + 5000])
-        # Fresh statistics, so the planner sees the bulk-loaded rows at once.
-        with connection.cursor() as cursor:
-            for table in (
-                "catalog_product",
-                "catalog_productvariant",
-                "catalog_product_categories",
-                "catalog_attributevalue",
-                "catalog_attributevalue_options",
-            ):
-                cursor.execute(f"ANALYZE {table}")
+        # Leave the tables as autovacuum would, soon after: visibility map set, fresh statistics.
+        _analyze(vacuum=not connection.in_atomic_block)
         self.stdout.write(
             f"Seeded {len(created)} products with {len(created) * per_product} variants."
         )
@@ -144,6 +139,20 @@ def _categories() -> list[Category]:
             existing = Category.objects.filter(slug=slugify(child)).first()
             leaves.append(existing or services.create_category(name=child, parent=parent))
     return leaves
+
+
+def _analyze(*, vacuum: bool = False) -> None:
+    command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
+    with connection.cursor() as cursor:
+        for table in (
+            "catalog_product",
+            "catalog_productvariant",
+            "catalog_product_categories",
+            "catalog_productimage",
+            "catalog_attributevalue",
+            "catalog_attributevalue_options",
+        ):
+            cursor.execute(f"{command} {table}")
 
 
 def _brands() -> list[Brand]:
