@@ -145,6 +145,10 @@ def _analyze(*, vacuum: bool = False) -> None:
     command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
     with connection.cursor() as cursor:
         for table in (
+            "catalog_category",
+            "catalog_brand",
+            "catalog_attribute",
+            "catalog_attributeoption",
             "catalog_product",
             "catalog_productvariant",
             "catalog_product_categories",
