@@ -9,7 +9,7 @@ from django.db import transaction
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from catalog import images
+from catalog import images, services
 from catalog.events import emit_products_changed
 from catalog.models import (
     Attribute,
@@ -111,14 +111,11 @@ class ProductAdmin(admin.ModelAdmin):
         emit_products_changed([form.instance.pk])
 
     def delete_model(self, request, obj):
-        product_id = obj.pk
-        super().delete_model(request, obj)
-        emit_products_changed([product_id], deleted=True)
+        services.delete_product(product=obj)
 
     def delete_queryset(self, request, queryset):
-        product_ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        emit_products_changed(product_ids, deleted=True)
+        for product in queryset:
+            services.delete_product(product=product)
 
 
 @admin.register(ProductImage)
@@ -139,14 +136,11 @@ class ProductImageAdmin(admin.ModelAdmin):
         emit_products_changed([obj.product_id])
 
     def delete_model(self, request, obj):
-        product_id = obj.product_id
-        super().delete_model(request, obj)
-        emit_products_changed([product_id])
+        images.delete_product_image(image=obj)
 
     def delete_queryset(self, request, queryset):
-        product_ids = list(queryset.values_list("product_id", flat=True))
-        super().delete_queryset(request, queryset)
-        emit_products_changed(product_ids)
+        for image in queryset:
+            images.delete_product_image(image=image)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

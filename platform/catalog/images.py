@@ -170,9 +170,20 @@ def update_product_image(*, image: ProductImage, data: dict) -> ProductImage:
     return image
 
 
+def files_of(images) -> list[str]:
+    """Storage paths of these images: originals and renditions."""
+    return [path for image in images for path in (image.image.name, *image.renditions.values())]
+
+
+def delete_files_after_commit(paths: list[str]) -> None:
+    """Remove these files from storage once the transaction deleting their rows commits."""
+    if paths:
+        transaction.on_commit(lambda: _delete_files(paths))
+
+
 def delete_product_image(*, image: ProductImage) -> None:
     """Delete an image; its original and renditions are removed from storage after commit."""
-    paths = [image.image.name, *image.renditions.values()]
+    paths = files_of([image])
     with transaction.atomic():
         product_id = image.product_id
         image.delete()

@@ -134,9 +134,14 @@ def update_product(
 
 
 def delete_product(*, product: Product) -> None:
+    """Delete a product with its variants and images; the image files go after commit."""
+    from catalog.images import delete_files_after_commit, files_of
+
     with transaction.atomic():
         product_id = product.pk
+        paths = files_of(product.images.all())
         product.delete()
+        delete_files_after_commit(paths)
         emit_products_changed([product_id], deleted=True)
 
 

@@ -51,6 +51,7 @@ def test_account_is_locked_after_five_failures_even_with_the_right_password(in_s
     locked = _login(client)
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "throttled"
+    assert locked["Retry-After"] == str(15 * 60)  # the lockout window of LOGIN_FAILED_RATE_LIMIT
 
     fifteen_minutes_later = datetime.now(UTC) + timedelta(minutes=16)
     with time_machine.travel(fifteen_minutes_later, tick=False):

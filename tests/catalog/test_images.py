@@ -186,6 +186,36 @@ def test_an_image_cannot_be_given_another_products_variant(owner, product):
     assert ProductImage.objects.get(pk=image_id).alt_text == ""
 
 
+def test_deleting_a_product_removes_its_image_files_after_commit(
+    owner, product, media_root, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_image(owner, product, image_bytes())
+        post_image(owner, product, image_bytes("PNG"), name="b.png")
+    assert len(stored_files(media_root)) == 14
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.delete(f"/api/v1/catalog/products/{product.pk}/")
+
+    assert response.status_code == 204
+    assert stored_files(media_root) == []
+
+
+def test_a_product_deleted_in_a_rolled_back_transaction_keeps_its_files(
+    owner, product, media_root, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from catalog import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_image(owner, product, image_bytes())
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.delete_product(product=product)
+        transaction.set_rollback(True)
+    assert len(stored_files(media_root)) == 7
+
+
 def test_delete_removes_the_image_and_its_files(
     owner, product, media_root, celery_eager, django_capture_on_commit_callbacks
 ):

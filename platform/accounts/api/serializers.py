@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from dj_rest_auth.registration.serializers import RegisterSerializer as BaseRegisterSerializer
 from dj_rest_auth.serializers import PasswordResetSerializer
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
@@ -75,7 +76,7 @@ class LoginSerializer(serializers.Serializer):
             user = adapter.authenticate(request, email=attrs["email"], password=attrs["password"])
         except DjangoValidationError as error:
             # allauth refuses further attempts once the account or IP is over its limit.
-            raise exceptions.Throttled(detail="Too many failed login attempts.") from error
+            raise LockedOut() from error
         if user is None:
             raise serializers.ValidationError(
                 "Unable to log in with the email and password provided.", code="authorization"
@@ -114,7 +115,20 @@ def _count_failure(request, user: User) -> None:
     try:
         ratelimit.consume(request, action="login_failed", key=key, raise_exception=True)
     except RateLimited as error:
-        raise exceptions.Throttled(detail="Too many failed login attempts.") from error
+        raise LockedOut() from error
+
+
+class LockedOut(exceptions.Throttled):
+    """429 with ``Retry-After``: the longest window of the ``login_failed`` limits, by when
+    the attempts that locked the account or IP out have all expired."""
+
+    default_detail = "Too many failed login attempts."
+
+    def __init__(self):
+        from allauth.core.internal.ratelimit import parse_rates
+
+        rates = parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed"))
+        super().__init__(wait=max((rate.duration for rate in rates), default=None))
 
 
 class TokenSerializer(serializers.Serializer):
