@@ -38,10 +38,18 @@ def emit_products_changed(product_ids, *, deleted: bool = False) -> None:
         from catalog.summaries import refresh_product_summaries
 
         refresh_product_summaries(ids)
+    announce_after_commit(ids, deleted=deleted)
+
+
+def announce_after_commit(product_ids: list[int], *, deleted: bool = False) -> None:
+    """Send products_changed for these products once the current transaction commits (their
+    summaries already refreshed: emit_products_changed is what services call)."""
+    if not product_ids:
+        return
     schema_name = connection.schema_name
     transaction.on_commit(
         lambda: products_changed.send(
-            sender="catalog", schema_name=schema_name, product_ids=ids, deleted=deleted
+            sender="catalog", schema_name=schema_name, product_ids=product_ids, deleted=deleted
         )
     )
 

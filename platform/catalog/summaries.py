@@ -23,7 +23,7 @@ UPDATE catalog_product p SET
     min_b2b_price = s.min_b2b_price,
     max_b2b_price = s.max_b2b_price,
     in_stock = COALESCE(s.in_stock, false),
-    listing = jsonb_build_object('variants', s.variants, 'images', s.images),
+    listing = s.listing,
     attribute_tokens = s.attribute_tokens,
     updated_at = now()
 FROM (
@@ -34,7 +34,7 @@ FROM (
            max(COALESCE(v.b2b_price, v.price)) AS max_b2b_price,
            bool_or(v.stock_on_hand - v.stock_reserved > 0
                    OR v.stock_policy = 'backorder') AS in_stock,
-           COALESCE(
+           jsonb_build_object('variants', COALESCE(
                jsonb_agg(
                    jsonb_build_object(
                        'sku', v.sku,
@@ -49,8 +49,7 @@ FROM (
                    ) ORDER BY v.position, v.id
                ) FILTER (WHERE v.id IS NOT NULL),
                '[]'::jsonb
-           ) AS variants,
-           COALESCE((
+           ), 'images', COALESCE((
                SELECT jsonb_agg(
                           jsonb_build_object(
                               'image', i.image,
@@ -64,7 +63,7 @@ FROM (
                       )
                FROM catalog_productimage i
                WHERE i.product_id = p2.id
-           ), '[]'::jsonb) AS images,
+           ), '[]'::jsonb)) AS listing,
            ARRAY(
                WITH owned AS (
                    SELECT av.id, av.attribute_id, av.text, av.number, av.boolean
@@ -97,16 +96,29 @@ FROM (
     WHERE p2.id = ANY(%s)
     GROUP BY p2.id
 ) s
-WHERE p.id = s.product_id
+WHERE p.id = s.product_id {only_stale}
+RETURNING p.id
+"""
+
+# A repair writes only the products whose stored summary differs from their rows.
+ONLY_STALE = """
+  AND (p.min_price, p.max_price, p.min_b2b_price, p.max_b2b_price, p.in_stock, p.listing,
+       p.attribute_tokens)
+      IS DISTINCT FROM
+      (s.min_price, s.max_price, s.min_b2b_price, s.max_b2b_price, COALESCE(s.in_stock, false),
+       s.listing, s.attribute_tokens)
 """
 
 
-def refresh_product_summaries(product_ids: list[int]) -> None:
-    """Recompute the summaries of these products, in one statement."""
+def refresh_product_summaries(product_ids: list[int], *, only_stale: bool = False) -> list[int]:
+    """Recompute the summaries of these products, in one statement; returns the ids of the
+    products written. With ``only_stale``, only those whose stored summary was out of date."""
     if not product_ids:
-        return
+        return []
+    sql = REFRESH_SQL.format(only_stale=ONLY_STALE if only_stale else "")
     with connection.cursor() as cursor:
-        cursor.execute(REFRESH_SQL, [list(product_ids)])
+        cursor.execute(sql, [list(product_ids)])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def attribute_filter_tokens(attribute, values: list[str], option_ids: dict[str, int]):

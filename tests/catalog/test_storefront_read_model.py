@@ -286,3 +286,37 @@ def test_an_imported_catalog_shows_on_the_storefront_at_once(
     ]
     assert (lamp["price_from"], lamp["in_stock"]) == ("30.00", True)
     assert card(shop, "mat")["in_stock"] is False
+
+
+def test_the_repair_command_rewrites_only_summaries_changed_behind_the_catalogs_back(
+    shop, store_a, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    from catalog.events import products_changed
+
+    product("Lamp", price="30.00")
+    broken = product("Rug", price="80.00")
+    Product.objects.filter(pk=broken.pk).update(min_price=Decimal("1.00"), listing={})
+    assert card(shop, "rug")["price_from"] == "1.00"
+
+    announced = []
+
+    def receiver(sender, product_ids, **kwargs):
+        announced.extend(product_ids)
+
+    products_changed.connect(receiver)
+    out = io.StringIO()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("refresh_catalog_summaries", "--store", store_a.slug, stdout=out)
+    finally:
+        products_changed.disconnect(receiver)
+    connection.set_tenant(store_a)
+
+    assert out.getvalue().strip() == f"{store_a.slug}: 1 of 2 products were out of date"
+    assert announced == [broken.pk]
+    assert card(shop, "rug")["price_from"] == "80.00"
+    assert card(shop, "rug")["variants"][0]["price"] == "80.00"
