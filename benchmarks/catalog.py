@@ -7,6 +7,10 @@
 * ``catalog_list_uncached_p95_ms`` / ``catalog_detail_uncached_p95_ms``: the same requests on a
   server with the answer cache turned off (CATALOG_ANSWER_CACHE_SECONDS=0): every request
   queries and serializes.
+* ``catalog_bulk_update_1000_p50_ms`` / ``_max_ms``: POST /api/v1/catalog/variants/bulk/ with
+  1,000 new prices and stock levels (random SKUs, so about 1,000 products), by a catalog
+  manager's token: row locks, stock adjustments, the products' summaries refreshed and one
+  event, in one transaction.
 
     python benchmarks/catalog.py [--variants 100000] [--requests 300] [--keep] [--reuse]
 
@@ -14,7 +18,9 @@
 """
 
 import argparse
+import json
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -27,6 +33,7 @@ from harness import (
     figure,
     migrate,
     percentile,
+    request,
     timed_get,
     web_server,
 )
@@ -62,15 +69,19 @@ def main() -> None:
     django.setup()
     from django_tenants.utils import schema_context
 
-    from catalog.models import Product
+    from catalog.models import Product, ProductVariant
 
     with schema_context("bench"):
         slugs = list(Product.objects.filter(visible_b2c=True).values_list("slug", flat=True))
+        skus = list(ProductVariant.objects.values_list("sku", flat=True))
+        token = _catalog_manager_token()
     lists, details, bare = measure(environment, slugs, args.requests, workers=2)
     uncached_environment = {**environment, "CATALOG_ANSWER_CACHE_SECONDS": "0"}
     lists_uncached, details_uncached, _ = measure(
         uncached_environment, slugs, args.requests, workers=2
     )
+
+    bulk = measure_bulk_updates(uncached_environment, skus, token, rounds=10)
 
     figure("catalog_list_p50_ms", statistics.median(lists), "ms")
     figure("catalog_list_p95_ms", percentile(lists, 95), "ms")
@@ -82,6 +93,8 @@ def main() -> None:
     figure("catalog_list_uncached_p50_ms", statistics.median(lists_uncached), "ms")
     figure("catalog_list_uncached_p95_ms", percentile(lists_uncached, 95), "ms")
     figure("catalog_detail_uncached_p95_ms", percentile(details_uncached, 95), "ms")
+    figure("catalog_bulk_update_1000_p50_ms", statistics.median(bulk), "ms")
+    figure("catalog_bulk_update_1000_max_ms", max(bulk), "ms")
     if not (args.keep or args.reuse):
         drop_database(environment)
 
@@ -137,6 +150,44 @@ def measure(environment, slugs, requests, *, workers):
         ]
         bare = [timed_get(port, "/healthz", host) for _ in range(requests)]
     return lists, details, bare
+
+
+def measure_bulk_updates(environment, skus, token, *, rounds):
+    """Timings of bulk updates of 1,000 random variants (new price and stock level each)."""
+    rng = random.Random(11)  # noqa: S311 - the same updates on every run
+    timings = []
+    with web_server(environment, workers=2) as port:
+        for _ in range(rounds + 1):  # the first one warms the server up
+            rows = [
+                {"sku": sku, "price": f"{rng.randint(500, 20000) / 100:.2f}", "stock_on_hand": 7}
+                for sku in rng.sample(skus, 1000)
+            ]
+            started = time.perf_counter()
+            status, body = request(
+                port,
+                "POST",
+                "/api/v1/catalog/variants/bulk/",
+                "bench.localhost",
+                body=json.dumps({"rows": rows}),
+                headers={"Authorization": f"Token {token}"},
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise RuntimeError(f"bulk update answered {status}: {body[:300]!r}")
+    return timings[1:]
+
+
+def _catalog_manager_token() -> str:
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from accounts.services import create_staff_member
+
+    email = "bench-catalog@example.com"
+    user = User.objects.filter(email=email).first() or create_staff_member(
+        email=email, password=secrets.token_urlsafe(), role="catalog_manager"
+    )
+    return Token.objects.get_or_create(user=user)[0].key
 
 
 _PROVISION = (

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from catalog.errors import InsufficientStock
@@ -37,27 +37,67 @@ def set_stock_levels(
     products_changed, unless ``emit`` is False because the calling service emits its own.
     """
     wanted = dict(levels)
-    adjustments = []
     with transaction.atomic():
         variants = ProductVariant.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-        for variant in variants:
-            delta = wanted[variant.pk] - variant.stock_on_hand
-            if delta:
-                adjustments.append(
-                    _apply(variant, delta=delta, reason=reason, actor=actor, note=note, emit=False)
+        changes = [
+            (variant, wanted[variant.pk] - variant.stock_on_hand)
+            for variant in variants
+            if wanted[variant.pk] != variant.stock_on_hand
+        ]
+        for variant, delta in changes:
+            _check_level(variant, delta)
+        # The rows are locked: the new levels are written as they are, in one statement.
+        for variant, delta in changes:
+            variant.stock_on_hand += delta
+        _write_levels([variant for variant, _ in changes])
+        adjustments = StockAdjustment.objects.bulk_create(
+            [
+                StockAdjustment(
+                    variant=variant,
+                    delta=delta,
+                    stock_after=variant.stock_on_hand,
+                    reason=reason,
+                    actor=actor,
+                    note=note,
                 )
+                for variant, delta in changes
+            ],
+            batch_size=500,
+        )
+        for variant, delta in changes:
+            _notify_if_low(variant, before=variant.stock_on_hand - delta)
         if emit:
             emit_products_changed(variant.product_id for variant in variants)
     return adjustments
 
 
-def _apply(variant, *, delta, reason, actor, note, emit=True) -> StockAdjustment:
-    after = variant.stock_on_hand + delta
-    if after < 0 and variant.stock_policy == ProductVariant.StockPolicy.DENY:
+def _write_levels(variants: list[ProductVariant]) -> None:
+    if not variants:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE catalog_productvariant v SET stock_on_hand = u.level
+            FROM unnest(%s::bigint[], %s::integer[]) AS u(id, level)
+            WHERE v.id = u.id
+            """,
+            [[variant.pk for variant in variants], [variant.stock_on_hand for variant in variants]],
+        )
+
+
+def _check_level(variant: ProductVariant, delta: int) -> None:
+    """Refuse to take a variant below zero unless it allows backorders."""
+    denies = variant.stock_policy == ProductVariant.StockPolicy.DENY
+    if variant.stock_on_hand + delta < 0 and denies:
         raise InsufficientStock(
             f"{variant.sku} has {variant.stock_on_hand} in stock; cannot remove {-delta}.",
             fields={"stock_on_hand": [f"{variant.sku}: stock cannot go below zero."]},
         )
+
+
+def _apply(variant, *, delta, reason, actor, note, emit=True) -> StockAdjustment:
+    _check_level(variant, delta)
+    after = variant.stock_on_hand + delta
     ProductVariant.objects.filter(pk=variant.pk).update(stock_on_hand=F("stock_on_hand") + delta)
     variant.stock_on_hand = after
     adjustment = StockAdjustment.objects.create(

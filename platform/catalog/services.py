@@ -2,7 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from treebeard.exceptions import InvalidMoveToDescendant
@@ -216,13 +216,34 @@ def bulk_update_variants(*, rows: list[dict], actor: str = "") -> int:
                 stock_levels.append((variant.pk, int(row["stock_on_hand"])))
         if errors:
             raise CatalogError("Some rows are invalid; nothing was changed.", fields=errors)
-        ProductVariant.objects.bulk_update(
-            price_changes, ["price", "b2b_price", "compare_at_price"], batch_size=500
-        )
+        _write_prices(price_changes)
         if stock_levels:
             set_stock_levels(levels=stock_levels, reason="correction", actor=actor, emit=False)
         emit_products_changed(variant.product_id for variant in variants.values())
     return len(rows)
+
+
+def _write_prices(variants: list[ProductVariant]) -> None:
+    """Write these variants' prices in one statement (Django's bulk_update spends most of a
+    second building CASE expressions for 1,000 rows)."""
+    if not variants:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE catalog_productvariant v
+            SET price = u.price, b2b_price = u.b2b_price, compare_at_price = u.compare_at_price
+            FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[])
+                 AS u(id, price, b2b_price, compare_at_price)
+            WHERE v.id = u.id
+            """,
+            [
+                [variant.pk for variant in variants],
+                [variant.price for variant in variants],
+                [variant.b2b_price for variant in variants],
+                [variant.compare_at_price for variant in variants],
+            ],
+        )
 
 
 def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:

@@ -172,3 +172,33 @@ def test_restocked_before_the_email_is_sent_means_no_email(
     assert notify_low_stock(variant_id=variant.pk) == []
     assert mail.outbox == []
     assert connection.schema_name == "store_a"
+
+
+def test_setting_many_stock_levels_costs_the_same_queries_as_a_few(in_store_a):
+    from django.test.utils import CaptureQueriesContext
+
+    few = make_product("few", skus=[f"FEW-{n}" for n in range(2)], stock=1)
+    many = make_product("many", skus=[f"MANY-{n}" for n in range(60)], stock=1)
+
+    def queries_to_restock(product, level: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            set_stock_levels(
+                levels=[(pk, level) for pk in product.variants.values_list("pk", flat=True)],
+                reason="received",
+            )
+        return len(captured.captured_queries)
+
+    assert queries_to_restock(few, 5) == queries_to_restock(many, 5)
+    assert set(many.variants.values_list("stock_on_hand", flat=True)) == {5}
+    assert StockAdjustment.objects.filter(variant__product=many, delta=4).count() == 60
+
+
+def test_one_level_below_zero_refuses_the_whole_set(in_store_a):
+    from catalog.errors import InsufficientStock
+
+    product = make_product("pair", skus=("PAIR-A", "PAIR-B"), stock=3)
+    first, second = product.variants.order_by("sku")
+    with pytest.raises(InsufficientStock):
+        set_stock_levels(levels=[(first.pk, 9), (second.pk, -1)], reason="correction")
+    assert set(product.variants.values_list("stock_on_hand", flat=True)) == {3}
+    assert not StockAdjustment.objects.filter(variant__product=product, reason="correction")
