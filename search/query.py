@@ -149,6 +149,8 @@ def _attributes(filters: dict, errors) -> tuple[tuple[str, ...], ...]:
         if attribute is None:
             errors[f"attr.{code}"] = ["Unknown attribute."]
             continue
+        if not values:  # an empty filter is no filter, as for brand and category
+            continue
         tokens = _attribute_tokens(attribute, values)
         if tokens is None:
             errors[f"attr.{code}"] = [f"Invalid value for a {attribute.get_type_display()}."]

@@ -88,6 +88,10 @@ def test_filters_match_the_shop_listing(corpus):
     assert "Pixel 8 Phone" not in names("phone", in_stock="true")
 
 
+def test_an_empty_attribute_filter_is_no_filter(corpus):
+    assert len(names(**{"attr.colour": ""})) == 6
+
+
 def test_sorting_and_pages(corpus):
     assert names(sort="-price")[:2] == ["Apple iPhone 15", "Pixel 8 Phone"]
     assert names(sort="newest")[0] == "Steel Kettle"
