@@ -173,6 +173,11 @@ def _attribute_tokens(attribute: Attribute, values: list[str]) -> tuple[str, ...
     return tuple(f"{attribute.code}:{value}" for value in values)
 
 
+def attribute_code(tokens: tuple[str, ...]) -> str:
+    """The attribute a filter group is on: ``colour`` for ``("colour:black", "colour:red")``."""
+    return tokens[0].split(":", 1)[0]
+
+
 def number_token(number: Decimal) -> str:
     """A number as PostgreSQL's ``trim_scale(n)::text`` writes it (no exponent, no zeros)."""
     text = format(number.normalize(), "f")
