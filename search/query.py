@@ -149,6 +149,8 @@ def _attributes(filters: dict, errors) -> tuple[tuple[str, ...], ...]:
         if attribute is None:
             errors[f"attr.{code}"] = ["Unknown attribute."]
             continue
+        if not values:  # an empty filter is no filter, as for brand and category
+            continue
         tokens = _attribute_tokens(attribute, values)
         if tokens is None:
             errors[f"attr.{code}"] = [f"Invalid value for a {attribute.get_type_display()}."]
@@ -169,6 +171,11 @@ def _attribute_tokens(attribute: Attribute, values: list[str]) -> tuple[str, ...
             return None
         return tuple(f"{attribute.code}:{number_token(number)}" for number in numbers)
     return tuple(f"{attribute.code}:{value}" for value in values)
+
+
+def attribute_code(tokens: tuple[str, ...]) -> str:
+    """The attribute a filter group is on: ``colour`` for ``("colour:black", "colour:red")``."""
+    return tokens[0].split(":", 1)[0]
 
 
 def number_token(number: Decimal) -> str:

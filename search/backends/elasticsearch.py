@@ -1,8 +1,9 @@
 """Elasticsearch backend, through elasticsearch-dsl, one index (behind an alias) per store.
 
 Search is a multi_match with fuzziness and field boosts (name > brand > category >
-description) filtered by channel and the shop listing's filters, with aggregations for the
-facets and a term suggester for "did you mean". When Elasticsearch is down, slow (past
+description) filtered by channel and stock, the shop listing's facet filters as a post_filter,
+one filter aggregation per facet (disjunctive counts: every facet filter but the facet's own)
+and a term suggester for "did you mean". When Elasticsearch is down, slow (past
 ``ELASTICSEARCH_TIMEOUT_MS``) or answers an error, the request is answered by the PostgreSQL
 backend instead and the fallback is logged: the storefront never fails because of it.
 """
@@ -17,12 +18,20 @@ from django.db import connection
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch_dsl import A, Q, Search
+from elasticsearch_dsl.aggs import Agg
 
 from search.backends import elasticsearch_mapping as store_index
 from search.backends.postgres import PostgresBackend
 from search.documents import document_rows
 from search.facets import label_facets
-from search.query import PRICE_RANGES, Hit, SearchQuery, SearchResult, Suggestion
+from search.query import (
+    PRICE_RANGES,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+    attribute_code,
+)
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (TransportError, ApiError)
@@ -151,8 +160,16 @@ class ElasticsearchBackend:
             search = search.suggest("did_you_mean", query.text, term={"field": "spelling"})
         for condition in _filters(query):
             search = search.filter(condition)
+        facet_filters = _facet_filters(query)
         if query.facets:
-            _add_aggregations(search, query.channel)
+            # Disjunctive facets: the shopper's facet filters narrow the hits only (post_filter,
+            # applied after the aggregations); each facet applies the others' itself.
+            if facet_filters:
+                search = search.post_filter(_all_of(facet_filters.values()))
+            _add_aggregations(search, query.channel, facet_filters)
+        else:
+            for condition in facet_filters.values():
+                search = search.filter(condition)
         sort = SORTS[query.sort if query.text or query.sort != "relevance" else "name"]
         search = search.sort(*_for_channel(sort, query.channel))
         search = search.source(store_index.SOURCE_FIELDS)
@@ -190,38 +207,74 @@ def _text_query(text: str) -> Q:
 
 
 def _filters(query: SearchQuery) -> list[Q]:
-    price = f"price.{query.channel}"
+    """What every hit and every facet count meets: the channel and, if asked, stock."""
     conditions = [Q("term", channels=query.channel)]
-    if query.category_id is not None:
-        conditions.append(Q("term", category_ids=query.category_id))
-    if query.brand_ids is not None:
-        conditions.append(Q("terms", brand_id=list(query.brand_ids)))
-    for tokens in query.attribute_groups:
-        code = tokens[0].split(":", 1)[0]
-        values = [token.split(":", 1)[1] for token in tokens]
-        inner = Q("term", **{"attributes.code": code}) & Q("terms", **{"attributes.value": values})
-        conditions.append(Q("nested", path="attributes", query=inner))
-    if query.price_min is not None:
-        conditions.append(Q("range", **{f"{price}.max": {"gte": str(query.price_min)}}))
-    if query.price_max is not None:
-        conditions.append(Q("range", **{f"{price}.min": {"lte": str(query.price_max)}}))
     if query.in_stock:
         conditions.append(Q("term", in_stock=True))
     return conditions
 
 
-def _add_aggregations(search: Search, channel: str) -> None:
+def _facet_filters(query: SearchQuery) -> dict[str, Q]:
+    """The shopper's facet filters by facet: ``category``, ``brand``, ``attr.<code>``, ``price``."""
+    price = f"price.{query.channel}"
+    conditions = {}
+    if query.category_id is not None:
+        conditions["category"] = Q("term", category_ids=query.category_id)
+    if query.brand_ids is not None:
+        conditions["brand"] = Q("terms", brand_id=list(query.brand_ids))
+    for tokens in query.attribute_groups:
+        code = attribute_code(tokens)
+        values = [token.split(":", 1)[1] for token in tokens]
+        inner = Q("term", **{"attributes.code": code}) & Q("terms", **{"attributes.value": values})
+        conditions[f"attr.{code}"] = Q("nested", path="attributes", query=inner)
+    prices = []
+    if query.price_min is not None:
+        prices.append(Q("range", **{f"{price}.max": {"gte": str(query.price_min)}}))
+    if query.price_max is not None:
+        prices.append(Q("range", **{f"{price}.min": {"lte": str(query.price_max)}}))
+    if prices:
+        conditions["price"] = _all_of(prices)
+    return conditions
+
+
+def _all_of(conditions) -> Q:
+    """One condition for all of these: match_all for none, the condition itself for one."""
+    conditions = list(conditions)
+    if not conditions:
+        return Q("match_all")
+    return conditions[0] if len(conditions) == 1 else Q("bool", filter=conditions)
+
+
+def _add_aggregations(search: Search, channel: str, facet_filters: dict[str, Q]) -> None:
+    """One ``filter`` aggregation per facet, over the documents passing every facet filter
+    but the facet's own; the counts are in its ``counts`` (or ``attributes``) aggregation.
+    Attributes nobody filters on are counted together (``attributes``), each filtered one
+    alone (``attr.<code>``)."""
+
+    def facet(name: str) -> Agg:
+        others = [condition for other, condition in facet_filters.items() if other != name]
+        return search.aggs.bucket(name, A("filter", filter=_all_of(others)))
+
     bounds = [None, *PRICE_RANGES, None]
     ranges = [
         {key: float(value) for key, value in (("from", low), ("to", high)) if value is not None}
         for low, high in pairwise(bounds)
     ]
-    search.aggs.bucket("category", A("terms", field="category_ids", size=200))
-    search.aggs.bucket("brand", A("terms", field="brand_id", size=200))
-    search.aggs.bucket("price", A("range", field=f"price.{channel}.min", ranges=ranges))
-    attributes = search.aggs.bucket("attributes", A("nested", path="attributes"))
-    codes = attributes.bucket("code", A("terms", field="attributes.code", size=50))
-    codes.bucket("value", A("terms", field="attributes.value", size=100))
+    facet("category").bucket("counts", A("terms", field="category_ids", size=200))
+    facet("brand").bucket("counts", A("terms", field="brand_id", size=200))
+    facet("price").bucket("counts", A("range", field=f"price.{channel}.min", ranges=ranges))
+    filtered = [name.removeprefix("attr.") for name in facet_filters if name.startswith("attr.")]
+    codes = {"exclude": filtered} if filtered else {}
+    _attribute_values(facet("attributes"), codes)
+    for code in filtered:
+        _attribute_values(facet(f"attr.{code}"), {"include": [code]})
+
+
+def _attribute_values(parent: Agg, codes: dict) -> None:
+    """Attribute values by code under ``parent``; ``codes`` includes or excludes some."""
+    attributes = parent.bucket("attributes", A("nested", path="attributes"))
+    by_code = attributes.bucket("code", A("terms", field="attributes.code", size=50, **codes))
+    by_code.bucket("value", A("terms", field="attributes.value", size=100))
 
 
 def _for_channel(sort: list, channel: str) -> list:
@@ -235,7 +288,7 @@ def _for_channel(sort: list, channel: str) -> list:
 
 def _result(response, query: SearchQuery) -> SearchResult:
     hits = [_hit(hit, query.channel) for hit in response]
-    facets = label_facets(_facet_rows(response)) if query.facets else {}
+    facets = label_facets(_facet_rows(response, query)) if query.facets else {}
     return SearchResult(
         hits=hits,
         total=response.hits.total.value,
@@ -265,18 +318,20 @@ def _hit(hit, channel: str) -> Hit:
     )
 
 
-def _facet_rows(response) -> list[tuple[str, str, int]]:
+def _facet_rows(response, query: SearchQuery) -> list[tuple[str, str, int]]:
     aggs = response.aggregations
-    rows = [("category", str(b.key), b.doc_count) for b in aggs.category.buckets]
-    rows += [("brand", str(b.key), b.doc_count) for b in aggs.brand.buckets]
+    rows = [("category", str(b.key), b.doc_count) for b in aggs.category.counts.buckets]
+    rows += [("brand", str(b.key), b.doc_count) for b in aggs.brand.counts.buckets]
     rows += [
         ("price", str(index), bucket.doc_count)
-        for index, bucket in enumerate(aggs.price.buckets)
+        for index, bucket in enumerate(aggs.price.counts.buckets)
         if bucket.doc_count
     ]
+    filtered = [f"attr.{attribute_code(tokens)}" for tokens in query.attribute_groups]
     rows += [
         ("attribute", f"{code.key}:{value.key}", value.doc_count)
-        for code in aggs.attributes.code.buckets
+        for facet in [aggs.attributes, *(aggs[name] for name in filtered)]
+        for code in facet.attributes.code.buckets
         for value in code.value.buckets
     ]
     return rows

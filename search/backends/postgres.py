@@ -3,8 +3,9 @@
 Matching is ``websearch_to_tsquery`` against a weighted tsvector (name A, brand and categories
 B, description and attribute values C) kept by the database as a generated column, ranked with
 ``ts_rank``. Words the store's lexicon does not know are corrected by trigram similarity
-("did you mean"); a query with no hits is retried corrected. Facets come from one aggregate
-query over the matching documents. Every statement runs in the current store's schema.
+("did you mean"); a query with no hits is retried corrected. Hits, total and facet counts
+come from one statement; facet counts are disjunctive (each facet ignores its own filter).
+Every statement runs in the current store's schema.
 """
 
 import re
@@ -15,7 +16,14 @@ from django.db import connection, transaction
 from search.documents import DOCUMENT_COLUMNS, DOCUMENT_SELECT
 from search.facets import label_facets
 from search.models import TEXT_SEARCH_CONFIG, Synonym
-from search.query import PRICE_RANGES, Hit, SearchQuery, SearchResult, Suggestion
+from search.query import (
+    PRICE_RANGES,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+    attribute_code,
+)
 
 WORD = re.compile(r"[^\W_]+")
 WORK_MEM = "64MB"
@@ -119,9 +127,9 @@ class PostgresBackend:
             return [Suggestion(product_id=row[0], text=row[1], slug=row[2]) for row in cursor]
 
     def _search(self, query: SearchQuery, *, text: str) -> SearchResult:
-        where, params = _where(query, text=text)
+        where, facet_filters, params = _where(query, text=text)
         params["tsquery"] = self._tsquery_text(text)
-        rows = _matching(where, params, query, ranked=bool(text))
+        rows = _matching(where, facet_filters, params, query, ranked=bool(text))
         page = sorted((int(key), payload) for kind, key, _, payload in rows if kind == "hit")
         hits = [_hit(payload) for _, payload in page]
         total = next(count for kind, _, count, _ in rows if kind == "total")
@@ -209,30 +217,38 @@ def _prices(channel: str) -> tuple[str, str]:
     return "d.min_price", "d.max_price"
 
 
-def _where(query: SearchQuery, *, text: str) -> tuple[list[str], dict]:
+def _where(query: SearchQuery, *, text: str) -> tuple[list[str], dict[str, str], dict]:
+    """The conditions every match meets (channel, text, stock), the shopper's facet filters
+    by facet (``category``, ``brand``, ``price``, ``attr.<code>``), and their parameters."""
     low, high = _prices(query.channel)
     where = [f"d.visible_{_channel(query.channel)}"]
+    facet_filters: dict[str, str] = {}
     params: dict = {"config": TEXT_SEARCH_CONFIG}
     if text:
         where.append("d.search_vector @@ q.tsquery")
-    if query.category_id is not None:
-        where.append("d.category_ids @> ARRAY[%(category)s]::bigint[]")
-        params["category"] = query.category_id
-    if query.brand_ids is not None:
-        where.append("d.brand_id = ANY(%(brands)s)")
-        params["brands"] = list(query.brand_ids)
-    for index, tokens in enumerate(query.attribute_groups):
-        where.append(f"d.attribute_values && %(attr{index})s::text[]")
-        params[f"attr{index}"] = list(tokens)
-    if query.price_min is not None:
-        where.append(f"{high} >= %(price_min)s")
-        params["price_min"] = query.price_min
-    if query.price_max is not None:
-        where.append(f"{low} <= %(price_max)s")
-        params["price_max"] = query.price_max
     if query.in_stock:
         where.append("d.in_stock")
-    return where, params
+    if query.category_id is not None:
+        facet_filters["category"] = "d.category_ids @> ARRAY[%(category)s]::bigint[]"
+        params["category"] = query.category_id
+    if query.brand_ids is not None:
+        facet_filters["brand"] = "d.brand_id = ANY(%(brands)s)"
+        params["brands"] = list(query.brand_ids)
+    for index, tokens in enumerate(query.attribute_groups):
+        facet_filters[f"attr.{attribute_code(tokens)}"] = (
+            f"d.attribute_values && %(attr{index})s::text[]"
+        )
+        params[f"attr{index}"] = list(tokens)
+    prices = []
+    if query.price_min is not None:
+        prices.append(f"{high} >= %(price_min)s")
+        params["price_min"] = query.price_min
+    if query.price_max is not None:
+        prices.append(f"{low} <= %(price_max)s")
+        params["price_max"] = query.price_max
+    if prices:
+        facet_filters["price"] = " AND ".join(prices)
+    return where, facet_filters, params
 
 
 _FROM = (
@@ -241,14 +257,23 @@ _FROM = (
 )
 
 
-def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]:
+def _matching(where, facet_filters, params, query: SearchQuery, *, ranked: bool) -> list[tuple]:
     """One statement: the matching documents once (materialised), then the total, the page
-    of hits (in order, numbered) and, when asked, every facet's counts over them."""
+    of hits (in order, numbered) and, when asked, every facet's counts over them.
+
+    Facet counts are disjunctive: a facet is counted as if its own filter were off, so with
+    ``brand=acme`` the brand facet still says how many products every other brand would give.
+    The matches are therefore kept without the facet filters, with one flag column per
+    filter: hits and the total are the matches with every flag, a facet counts the matches
+    with every flag but its own. Without facets the filters simply narrow the matches."""
     low, high = _prices(query.channel)
     order = ORDER_BY[query.sort if ranked or query.sort != "relevance" else "name"]
     rank = "ts_rank(d.search_vector, q.tsquery)" if ranked else "0"
     bounds = ", ".join(str(bound) for bound in PRICE_RANGES)
-    facets = _FACETS if query.facets else ""
+    flags = _Flags(facet_filters if query.facets else {})
+    if not query.facets:
+        where = [*where, *facet_filters.values()]
+    facets, facet_params = _facet_counts(flags) if query.facets else ("", {})
     # Only what sorting and facets need is kept per match; the page's hits are read back.
     name = "d.name" if "name" in order else "NULL::text AS name"
     sql = f"""
@@ -256,20 +281,26 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
             SELECT d.product_id, {name}, d.created_at, {low} AS price_low, d.brand_id,
                    d.category_ids, d.attribute_values, {rank} AS rank,
                    width_bucket({low}, ARRAY[{bounds}]::numeric[]) AS price_bucket
-            {_FROM} WHERE {" AND ".join(where)}
+                   {flags.columns()}
+            {_FROM} WHERE {" AND ".join([*where, *flags.counted()])}
         )
-        SELECT 'total', '', count(*), NULL::json FROM m
+        SELECT 'total', '', count(*), NULL::json FROM m WHERE {flags.passing()}
         UNION ALL SELECT 'hit', page.position::text, 0,
                json_build_array(d.product_id, d.name, d.slug, d.brand_name, {low}::text,
                                 {high}::text, d.currency, d.in_stock, page.rank)
         FROM (
             SELECT product_id, rank, row_number() OVER (ORDER BY {order}) AS position
-            FROM m ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+            FROM m WHERE {flags.passing()} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
         ) page
         JOIN search_productdocument d ON d.product_id = page.product_id
         {facets}
     """  # noqa: S608 - the interpolated parts are constants and validated channel fields
-    params = {**params, "limit": query.page_size, "offset": (query.page - 1) * query.page_size}
+    params = {
+        **params,
+        **facet_params,
+        "limit": query.page_size,
+        "offset": (query.page - 1) * query.page_size,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         # The matching documents are read six times: keep them in memory, not a temp file.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -277,16 +308,64 @@ def _matching(where, params, query: SearchQuery, *, ranked: bool) -> list[tuple]
         return cursor.fetchall()
 
 
-_FACETS = """
+class _Flags:
+    """The flag columns of the active facet filters (``f0``, ``f1``...) in the matches."""
+
+    def __init__(self, facet_filters: dict[str, str]):
+        self.filters = facet_filters
+        self.column = {facet: f"f{index}" for index, facet in enumerate(facet_filters)}
+
+    def columns(self) -> str:
+        # IS TRUE: a document without a brand or a price fails the filter, it is not unknown.
+        return "".join(
+            f", ({condition}) IS TRUE AS {self.column[facet]}"
+            for facet, condition in self.filters.items()
+        )
+
+    def counted(self) -> list[str]:
+        """The condition of the documents that count somewhere: those failing at most one
+        facet filter (failing two, a document is neither a hit nor in any facet's counts)."""
+        if len(self.filters) < 2:
+            return []
+        failed = " + ".join(
+            f"(({condition}) IS NOT TRUE)::int" for condition in self.filters.values()
+        )
+        return [f"{failed} <= 1"]
+
+    def passing(self, *but: str) -> str:
+        """True for the matches passing every facet filter but the named facets' ones."""
+        kept = [column for facet, column in self.column.items() if facet not in but]
+        return " AND ".join(kept) or "true"
+
+
+def _facet_counts(flags: _Flags) -> tuple[str, dict]:
+    """The facets' counts (SQL and its parameters), each facet over the matches passing
+    every facet filter but its own. Attribute values are counted without their attribute's
+    filter; attributes nobody filters on are counted over the hits."""
+    filtered = [facet for facet in flags.column if facet.startswith("attr.")]
+    params = {f"code{index}": facet.removeprefix("attr.") for index, facet in enumerate(filtered)}
+    by_code = "".join(
+        f"WHEN %(code{index})s THEN {flags.passing(facet)} " for index, facet in enumerate(filtered)
+    )
+    attribute_counted = (
+        f"CASE split_part(a, ':', 1) {by_code}ELSE {flags.passing()} END" if filtered else "true"
+    )
+    # A document failing the brand, category or price filter counts for no attribute.
+    unnested = flags.passing(*filtered)
+    flag_columns = "".join(f", {column}" for column in flags.column.values())
+    sql = f"""
     UNION ALL SELECT 'brand', brand_id::text, count(*), NULL FROM m
-        WHERE brand_id IS NOT NULL GROUP BY brand_id
+        WHERE brand_id IS NOT NULL AND {flags.passing("brand")} GROUP BY brand_id
     UNION ALL SELECT 'category', c::text, count(*), NULL
-        FROM (SELECT unnest(category_ids) AS c FROM m) categories GROUP BY c
+        FROM (SELECT unnest(category_ids) AS c FROM m WHERE {flags.passing("category")})
+        categories GROUP BY c
     UNION ALL SELECT 'attribute', a, count(*), NULL
-        FROM (SELECT unnest(attribute_values) AS a FROM m) attributes GROUP BY a
+        FROM (SELECT unnest(attribute_values) AS a{flag_columns} FROM m WHERE {unnested})
+        attributes WHERE {attribute_counted} GROUP BY a
     UNION ALL SELECT 'price', price_bucket::text, count(*), NULL FROM m
-        WHERE price_bucket IS NOT NULL GROUP BY price_bucket
-"""
+        WHERE price_bucket IS NOT NULL AND {flags.passing("price")} GROUP BY price_bucket
+    """  # noqa: S608 - flag columns and parameter names only
+    return sql, params
 
 
 def _hit(payload: list) -> Hit:

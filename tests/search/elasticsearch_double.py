@@ -126,8 +126,15 @@ def search_response(hits: list[dict], *, total: int | None = None, aggregations=
     return body
 
 
-def aggregations(*, categories=(), brands=(), prices=(0, 0, 0, 0, 0, 0), attributes=None):
-    """The aggregations part of a _search answer, for the search backend's facets."""
+def aggregations(
+    *, categories=(), brands=(), prices=(0, 0, 0, 0, 0, 0), attributes=None, filtered=None
+):
+    """The aggregations part of a _search answer, for the search backend's facets.
+
+    Each facet is a ``filter`` aggregation (the other facets' filters) whose answer holds its
+    document count and, under the sub-aggregation's name, the counts: ``counts`` (terms or
+    range) or ``attributes`` (nested, by code, by value). ``attributes`` are the values of the
+    attributes nobody filters on, ``filtered`` those of each filtered one (``attr.<code>``)."""
     bounds = [None, 25.0, 50.0, 100.0, 250.0, 500.0, None]
     price_buckets = []
     for index, count in enumerate(prices):
@@ -140,14 +147,25 @@ def aggregations(*, categories=(), brands=(), prices=(0, 0, 0, 0, 0, 0), attribu
         buckets = [{"key": key, "doc_count": count} for key, count in pairs]
         return {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": buckets}
 
-    codes = [
-        {"key": code, "doc_count": sum(c for _, c in values), "value": terms(values)}
-        for code, values in (attributes or {}).items()
-    ]
-    return {
-        "category": terms(categories),
-        "brand": terms(brands),
-        "price": {"buckets": price_buckets},
-        "attributes": {"doc_count": sum(c["doc_count"] for c in codes), "code": terms([])}
-        | {"code": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": codes}},
+    def by_code(values_by_code):
+        codes = [
+            {"key": code, "doc_count": sum(c for _, c in values), "value": terms(values)}
+            for code, values in values_by_code.items()
+        ]
+        doc_count = sum(code["doc_count"] for code in codes)
+        nested = {"doc_count": doc_count, "code": {**terms([]), "buckets": codes}}
+        return facet(doc_count, attributes=nested)
+
+    def facet(doc_count, **counts):
+        # doc_count: the documents in the facet's filter; the backend does not read it.
+        return {"doc_count": doc_count, **counts}
+
+    answer = {
+        "category": facet(max((c for _, c in categories), default=0), counts=terms(categories)),
+        "brand": facet(sum(c for _, c in brands), counts=terms(brands)),
+        "price": facet(sum(prices), counts={"buckets": price_buckets}),
+        "attributes": by_code(attributes or {}),
     }
+    for code, values in (filtered or {}).items():
+        answer[f"attr.{code}"] = by_code({code: values})
+    return answer

@@ -74,30 +74,48 @@ INDEX_BODY = {
     },
 }
 
-AGGREGATIONS = {
-    "category": {"terms": {"field": "category_ids", "size": 200}},
-    "brand": {"terms": {"field": "brand_id", "size": 200}},
-    "price": {
-        "range": {
-            "field": "price.{channel}.min",
-            "ranges": [
-                {"to": 25.0},
-                {"from": 25.0, "to": 50.0},
-                {"from": 50.0, "to": 100.0},
-                {"from": 100.0, "to": 250.0},
-                {"from": 250.0, "to": 500.0},
-                {"from": 500.0},
-            ],
-        }
-    },
-    "attributes": {
+# The facets' counting aggregations; "{channel}" stands for the channel searched.
+CATEGORY_COUNTS = {"terms": {"field": "category_ids", "size": 200}}
+BRAND_COUNTS = {"terms": {"field": "brand_id", "size": 200}}
+PRICE_COUNTS = {
+    "range": {
+        "field": "price.{channel}.min",
+        "ranges": [
+            {"to": 25.0},
+            {"from": 25.0, "to": 50.0},
+            {"from": 50.0, "to": 100.0},
+            {"from": 100.0, "to": 250.0},
+            {"from": 250.0, "to": 500.0},
+            {"from": 500.0},
+        ],
+    }
+}
+
+
+def attribute_counts(**codes) -> dict:
+    """Attribute values by code; ``codes`` is the terms' ``include`` or ``exclude``."""
+    return {
         "nested": {"path": "attributes"},
         "aggs": {
             "code": {
-                "terms": {"field": "attributes.code", "size": 50},
+                "terms": {"field": "attributes.code", "size": 50, **codes},
                 "aggs": {"value": {"terms": {"field": "attributes.value", "size": 100}}},
             }
         },
-    },
+    }
+
+
+def facet(filter_: dict, **counts) -> dict:
+    """A facet's filter aggregation (the other facets' filters) around its counts."""
+    return {"filter": filter_, "aggs": counts}
+
+
+# With no facet filter active, every facet counts the documents the query matches.
+EVERYTHING = {"match_all": {}}
+AGGREGATIONS = {
+    "category": facet(EVERYTHING, counts=CATEGORY_COUNTS),
+    "brand": facet(EVERYTHING, counts=BRAND_COUNTS),
+    "price": facet(EVERYTHING, counts=PRICE_COUNTS),
+    "attributes": facet(EVERYTHING, attributes=attribute_counts()),
 }
 SOURCE = ["product_id", "name", "slug", "brand_name", "price", "currency", "in_stock"]

@@ -40,6 +40,39 @@ def test_search_filters_sort_and_pages(corpus, shop):
     assert shop.get("/api/v1/search/", {"page": 2}).json()["results"] == []
 
 
+def facet_counts(body) -> dict[str, dict[str, int]]:
+    return {
+        kind: {f["value"]: f["count"] for f in values} for kind, values in body["facets"].items()
+    }
+
+
+def test_a_chosen_brand_still_lists_the_other_brands_with_their_counts(corpus, shop):
+    body = shop.get("/api/v1/search/", {"brand": "acme"}).json()
+    assert [hit["name"] for hit in body["results"]] == ["Steel Kettle"]
+    assert body["count"] == 1
+    facets = facet_counts(body)
+    assert facets["brand"] == {"apple": 2, "lumen": 2, "google": 1, "acme": 1}
+    assert facets["category"] == {"home": 1}
+
+
+def test_another_filter_still_narrows_the_brand_counts(corpus, shop):
+    body = shop.get("/api/v1/search/", {"brand": "acme", "category": "home"}).json()
+    assert [hit["name"] for hit in body["results"]] == ["Steel Kettle"]
+    assert body["count"] == 1
+    # Only the brands of the Home category: the phones' brands are gone.
+    assert facet_counts(body)["brand"] == {"lumen": 2, "acme": 1}
+
+
+def test_a_chosen_colour_still_lists_the_other_colours(corpus, shop):
+    body = shop.get("/api/v1/search/", {"attr.colour": "white", "category": "home"}).json()
+    assert [hit["name"] for hit in body["results"]] == ["Floor Lamp"]
+    assert body["count"] == 1
+    facets = facet_counts(body)
+    # The lamps' colours (the black iPhone is not in Home); brands count the white lamp only.
+    assert facets["attr.colour"] == {"black": 1, "white": 1}
+    assert facets["brand"] == {"lumen": 1}
+
+
 def test_bad_parameters_get_field_errors(corpus, shop):
     response = shop.get(
         "/api/v1/search/",

@@ -17,7 +17,16 @@ from search.models import Synonym
 from tests.catalog.factories import attribute, product
 
 from .elasticsearch_double import ElasticsearchDouble, aggregations, search_response
-from .expected_elasticsearch import AGGREGATIONS, INDEX_BODY, SOURCE
+from .expected_elasticsearch import (
+    AGGREGATIONS,
+    BRAND_COUNTS,
+    CATEGORY_COUNTS,
+    INDEX_BODY,
+    PRICE_COUNTS,
+    SOURCE,
+    attribute_counts,
+    facet,
+)
 
 NEW_INDEX = "store_a-products-20261125150000000000"
 
@@ -185,7 +194,7 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
             categories=[(made["home"].pk, 1), (made["lighting"].pk, 1)],
             brands=[(made["lamp"].brand_id, 1)],
             prices=(0, 0, 1, 0, 0, 0),
-            attributes={"colour": [("black", 1)]},
+            filtered={"colour": [("black", 1), ("white", 1)]},
         ),
         suggest={
             "did_you_mean": [
@@ -212,6 +221,34 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
     )
     (request,) = elasticsearch.requests
     assert (request.method, request.path) == ("POST", "/store_a-products/_search")
+    category = {"term": {"category_ids": made["home"].pk}}
+    brand = {"terms": {"brand_id": [made["lamp"].brand_id]}}
+    colour = {
+        "nested": {
+            "path": "attributes",
+            "query": {
+                "bool": {
+                    "must": [
+                        {"term": {"attributes.code": "colour"}},
+                        {"terms": {"attributes.value": ["black", "white"]}},
+                    ]
+                }
+            },
+        }
+    }
+    price = {
+        "bool": {
+            "filter": [
+                {"range": {"price.b2c.max": {"gte": "10"}}},
+                {"range": {"price.b2c.min": {"lte": "100"}}},
+            ]
+        }
+    }
+
+    def all_of(*filters):
+        return {"bool": {"filter": list(filters)}}
+
+    prices = json.loads(json.dumps(PRICE_COUNTS).replace("{channel}", "b2c"))
     assert request.body == {
         "query": {
             "bool": {
@@ -233,30 +270,23 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
                         }
                     }
                 ],
-                "filter": [
-                    {"term": {"channels": "b2c"}},
-                    {"term": {"category_ids": made["home"].pk}},
-                    {"terms": {"brand_id": [made["lamp"].brand_id]}},
-                    {
-                        "nested": {
-                            "path": "attributes",
-                            "query": {
-                                "bool": {
-                                    "must": [
-                                        {"term": {"attributes.code": "colour"}},
-                                        {"terms": {"attributes.value": ["black", "white"]}},
-                                    ]
-                                }
-                            },
-                        }
-                    },
-                    {"range": {"price.b2c.max": {"gte": "10"}}},
-                    {"range": {"price.b2c.min": {"lte": "100"}}},
-                    {"term": {"in_stock": True}},
-                ],
+                "filter": [{"term": {"channels": "b2c"}}, {"term": {"in_stock": True}}],
             }
         },
-        "aggs": json.loads(json.dumps(AGGREGATIONS).replace("{channel}", "b2c")),
+        # The facet filters narrow the hits only; each facet applies the others' filters.
+        "post_filter": all_of(category, brand, colour, price),
+        "aggs": {
+            "category": facet(all_of(brand, colour, price), counts=CATEGORY_COUNTS),
+            "brand": facet(all_of(category, colour, price), counts=BRAND_COUNTS),
+            "price": facet(all_of(category, brand, colour), counts=prices),
+            "attributes": facet(
+                all_of(category, brand, colour, price),
+                attributes=attribute_counts(exclude=["colour"]),
+            ),
+            "attr.colour": facet(
+                all_of(category, brand, price), attributes=attribute_counts(include=["colour"])
+            ),
+        },
         "sort": ["_score", {"name.raw": "asc"}, {"product_id": "asc"}],
         "track_total_hits": True,
         "from": 0,
@@ -276,7 +306,7 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
         "category": [("home", "Home", 1), ("lighting", "Lighting", 1)],
         "brand": [("lumen", "Lumen", 1)],
         "price": [("50-100", "50 to 100", 1)],
-        "attr.colour": [("black", "Black", 1)],
+        "attr.colour": [("black", "Black", 1), ("white", "White", 1)],
     }
 
 
@@ -285,11 +315,12 @@ def test_b2b_search_filters_and_sorts_by_the_b2b_channel(two_products, elasticse
     selectors.search_products(text="", channel="b2b", filters={}, sort="-price", page=3)
     body = elasticsearch.requests[0].body
     assert body["query"] == {"bool": {"filter": [{"term": {"channels": "b2b"}}]}}
+    assert "post_filter" not in body
+    assert body["aggs"] == json.loads(json.dumps(AGGREGATIONS).replace("{channel}", "b2b"))
     assert body["sort"] == [
         {"price.b2b.min": {"order": "desc", "missing": "_last"}},
         {"product_id": "desc"},
     ]
-    assert body["aggs"]["price"]["range"]["field"] == "price.b2b.min"
     assert (body["from"], body["size"]) == (48, 24)
     assert "suggest" not in body
 

@@ -42,6 +42,14 @@ def test_facets_and_filters(corpus):
     assert names(**{"attr.colour": "white"}) == ["Floor Lamp"]
 
 
+def test_facet_counts_ignore_only_their_own_filter(corpus):
+    result = search(brand="acme,google", category="home")
+    facets = {kind: {v.value: v.count for v in values} for kind, values in result.facets.items()}
+    assert [hit.name for hit in result.hits] == ["Steel Kettle"] and result.total == 1
+    assert facets["brand"] == {"lumen": 2, "acme": 1}
+    assert facets["category"] == {"electronics": 1, "phones": 1, "home": 1}
+
+
 def test_channel_and_store_isolation(corpus, store_b):
     assert names("charger") == []
     assert names("charger", channel="b2b") == ["Trade Phone Charger Pack"]

@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from catalog import services as catalog
 from search import selectors, services
 from search.models import ProductDocument, Synonym
 from search.query import SearchError
-from tests.catalog.factories import product
+from tests.catalog.factories import attribute, product
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +73,53 @@ def test_facet_counts_over_the_matching_products(corpus):
     assert [v.label for v in lamps.facets["attr.colour"]] == ["Black", "White"]
 
 
+def search(text="", **filters):
+    """The result's hit names and its facets as ``{facet: {value: count}}``."""
+    result = selectors.search_products(text=text, channel="b2c", filters=filters, sort="name")
+    facets = {kind: {v.value: v.count for v in values} for kind, values in result.facets.items()}
+    return [hit.name for hit in result.hits], result.total, facets
+
+
+def test_choosing_a_brand_still_shows_what_the_other_brands_would_give(corpus):
+    hits, total, facets = search(brand="acme")
+    assert (hits, total) == (["Steel Kettle"], 1)
+    assert facets["brand"] == {"apple": 2, "lumen": 2, "google": 1, "acme": 1}
+    # The other facets count the Acme products only.
+    assert facets["category"] == {"home": 1}
+    assert facets["price"] == {"25-50": 1}
+
+
+def test_another_active_filter_still_narrows_the_brand_counts(corpus):
+    hits, total, facets = search(brand="acme,google", category="home")
+    assert (hits, total) == (["Steel Kettle"], 1)
+    assert facets["brand"] == {"lumen": 2, "acme": 1}
+    assert facets["category"] == {"electronics": 1, "phones": 1, "home": 1}
+    hits, total, facets = search("lamp", brand="acme")
+    assert (hits, total) == ([], 0)
+    assert facets["brand"] == {"lumen": 2}
+
+
+def test_an_attribute_facet_ignores_only_its_own_filter(corpus):
+    attribute("size", "choice", ["M", "L"])
+    for made, size in (("lamp", "m"), ("floor", "m"), ("iphone", "l")):
+        catalog.set_attribute_values(owner=corpus[made], values={"size": size})
+    services.reindex_store()
+    hits, total, facets = search(**{"attr.colour": "black", "attr.size": "m"})
+    assert (hits, total) == (["Brass Desk Lamp"], 1)
+    # Colours of the size M products; sizes of the black products.
+    assert facets["attr.colour"] == {"black": 1, "white": 1}
+    assert facets["attr.size"] == {"m": 1, "l": 1}
+    assert facets["brand"] == {"lumen": 1}
+
+
+def test_every_filter_still_narrows_the_hits_and_the_total(corpus):
+    hits, total, facets = search(brand="apple,lumen", price_max="100", **{"attr.colour": "black"})
+    assert (hits, total) == (["Brass Desk Lamp"], 1)
+    assert facets["brand"] == {"lumen": 1}
+    assert facets["price"] == {"50-100": 1, "500-": 1}
+    assert facets["attr.colour"] == {"black": 1}
+
+
 def test_filters_match_the_shop_listing(corpus):
     assert names(category="home", sort="name") == ["Brass Desk Lamp", "Floor Lamp", "Steel Kettle"]
     assert names("phone", brand="google") == ["Pixel 8 Phone"]
@@ -86,6 +134,10 @@ def test_filters_match_the_shop_listing(corpus):
         "Floor Lamp",
     ]
     assert "Pixel 8 Phone" not in names("phone", in_stock="true")
+
+
+def test_an_empty_attribute_filter_is_no_filter(corpus):
+    assert len(names(**{"attr.colour": ""})) == 6
 
 
 def test_sorting_and_pages(corpus):
