@@ -141,6 +141,10 @@ def _finish(job: ImportJob, report: Report) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     cache.delete(_progress_key(job.pk))
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        # The job is over (its report stays): the merchant's file, which may carry costs and
+        # stock, is not kept in storage. A validated dry run keeps it for its commit.
+        job.file.storage.delete(job.file.name)
     return job
 
 

@@ -194,6 +194,22 @@ def test_only_a_clean_dry_run_can_be_committed(catalog, send, commit):
     assert response.status_code == 409  # done already: not twice
 
 
+def test_the_uploaded_file_is_kept_until_its_job_is_over(catalog, send, commit, media_root):
+    def stored_imports() -> list[str]:
+        return [path.name for path in media_root.rglob("imports/*")]
+
+    job = send(csv_file(*GOOD_ROWS))
+    assert job["status"] == "validated"
+    assert len(stored_imports()) == 1  # the commit reads it again
+    _, job = commit(job["id"])
+    assert job["status"] == "done"
+    assert stored_imports() == []
+
+    failed = send(csv_file("bad,Bad,,,,,,,BAD-1,-1,,,,,,,"))
+    assert failed["status"] == "failed"
+    assert stored_imports() == []
+
+
 def test_import_updates_existing_products_and_variants_by_slug_and_sku(catalog, send, store_a):
     product = services.create_product(
         data={"name": "Old tee", "slug": "tee"},
