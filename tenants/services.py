@@ -1,6 +1,7 @@
 """Writes on stores: signup and provisioning, suspension, plans, deletion and export."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -17,6 +18,7 @@ from tenants.cloning import clone_template_schema
 from tenants.models import Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
+from tenants.storage import delete_store_files
 from tenants.subdomains import is_taken, normalize_subdomain
 
 DEFAULT_PLAN_CODE = "free"
@@ -233,7 +235,8 @@ def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant
 
 
 def purge_deleted_stores(*, now=None) -> list[str]:
-    """Drop the schemas of stores deleted longer ago than the retention period.
+    """Drop the schemas of stores deleted longer ago than the retention period, and their
+    files (after commit).
 
     Each store is purged in its own transaction; invoices and audit entries are kept (their
     store reference is cleared). Returns the purged slugs.
@@ -252,6 +255,7 @@ def purge_deleted_stores(*, now=None) -> list[str]:
                 continue
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+            transaction.on_commit(partial(delete_store_files, tenant.schema_name))
             audit.record(action="store.purged", tenant=None, slug=tenant.slug)
             tenant.delete()
             purged.append(tenant.slug)

@@ -152,6 +152,42 @@ def test_a_deleted_store_goes_offline_at_once_and_is_purged_after_retention(
     ]
 
 
+def test_purging_a_store_deletes_its_files_and_no_other_stores(
+    store_a, store_b, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # django-tenants forgets its cached root
+    for store in (store_a, store_b):
+        connection.set_tenant(store)
+        default_storage.save("products/photo.jpg", ContentFile(b"jpeg"))
+        default_storage.save("products/renditions/photo/thumbnail.webp", ContentFile(b"webp"))
+        default_storage.save("imports/catalog.csv", ContentFile(b"sku,price"))
+    connection.set_schema_to_public()
+    services.delete_store(tenant=store_a, actor_label="owner@store-a (store owner)")
+    deleted = _refresh(store_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.purge_deleted_stores(now=deleted.purge_after + timedelta(seconds=1))
+
+    assert not (tmp_path / "store_a").exists()
+    kept = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file())
+    assert kept == [
+        "store_b/imports/catalog.csv",
+        "store_b/products/photo.jpg",
+        "store_b/products/renditions/photo/thumbnail.webp",
+    ]
+
+
+def test_the_public_schema_has_no_files_to_delete():
+    from tenants.storage import delete_store_files
+
+    with pytest.raises(ValueError):
+        delete_store_files("public")
+
+
 def test_owner_exports_the_store_data_without_secrets(store_a, store_owner_client):
     connection.set_tenant(store_a)
     User.objects.create_user("shopper", "shopper@example.com", "Secret-pass-1")
