@@ -163,10 +163,10 @@ def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QueryS
                 errors[name] = ["Enter a number."]
     if str(filters.get("in_stock", "")).lower() in {"1", "true", "yes"}:
         products = products.filter(in_stock=True)
-    attribute_filters = {
+    attribute_filters = {  # an empty value is no filter, as for brand and category
         key.removeprefix("attr."): value
         for key, value in filters.items()
-        if key.startswith("attr.")
+        if key.startswith("attr.") and str(value).strip(", ")
     }
     if attribute_filters:
         products, attribute_errors = _filter_by_attributes(products, attribute_filters)

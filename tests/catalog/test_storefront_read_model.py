@@ -202,6 +202,7 @@ def test_attribute_filters_match_products_and_their_variants(shop):
         "material": ["cotton", "wool"],
     }
     assert names(shop, **{"attr.colour": "purple"}) == []  # no such option: nothing matches
+    assert names(shop, **{"attr.colour": ""}) == ["Coat", "Plain Hat", "Scarf"]  # no filter
 
     bad = shop.get("/api/v1/shop/products/", {"attr.length": "long", "attr.size": "m"})
     assert bad.status_code == 400
