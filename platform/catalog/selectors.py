@@ -10,6 +10,7 @@ from catalog.errors import CatalogError
 from catalog.models import (
     Attribute,
     AttributeValue,
+    Brand,
     Category,
     Product,
     ProductVariant,
@@ -130,6 +131,62 @@ def display_value(value: AttributeValue, option_slugs: list[str]):
     if attribute.type == Attribute.Type.BOOLEAN:
         return value.boolean
     return value.text
+
+
+# --- Navigation -------------------------------------------------------------------------------
+
+
+def category_tree_for_shoppers() -> list[dict]:
+    """The active categories as nested ``{slug, name, children}``, in tree order (one query).
+
+    An inactive category hides its whole subtree.
+    """
+    roots: list[dict] = []
+    shown: dict[str, dict] = {}  # path -> node, for the categories shown so far
+    categories = Category.objects.order_by("path")
+    for category in categories.only("path", "depth", "name", "slug", "is_active"):
+        if not category.is_active:
+            continue
+        node = {"slug": category.slug, "name": category.name, "children": []}
+        if category.depth == 1:
+            roots.append(node)
+        else:
+            parent = shown.get(category.path[: -Category.steplen])
+            if parent is None:  # under an inactive category
+                continue
+            parent["children"].append(node)
+        shown[category.path] = node
+    return roots
+
+
+def category_page_for_shoppers(slug: str) -> dict | None:
+    """An active category with its breadcrumb (root first) and active children; None when it
+    does not exist or it or one of its ancestors is inactive."""
+    category = Category.objects.filter(slug=slug).first()
+    if category is None or not category.is_active:
+        return None
+    steplen = Category.steplen
+    ancestor_paths = [category.path[: steplen * depth] for depth in range(1, category.depth)]
+    related = Category.objects.filter(
+        Q(path__in=ancestor_paths) | Q(path__startswith=category.path, depth=category.depth + 1)
+    ).order_by("path")
+    ancestors = [node for node in related if node.depth < category.depth]
+    if not all(node.is_active for node in ancestors):
+        return None
+    children = [node for node in related if node.depth > category.depth and node.is_active]
+    return {
+        "slug": category.slug,
+        "name": category.name,
+        "description": category.description,
+        "seo_title": category.seo_title,
+        "seo_description": category.seo_description,
+        "breadcrumbs": [{"slug": node.slug, "name": node.name} for node in ancestors],
+        "children": [{"slug": node.slug, "name": node.name} for node in children],
+    }
+
+
+def brands_for_shoppers() -> list[dict]:
+    return list(Brand.objects.order_by("name", "pk").values("slug", "name", "description"))
 
 
 def category_subtree(slug: str) -> QuerySet[Category] | None:

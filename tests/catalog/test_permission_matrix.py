@@ -93,6 +93,9 @@ ROWS = [
     ),
     Endpoint("GET", "/api/v1/shop/products/", everyone()),
     Endpoint("GET", "/api/v1/shop/products/lamp/", everyone()),
+    Endpoint("GET", "/api/v1/shop/categories/", everyone()),
+    Endpoint("GET", "/api/v1/shop/categories/lighting/", everyone()),
+    Endpoint("GET", "/api/v1/shop/brands/", everyone()),
 ]
 
 
@@ -132,5 +135,8 @@ def test_every_catalog_endpoint_is_in_the_matrix():
     declared = {f"/api/v1/catalog/{pattern.pattern}" for pattern in staff} | {
         f"/api/v1/shop/{pattern.pattern}" for pattern in shop
     }
-    exercised = {route_of(row.path) for row in ROWS} | {"/api/v1/shop/products/<slug:slug>/"}
+    exercised = {route_of(row.path) for row in ROWS} | {
+        "/api/v1/shop/products/<slug:slug>/",
+        "/api/v1/shop/categories/<slug:slug>/",
+    }
     assert declared - exercised == set()

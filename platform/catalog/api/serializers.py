@@ -289,6 +289,31 @@ class ShopProductDetailSerializer(ShopProductListSerializer):
         }
 
 
+class ShopCategoryLinkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ShopCategoryNodeSerializer(ShopCategoryLinkSerializer):
+    children = serializers.ListField(
+        child=serializers.DictField(), help_text="Active subcategories, the same shape."
+    )
+
+
+class ShopCategorySerializer(ShopCategoryLinkSerializer):
+    description = serializers.CharField()
+    seo_title = serializers.CharField()
+    seo_description = serializers.CharField()
+    breadcrumbs = ShopCategoryLinkSerializer(many=True, help_text="Its ancestors, root first.")
+    children = ShopCategoryLinkSerializer(many=True, help_text="Its active subcategories.")
+
+
+class ShopBrandSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
 def shop_image(image: dict) -> dict:
     """An image of a product's listing summary, with URLs in the current store's storage."""
     return {

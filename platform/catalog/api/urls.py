@@ -34,6 +34,9 @@ staff = [
 shop = [
     path("products/", views.ShopProductListView.as_view(), name="shop-products"),
     path("products/<slug:slug>/", views.ShopProductDetailView.as_view(), name="shop-product"),
+    path("categories/", views.ShopCategoryTreeView.as_view(), name="shop-categories"),
+    path("categories/<slug:slug>/", views.ShopCategoryDetailView.as_view(), name="shop-category"),
+    path("brands/", views.ShopBrandListView.as_view(), name="shop-brands"),
 ]
 
 urlpatterns = [

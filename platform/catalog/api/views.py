@@ -467,6 +467,52 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
         return self._with_validators(Response(data), etag, changed_at)
 
 
+class _ShopNavigationView(_Revalidated, GenericAPIView):
+    """Read-only storefront data revalidated like the products (the catalog version moves
+    with every category and brand change): ``answer()`` computes it on a cache miss."""
+
+    permission_classes = [AllowAny]
+
+    def respond(self, request: Request, key: str, answer) -> Response:
+        etag, changed_at, not_modified = self.revalidate(request, key)
+        if not_modified:
+            return not_modified
+        data = self.cached_answer(etag, answer)
+        if data is None:
+            raise Http404
+        return self._with_validators(Response(data), etag, changed_at)
+
+
+class ShopCategoryTreeView(_ShopNavigationView):
+    """The active categories as a tree, for navigation menus."""
+
+    serializer_class = serializers.ShopCategoryNodeSerializer
+
+    @extend_schema(responses=serializers.ShopCategoryNodeSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return self.respond(request, "categories", selectors.category_tree_for_shoppers)
+
+
+class ShopCategoryDetailView(_ShopNavigationView):
+    """A category landing page: texts, breadcrumb and subcategories (its products come from
+    ``/api/v1/shop/products/?category=<slug>``)."""
+
+    serializer_class = serializers.ShopCategorySerializer
+
+    def get(self, request: Request, slug: str) -> Response:
+        return self.respond(
+            request, f"category:{slug}", lambda: selectors.category_page_for_shoppers(slug)
+        )
+
+
+class ShopBrandListView(_ShopNavigationView):
+    serializer_class = serializers.ShopBrandSerializer
+
+    @extend_schema(responses=serializers.ShopBrandSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return self.respond(request, "brands", selectors.brands_for_shoppers)
+
+
 def _get(queryset, pk, *, field: str | None = None):
     if isinstance(queryset, type):
         queryset = queryset.objects.all()
