@@ -110,13 +110,25 @@ ONLY_STALE = """
 """
 
 
+# Taken before the refresh: two transactions changing sibling variants refresh one after the
+# other, the second reading the first's committed rows (the refresh is a new statement, so in
+# READ COMMITTED it gets a new snapshot once the lock is granted). Without it, the second
+# would compute from a snapshot taken before the first committed and write a stale summary.
+# NO KEY UPDATE, in id order: what the UPDATE takes anyway, without deadlocks between bulk
+# refreshes and without blocking new variants or images (their foreign keys take KEY SHARE).
+LOCK_SQL = "SELECT id FROM catalog_product WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE"
+
+
 def refresh_product_summaries(product_ids: list[int], *, only_stale: bool = False) -> list[int]:
     """Recompute the summaries of these products, in one statement; returns the ids of the
-    products written. With ``only_stale``, only those whose stored summary was out of date."""
+    products written. With ``only_stale``, only those whose stored summary was out of date.
+
+    Runs in the writing transaction, after its changes to variants, images or values."""
     if not product_ids:
         return []
     sql = REFRESH_SQL.format(only_stale=ONLY_STALE if only_stale else "")
     with connection.cursor() as cursor:
+        cursor.execute(LOCK_SQL, [list(product_ids)])
         cursor.execute(sql, [list(product_ids)])
         return [row[0] for row in cursor.fetchall()]
 
