@@ -51,6 +51,17 @@ ON CONFLICT DO NOTHING
 """
 
 
+# Index work on one product runs one task after the other (a transaction lock per store and
+# product, taken first; a hash collision only makes two products wait for each other). Every
+# statement after it reads the catalog as committed when the lock was granted, so the last
+# writer of a document read the newest catalog. Without it, a task that read the catalog
+# before a change could write its document after the task that indexed the change.
+INDEX_LOCK = """
+SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || id))
+FROM unnest(%(ids)s::bigint[]) AS id
+"""
+
+
 class PostgresBackend:
     name = "postgres"
 
@@ -58,8 +69,9 @@ class PostgresBackend:
 
     def index(self, *, product_ids: list[int]) -> None:
         """(Re)write the documents of these products in one statement; inactive ones go."""
-        params = {"all": False, "ids": list(product_ids)}
+        params = {"all": False, "ids": sorted(product_ids)}  # locked in id order: no deadlocks
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(INDEX_LOCK, params)
             cursor.execute(
                 "DELETE FROM search_productdocument d WHERE d.product_id = ANY(%(ids)s) "
                 "AND NOT EXISTS (SELECT 1 FROM catalog_product p "
