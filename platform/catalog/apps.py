@@ -6,7 +6,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
         from django_tenants.utils import schema_context
 
         from catalog import models
@@ -21,6 +21,12 @@ class CatalogConfig(AppConfig):
                 bump_catalog_version()
 
         products_changed.connect(bump_for_products, weak=False)
+        # Brands, categories, attributes and options show inside products' search documents.
+        from catalog import dimensions
+
+        for model in dimensions.DIMENSIONS:
+            post_save.connect(dimensions.announce_on_save, sender=model, weak=False)
+            pre_delete.connect(dimensions.announce_on_delete, sender=model, weak=False)
         # Changes that show in listings without going through the product services.
         for model in (
             models.Category,

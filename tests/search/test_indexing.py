@@ -99,3 +99,50 @@ def test_the_task_runs_in_the_schema_of_the_store_that_changed(
     assert names("lantern") == []
     connection.set_tenant(store_b)
     assert names("lantern") == ["Store B Lantern"]
+
+
+@pytest.fixture
+def indexed(corpus, celery_eager, django_capture_on_commit_callbacks):
+    """The corpus, with every change after it committed at once (its tasks run in-process)."""
+
+    def commit(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return commit
+
+
+def test_renaming_a_brand_reaches_the_documents_of_its_products(corpus, indexed):
+    from catalog.models import Brand
+
+    lumen = Brand.objects.get(slug="lumen")
+    lumen.name = "Lumière"
+    indexed(lumen.save)
+    assert names("lumière") == ["Brass Desk Lamp", "Floor Lamp"]
+    assert set(
+        ProductDocument.objects.filter(brand_id=lumen.pk).values_list("brand_name", flat=True)
+    ) == {"Lumière"}
+
+    indexed(lumen.delete)
+    assert names("lumière") == []
+    assert ProductDocument.objects.get(product_id=corpus["lamp"].pk).brand_name == ""
+
+
+def test_renaming_a_parent_category_reaches_products_of_its_subcategories(corpus, indexed):
+    from catalog.models import Category
+
+    home = Category.objects.get(slug="home")
+    home.name = "Interior"
+    indexed(home.save)
+    assert set(names("interior")) == {"Brass Desk Lamp", "Floor Lamp", "Steel Kettle"}
+
+
+def test_renaming_an_option_keeps_attribute_filters_and_labels_right(corpus, indexed):
+    from catalog.models import AttributeOption
+
+    black = AttributeOption.objects.get(attribute__code="colour", slug="black")
+    black.slug, black.value = "jet", "Jet"
+    indexed(black.save)
+    result = selectors.search_products(text="", channel="b2c", filters={"attr.colour": "jet"})
+    assert sorted(hit.name for hit in result.hits) == ["Apple iPhone 15", "Brass Desk Lamp"]
+    assert set(names("jet")) == {"Apple iPhone 15", "Brass Desk Lamp"}  # the label is text too
