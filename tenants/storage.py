@@ -4,34 +4,21 @@ import posixpath
 import shutil
 
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import connection
 from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
 from django_tenants.utils import get_public_schema_name, schema_context
-from storages.backends.s3 import S3Storage
 
 
 class TenantFileSystemStorage(_TenantFileSystemStorage):
     """Local files under ``MEDIA_ROOT/<schema>/`` (development and tests)."""
 
 
-class TenantS3Storage(S3Storage):
-    """S3 objects under ``<bucket>/<schema>/`` (production)."""
+def __getattr__(name: str):
+    # The S3 storage (and boto3, a third of a second to import) loads only where it is used.
+    if name == "TenantS3Storage":
+        from tenants.storage_s3 import TenantS3Storage
 
-    @property
-    def location(self) -> str:
-        return connection.schema_name
-
-    @location.setter
-    def location(self, value: str) -> None:
-        # S3Storage assigns its configured location on init; the schema decides instead.
-        pass
-
-    def get_object_parameters(self, name: str) -> dict:
-        params = super().get_object_parameters(name)
-        if "/products/renditions/" in f"/{name}":
-            # As the local media route does: a rendition's path never points at other bytes.
-            params.setdefault("CacheControl", "public, max-age=31536000, immutable")
-        return params
+        return TenantS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def delete_store_files(schema_name: str) -> int:
