@@ -6,7 +6,7 @@ before the event is queued), so once committed a product's summary always matche
 * ``min_price`` / ``max_price`` / ``min_b2b_price`` / ``max_b2b_price`` / ``in_stock``: listing,
   filtering and sorting by price or stock never aggregate variants per request;
 * ``listing``: the variants and images as the storefront shows them, so a page of products is
-  one query (read back by catalog.shop);
+  one query (read back by the shop serializers, catalog.api.serializers);
 * ``attribute_tokens``: every attribute value of the product and its variants, so an attribute
   filter is one GIN index lookup. Tokens name attributes and options by id: renaming a code or
   a slug changes no token.
