@@ -32,7 +32,7 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         tenant = (
             Tenant.objects.select_related("plan")
             .filter(domains__domain=hostname, domains__is_verified=True)
-            .filter(status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
+            .filter(status__in=Tenant.LIVE_STATUSES)
             .first()
         )
         if tenant is None:

@@ -61,6 +61,9 @@ class Tenant(TenantMixin):
         SUSPENDED = "suspended", "Suspended"
         DELETED = "deleted", "Deleted"
 
+    # The stores hosts route to (a suspended one answers its staff and a notice).
+    LIVE_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
+
     class SuspensionReason(models.TextChoices):
         BILLING = "billing", "Unpaid subscription"
         PLATFORM = "platform", "Suspended by the platform"
@@ -106,6 +109,14 @@ class Tenant(TenantMixin):
     @property
     def url(self) -> str:
         return platform_url(self.primary_host)
+
+
+def live_stores(slug: str | None = None):
+    """The live stores (all, or the one with this slug), by slug."""
+    stores = Tenant.objects.filter(status__in=Tenant.LIVE_STATUSES).exclude(schema_name="public")
+    if slug:
+        stores = stores.filter(slug=slug)
+    return stores.order_by("slug")
 
 
 def _verification_token() -> str:

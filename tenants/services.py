@@ -217,7 +217,7 @@ def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant
     """Soft-delete: the store goes offline at once; its schema is dropped after retention."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
+        if tenant.status not in Tenant.LIVE_STATUSES:
             return tenant
         now = timezone.now()
         tenant.status = Tenant.Status.DELETED

@@ -187,7 +187,7 @@ def delete_product_image(*, image: ProductImage) -> None:
     with transaction.atomic():
         product_id = image.product_id
         image.delete()
-        transaction.on_commit(lambda: _delete_files(paths))
+        delete_files_after_commit(paths)
         emit_products_changed([product_id])
 
 

@@ -377,6 +377,17 @@ class _Revalidated:
             )
         return etag, changed_at, None
 
+    def respond(self, request: Request, key: str, compute) -> Response:
+        """304 for an unchanged answer, else the (cached) answer with its validators; 404 when
+        ``compute`` finds nothing."""
+        etag, changed_at, not_modified = self.revalidate(request, key)
+        if not_modified:
+            return not_modified
+        data = self.cached_answer(etag, compute)
+        if data is None:
+            raise Http404
+        return self._with_validators(Response(data), etag, changed_at)
+
     def cached_answer(self, etag: str, compute) -> dict:
         """The serialized answer for this version and request, computed once."""
         timeout = settings.CATALOG_ANSWER_CACHE_SECONDS
@@ -420,11 +431,6 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         channel = _channel(request)
-        etag, changed_at, not_modified = self.revalidate(
-            request, f"{channel}?{request.GET.urlencode()}"
-        )
-        if not_modified:
-            return not_modified
 
         def compute() -> dict:
             products = selectors.product_list_for_shoppers(
@@ -438,8 +444,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
             ).data
             return self.get_paginated_response(results).data
 
-        data = self.cached_answer(etag, compute)
-        return self._with_validators(Response(data), etag, changed_at)
+        return self.respond(request, f"{channel}?{request.GET.urlencode()}", compute)
 
 
 class ShopProductDetailView(_Revalidated, GenericAPIView):
@@ -448,9 +453,6 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
 
     def get(self, request: Request, slug: str) -> Response:
         channel = _channel(request)
-        etag, changed_at, not_modified = self.revalidate(request, f"{channel}:{slug}")
-        if not_modified:
-            return not_modified
 
         def compute() -> dict | None:
             product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
@@ -461,26 +463,14 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
                 product, context={"channel": channel, "attributes": attributes}
             ).data
 
-        data = self.cached_answer(etag, compute)
-        if data is None:
-            raise Http404
-        return self._with_validators(Response(data), etag, changed_at)
+        return self.respond(request, f"{channel}:{slug}", compute)
 
 
 class _ShopNavigationView(_Revalidated, GenericAPIView):
     """Read-only storefront data revalidated like the products (the catalog version moves
-    with every category and brand change): ``answer()`` computes it on a cache miss."""
+    with every category and brand change)."""
 
     permission_classes = [AllowAny]
-
-    def respond(self, request: Request, key: str, answer) -> Response:
-        etag, changed_at, not_modified = self.revalidate(request, key)
-        if not_modified:
-            return not_modified
-        data = self.cached_answer(etag, answer)
-        if data is None:
-            raise Http404
-        return self._with_validators(Response(data), etag, changed_at)
 
 
 class ShopCategoryTreeView(_ShopNavigationView):

@@ -18,15 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", help="The store's slug (default: every store).")
 
     def handle(self, *args, **options) -> None:
-        from tenants.models import Tenant
+        from tenants.models import live_stores
 
-        live = (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED)
-        stores = Tenant.objects.filter(status__in=live).exclude(schema_name="public")
-        stores = stores.order_by("slug")
-        if options["tenant"]:
-            stores = stores.filter(slug=options["tenant"])
-            if not stores:
-                raise CommandError(f"No store {options['tenant']!r}.")
+        stores = live_stores(slug=options["tenant"])
+        if options["tenant"] and not stores:
+            raise CommandError(f"No store {options['tenant']!r}.")
         for store in stores:
             started = time.perf_counter()
             with schema_context(store.schema_name):

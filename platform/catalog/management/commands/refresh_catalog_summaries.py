@@ -25,15 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--store", help="The store's slug (default: every store).")
 
     def handle(self, *args, **options) -> None:
-        from tenants.models import Tenant
+        from tenants.models import live_stores
 
-        live = (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED)
-        stores = Tenant.objects.filter(status__in=live).exclude(schema_name="public")
-        if options["store"]:
-            stores = stores.filter(slug=options["store"])
-            if not stores:
-                raise CommandError(f"No store {options['store']!r}.")
-        for store in stores.order_by("slug"):
+        stores = live_stores(slug=options["store"])
+        if options["store"] and not stores:
+            raise CommandError(f"No store {options['store']!r}.")
+        for store in stores:
             with schema_context(store.schema_name):
                 checked, repaired = _repair()
             self.stdout.write(f"{store.slug}: {repaired} of {checked} products were out of date")
