@@ -327,6 +327,8 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mercato"
+# Recovery codes are secrets: shown once, right after they are generated (new ones can be made).
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 
 REST_AUTH = {
     # The API authenticates with tokens (DRF's, one per person, in the store's own schema);
@@ -403,6 +405,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Mercato <no-reply@{PLATFORM_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where merchants reach the platform's team (named on a suspended store's admin notice).
+PLATFORM_SUPPORT_EMAIL = env_str("PLATFORM_SUPPORT_EMAIL", f"support@{PLATFORM_DOMAIN}")
 
 # --- Payment and other provider keys (read here, used by each provider's adapter) --------------
 

@@ -2,17 +2,25 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import allauth_urls
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
     path("signup/", tenant_views.signup, name="platform-signup-page"),
     path("api/platform/", include("tenants.api.urls")),
+    # Platform admins sign in (with TOTP, always) through allauth, never through the admin's
+    # own password-only form (which would leave them to sign in a second time).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="platform-admin-login",
+    ),
     path("admin/", admin.site.urls),
-    # Platform admins sign in (with TOTP, always) through allauth.
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(allauth_urls.platform_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

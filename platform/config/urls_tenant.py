@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.allauth_urls")),
     path("account/", include("accounts.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
