@@ -35,13 +35,15 @@ def sign_up_store(
     owner_email: str,
     owner_password: str,
     plan_code: str = DEFAULT_PLAN_CODE,
+    ip_address: str | None = None,
 ) -> Tenant:
     """Open a new store, live at ``<subdomain>.<PLATFORM_DOMAIN>`` when this returns.
 
     Validates every field first (ValidationError with a message per field, nothing created),
     then provisions the store and its owner in one transaction. Of two signups racing for one
     subdomain exactly one wins; the other gets a ValidationError on ``subdomain``. The welcome
-    email is sent by Celery once the store is committed.
+    email is sent by Celery once the store is committed. The signup is in the audit log, with
+    the client's ``ip_address``.
     """
     slug, plan = _validate_signup(
         store_name=store_name,
@@ -60,6 +62,13 @@ def sign_up_store(
         )
     except IntegrityError as error:
         raise ValidationError({"subdomain": ["This subdomain is taken."]}) from error
+    audit.record(
+        action="store.signed_up",
+        tenant=tenant,
+        actor_label=tenant.owner_email,
+        ip_address=ip_address,
+        plan=plan.code,
+    )
 
     from tenants.tasks import send_welcome_email
 
@@ -152,8 +161,19 @@ def _refill_pool_later() -> None:
     refill_store_pool.delay()
 
 
-def suspend_store(*, tenant: Tenant, reason: str, actor=None, actor_label: str = "") -> Tenant:
-    """Take the store offline (storefront answers 503); its data is untouched."""
+def suspend_store(
+    *,
+    tenant: Tenant,
+    reason: str,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    ip_address: str | None = None,
+) -> Tenant:
+    """Take the store offline (storefront answers 503); its data is untouched.
+
+    ``note`` (why, in the admin's words) and ``ip_address`` go to the audit log entry.
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status != Tenant.Status.ACTIVE:
@@ -167,13 +187,22 @@ def suspend_store(*, tenant: Tenant, reason: str, actor=None, actor_label: str =
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
+            ip_address=ip_address,
             reason=reason,
+            note=note,
         )
     return tenant
 
 
-def reactivate_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant:
-    """Bring a suspended store back online."""
+def reactivate_store(
+    *,
+    tenant: Tenant,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    ip_address: str | None = None,
+) -> Tenant:
+    """Bring a suspended store back online (``note`` and ``ip_address`` as for suspending)."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status != Tenant.Status.SUSPENDED:
@@ -188,7 +217,9 @@ def reactivate_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Te
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
+            ip_address=ip_address,
             previous_reason=previous_reason,
+            note=note,
         )
     return tenant
 
@@ -213,8 +244,18 @@ def change_plan(*, tenant: Tenant, plan: Plan, actor=None, actor_label: str = ""
     return tenant
 
 
-def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant:
-    """Soft-delete: the store goes offline at once; its schema is dropped after retention."""
+def delete_store(
+    *,
+    tenant: Tenant,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    ip_address: str | None = None,
+) -> Tenant:
+    """Soft-delete: the store goes offline at once; its schema is dropped after retention.
+
+    ``note`` (why) and ``ip_address`` go to the audit log entry.
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status not in Tenant.LIVE_STATUSES:
@@ -229,7 +270,9 @@ def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
+            ip_address=ip_address,
             purge_after=tenant.purge_after.isoformat(),
+            note=note,
         )
     return tenant
 

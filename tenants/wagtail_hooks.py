@@ -1,5 +1,7 @@
-"""The store admin (Wagtail) side of the platform: billing page and suspension notice."""
+"""The store admin (Wagtail) side of the platform: billing page and suspension notice (which
+says how to reach the platform's team: ``PLATFORM_SUPPORT_EMAIL``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -78,7 +80,12 @@ class SuspensionNoticePanel(Component):
         self.store = store
 
     def get_context_data(self, parent_context=None):
-        return {"store": self.store, "billing_url": reverse("store_billing")}
+        return {
+            "store": self.store,
+            "billing_url": reverse("store_billing"),
+            "support_email": settings.PLATFORM_SUPPORT_EMAIL,
+            "support_subject": f"Suspended store: {self.store.slug}",
+        }
 
 
 @hooks.register("construct_homepage_panels")

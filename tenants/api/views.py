@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import RequiresPermission
-from tenants import billing, domains, services, subdomains
+from accounts.models import ApiKey
+from tenants import audit, billing, domains, services, subdomains
 from tenants.api import serializers
 from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.api.throttles import SignupThrottle
@@ -62,6 +63,8 @@ class SignupView(APIView):
             owner_email=data["owner_email"],
             owner_password=data["owner_password"],
             plan_code=data["plan"],
+            # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
+            ip_address=request.META.get("REMOTE_ADDR"),
         )
         return Response(
             serializers.SignupResultSerializer(tenant).data, status=status.HTTP_201_CREATED
@@ -124,7 +127,8 @@ class BillingCheckoutView(APIView):
 
 
 class StoreExportView(APIView):
-    """Everything the store holds, as one JSON document (secrets left out)."""
+    """Everything the store holds, as one JSON document (secrets left out); each export is in
+    the platform's audit log (who, with which key if one was used, from where)."""
 
     permission_classes = [RequiresPermission]
     required_permissions = {"GET": EXPORT_STORE}
@@ -132,6 +136,16 @@ class StoreExportView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> JsonResponse:
         data = services.export_store_data(tenant=request.tenant)
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        audit.record(
+            action="store.exported",
+            tenant=request.tenant,
+            actor_label=f"{request.user.email} (store {request.user.staff_role or 'staff'})",
+            # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
+            ip_address=request.META.get("REMOTE_ADDR"),
+            via="api",
+            api_key=key.prefix if key else None,
+        )
         response = JsonResponse(data)
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = (

@@ -50,7 +50,12 @@ def test_suspending_a_store_closes_its_storefront_and_keeps_its_data(
 
     response = admin_client.post(
         "/admin/tenants/tenant/",
-        {"action": "suspend", "_selected_action": [store_a.pk]},
+        {
+            "action": "suspend",
+            "_selected_action": [store_a.pk],
+            "confirmed": "yes",
+            "note": "Terms of service",
+        },
     )
     assert response.status_code == 302
     assert _refresh(store_a).status == Tenant.Status.SUSPENDED
@@ -64,10 +69,11 @@ def test_suspending_a_store_closes_its_storefront_and_keeps_its_data(
 
     entry = AuditLogEntry.objects.get(action="store.suspended", tenant=store_a)
     assert entry.actor == platform_admin
-    assert entry.details == {"reason": "platform"}
+    assert entry.details == {"reason": "platform", "note": "Terms of service"}
 
     admin_client.post(
-        "/admin/tenants/tenant/", {"action": "reactivate", "_selected_action": [store_a.pk]}
+        "/admin/tenants/tenant/",
+        {"action": "reactivate", "_selected_action": [store_a.pk], "confirmed": "yes"},
     )
     assert store_client(store_a).get("/").status_code == 200
     connection.set_tenant(store_a)
