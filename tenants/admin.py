@@ -23,11 +23,6 @@ from tenants import audit, services
 from tenants.models import AuditLogEntry, Domain, Invoice, Plan, Subscription, Tenant
 
 
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
-    return request.META.get("REMOTE_ADDR")
-
-
 class PlatformOnlyAdminMixin:
     """Models of the public schema: visible in the platform's admin, never in a store's."""
 
@@ -270,7 +265,6 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
                 action="store.edited",
                 tenant=obj,
                 actor=request.user,
-                ip_address=_client_ip(request),
                 changes={
                     name: [str(getattr(previous, name)), str(getattr(obj, name))] for name in edited
                 },
@@ -283,7 +277,7 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         if formset.model is not Domain:
             return
         # The store's host names decide who it answers to: every change is recorded.
-        record = dict(tenant=form.instance, actor=request.user, ip_address=_client_ip(request))
+        record = dict(tenant=form.instance, actor=request.user)
         for domain in formset.new_objects:
             audit.record(action="domain.added", domain=domain.domain, **record)
         for domain, fields in formset.changed_objects:
@@ -339,9 +333,7 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         changed = 0
         for store in stores:
             try:
-                action.perform(
-                    tenant=store, actor=request.user, note=note, ip_address=_client_ip(request)
-                )
+                action.perform(tenant=store, actor=request.user, note=note)
             except DomainError as refused:
                 self.message_user(request, f"{store.name}: {refused.message}", messages.ERROR)
             else:
@@ -360,7 +352,6 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
             action="store.exported",
             tenant=tenant,
             actor=request.user,
-            ip_address=_client_ip(request),
             via="platform admin",
         )
         response = HttpResponse(
@@ -392,7 +383,6 @@ class PlanAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
             action="plan.changed" if change else "plan.created",
             tenant=None,
             actor=request.user,
-            ip_address=_client_ip(request),
             plan=obj.code,
             fields=list(form.changed_data),
         )
@@ -404,7 +394,6 @@ class PlanAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
             action="plan.deleted",
             tenant=None,
             actor=request.user,
-            ip_address=_client_ip(request),
             plan=code,
         )
 
@@ -425,10 +414,10 @@ class AuditLogEntryAdmin(PlatformOnlyAdminMixin, ReadOnlyAdminMixin, admin.Model
     list_display = [
         "created_at",
         "actor_label",
+        "ip_address",
         "action",
         "tenant",
         "reason_given",
-        "ip_address",
         "details",
     ]
     list_filter = ["action"]

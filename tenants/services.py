@@ -35,15 +35,13 @@ def sign_up_store(
     owner_email: str,
     owner_password: str,
     plan_code: str = DEFAULT_PLAN_CODE,
-    ip_address: str | None = None,
 ) -> Tenant:
     """Open a new store, live at ``<subdomain>.<PLATFORM_DOMAIN>`` when this returns.
 
     Validates every field first (ValidationError with a message per field, nothing created),
     then provisions the store and its owner in one transaction. Of two signups racing for one
     subdomain exactly one wins; the other gets a ValidationError on ``subdomain``. The welcome
-    email is sent by Celery once the store is committed. The signup is in the audit log, with
-    the client's ``ip_address``.
+    email is sent by Celery once the store is committed. The signup is in the audit log.
     """
     slug, plan = _validate_signup(
         store_name=store_name,
@@ -66,7 +64,6 @@ def sign_up_store(
         action="store.signed_up",
         tenant=tenant,
         actor_label=tenant.owner_email,
-        ip_address=ip_address,
         plan=plan.code,
     )
 
@@ -168,11 +165,10 @@ def suspend_store(
     actor=None,
     actor_label: str = "",
     note: str = "",
-    ip_address: str | None = None,
 ) -> Tenant:
     """Take the store offline (storefront answers 503); its data is untouched.
 
-    ``note`` (why, in the admin's words) and ``ip_address`` go to the audit log entry.
+    ``note`` (why, in the admin's words) goes to the audit log entry.
     """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
@@ -187,7 +183,6 @@ def suspend_store(
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
-            ip_address=ip_address,
             reason=reason,
             note=note,
         )
@@ -200,9 +195,8 @@ def reactivate_store(
     actor=None,
     actor_label: str = "",
     note: str = "",
-    ip_address: str | None = None,
 ) -> Tenant:
-    """Bring a suspended store back online (``note`` and ``ip_address`` as for suspending)."""
+    """Bring a suspended store back online (``note``: why, for the audit log)."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status != Tenant.Status.SUSPENDED:
@@ -217,7 +211,6 @@ def reactivate_store(
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
-            ip_address=ip_address,
             previous_reason=previous_reason,
             note=note,
         )
@@ -250,11 +243,10 @@ def delete_store(
     actor=None,
     actor_label: str = "",
     note: str = "",
-    ip_address: str | None = None,
 ) -> Tenant:
     """Soft-delete: the store goes offline at once; its schema is dropped after retention.
 
-    ``note`` (why) and ``ip_address`` go to the audit log entry.
+    ``note`` (why) goes to the audit log entry.
     """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
@@ -270,7 +262,6 @@ def delete_store(
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
-            ip_address=ip_address,
             purge_after=tenant.purge_after.isoformat(),
             note=note,
         )

@@ -48,8 +48,6 @@ def signup(request: HttpRequest) -> HttpResponse:
                 owner_email=form.cleaned_data["owner_email"],
                 owner_password=form.cleaned_data["owner_password"],
                 plan_code=form.cleaned_data["plan"].code,
-                # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
-                ip_address=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

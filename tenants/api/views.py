@@ -63,8 +63,6 @@ class SignupView(APIView):
             owner_email=data["owner_email"],
             owner_password=data["owner_password"],
             plan_code=data["plan"],
-            # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
-            ip_address=request.META.get("REMOTE_ADDR"),
         )
         return Response(
             serializers.SignupResultSerializer(tenant).data, status=status.HTTP_201_CREATED
@@ -141,8 +139,6 @@ class StoreExportView(APIView):
             action="store.exported",
             tenant=request.tenant,
             actor_label=f"{request.user.email} (store {request.user.staff_role or 'staff'})",
-            # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
-            ip_address=request.META.get("REMOTE_ADDR"),
             via="api",
             api_key=key.prefix if key else None,
         )
