@@ -56,8 +56,27 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class DomainFormSet(forms.BaseInlineFormSet):
+    """The store's platform subdomain is how its staff and shoppers reach it: the admin may
+    add and remove custom domains, never remove or rename that one (a store renames itself
+    nowhere; a checkbox would take it offline with no confirmation)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            domain = form.instance
+            if domain.pk is None or domain.domain != self.instance.primary_host:
+                continue
+            initial = form.initial.get("domain")
+            if self._should_delete_form(form) or form.cleaned_data.get("domain") != initial:
+                raise forms.ValidationError(
+                    f"{initial} is the store's own address: it cannot be removed or renamed."
+                )
+
+
 class DomainInline(admin.TabularInline):
     model = Domain
+    formset = DomainFormSet
     extra = 0
     fields = ["domain", "is_primary", "is_verified", "verified_at"]
     readonly_fields = ["verified_at"]

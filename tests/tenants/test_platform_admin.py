@@ -195,3 +195,34 @@ def test_a_suspended_store_admin_says_how_to_reach_the_platform(
     assert 'href="mailto:help@mercato.test?subject=Suspended%20store%3A%20store-a"' in page
     # Internal notes stay with the platform.
     assert "Policy review" not in page
+
+
+def test_the_store_own_subdomain_cannot_be_removed_from_the_platform_admin(
+    admin_client, store_a, store_client
+):
+    own = Domain.objects.get(tenant=store_a, domain=store_a.primary_host)
+    response = admin_client.post(
+        f"/admin/tenants/tenant/{store_a.pk}/change/",
+        {
+            "name": "Store A",
+            "plan": store_a.plan.pk,
+            "owner_email": "",
+            "domains-TOTAL_FORMS": "1",
+            "domains-INITIAL_FORMS": "1",
+            "domains-0-id": own.pk,
+            "domains-0-tenant": store_a.pk,
+            "domains-0-domain": own.domain,
+            "domains-0-is_primary": "on",
+            "domains-0-is_verified": "on",
+            "domains-0-DELETE": "on",
+            "subscription-TOTAL_FORMS": "0",
+            "subscription-INITIAL_FORMS": "0",
+            "invoices-TOTAL_FORMS": "0",
+            "invoices-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "is the store&#x27;s own address" in response.content.decode()
+    assert Domain.objects.filter(pk=own.pk).exists()
+    assert store_client(store_a).get("/").status_code == 200
+    assert not AuditLogEntry.objects.filter(action="domain.removed").exists()
