@@ -10,7 +10,7 @@ from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
 from accounts.models import User
-from tenants.models import Domain, Tenant
+from tenants.models import AuditLogEntry, Domain, Tenant
 from tenants.services import sign_up_store
 from tenants.signals import store_provisioned
 
@@ -197,6 +197,7 @@ def committed_cleanup(django_db_blocker):
         for tenant in Tenant.objects.filter(slug__in=slugs):
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+            AuditLogEntry.objects.filter(tenant=tenant).delete()
             tenant.delete()
 
 
