@@ -203,7 +203,7 @@ class InvoiceAdmin(PlatformOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 @admin.register(AuditLogEntry)
 class AuditLogEntryAdmin(PlatformOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "tenant", "details"]
+    list_display = ["created_at", "actor_label", "ip_address", "action", "tenant", "details"]
     list_filter = ["action"]
-    search_fields = ["actor_label", "action", "tenant__slug"]
+    search_fields = ["actor_label", "action", "tenant__slug", "ip_address"]
     list_select_related = ["tenant"]

@@ -1,5 +1,6 @@
 """The platform's audit log: who did what to which store."""
 
+from config.logging import current_client_ip
 from tenants.models import AuditLogEntry, Tenant
 
 
@@ -10,7 +11,8 @@ def record(
 
     ``actor`` is a platform admin (a user of the public schema); a store's own staff have no
     row there, so their actions are recorded by ``actor_label`` only. Neither means the platform
-    itself (a periodic task, a Stripe webhook).
+    itself (a periodic task, a Stripe webhook). Inside a request the entry records the client's
+    IP address (config.client_ip), whoever the actor.
     """
     if actor is not None:
         actor_label = actor.get_username()
@@ -20,4 +22,5 @@ def record(
         action=action,
         tenant=tenant,
         details=details,
+        ip_address=current_client_ip(),
     )

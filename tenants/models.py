@@ -225,6 +225,12 @@ class AuditLogEntry(models.Model):
         Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_log"
     )
     details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(
+        null=True,
+        blank=True,
+        verbose_name="IP address",
+        help_text="The client's address (config.client_ip); empty for the platform's own tasks.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -3,7 +3,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+from config.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,6 +14,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def populate_username(self, request, user) -> None:
         user.username = user.email.lower()
+
+    def get_client_ip(self, request) -> str:
+        """The trusted client IP (``TRUSTED_PROXY_COUNT``): allauth's per-IP rate limits and
+        lockouts count the client, not the load balancer in front of it."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
