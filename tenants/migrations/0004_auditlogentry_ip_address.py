@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0003_pooled_status'),
+        ("tenants", "0003_pooled_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditlogentry',
-            name='ip_address',
-            field=models.GenericIPAddressField(blank=True, help_text="The client's address (config.client_ip); empty for the platform's own tasks.", null=True, verbose_name='IP address'),
+            model_name="auditlogentry",
+            name="ip_address",
+            field=models.GenericIPAddressField(
+                blank=True,
+                help_text="The client's address (config.client_ip); empty for the platform's own tasks.",
+                null=True,
+                verbose_name="IP address",
+            ),
         ),
     ]
