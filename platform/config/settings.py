@@ -40,9 +40,38 @@ def env_list(name: str, default: tuple[str, ...] = ()) -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 
+# Keys copied from examples and tutorials: never a production key, whatever their length.
+_PLACEHOLDER_SECRET_KEYS = {
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "secret-key",
+    "secret_key",
+    "insecure-key-for-tests-only",
+}
+_SECRET_KEY_MIN_LENGTH = 50
+
+
+def _weak_secret_key_reason(key: str) -> str | None:
+    if key.startswith("django-insecure-") or key.lower() in _PLACEHOLDER_SECRET_KEYS:
+        return "is a known placeholder"
+    if len(key) < _SECRET_KEY_MIN_LENGTH:
+        return f"has {len(key)} characters, fewer than {_SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < 5:  # Django's deployment check's rule, for a key like "x" * 50
+        return "has fewer than 5 different characters"
+    return None
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
+        reason = None if DEBUG else _weak_secret_key_reason(key)
+        if reason:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY {reason}: with DEBUG off, set {_SECRET_KEY_MIN_LENGTH}+ random "
+                "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
