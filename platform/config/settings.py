@@ -185,7 +185,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "tenants.middleware.StoreRedirectMiddleware",
 ]
 
 TEMPLATES = [
@@ -286,6 +286,8 @@ CATALOG_IMAGE_MAX_PIXELS = env_int("CATALOG_IMAGE_MAX_PIXELS", 40_000_000)
 CATALOG_IMPORT_MAX_BYTES = env_int("CATALOG_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / ".data" / "static")
 STATIC_URL = "/static/"
+# The project's own static files (the favicon); apps keep theirs in <app>/static/.
+STATICFILES_DIRS = [BASE_DIR / "platform" / "static"]
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when empty
 
