@@ -131,6 +131,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "dj_rest_auth",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
 ]
 
 # Apps whose tables every store gets in its own schema: users are per store.
@@ -416,6 +417,12 @@ SPECTACULAR_SETTINGS = {
         "config.openapi.document_error_shape",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default sends the schema's URL to validator.swagger.io for a badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
