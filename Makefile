@@ -15,7 +15,7 @@ help:
 	@echo "make run            start the platform (web, worker, beat) on http://localhost:8000/"
 	@echo "make test           run the whole test suite"
 	@echo "make lint           ruff"
-	@echo "make migrate        migrate the public schema, the store template and every store"
+	@echo "make migrate        migrate the public schema, the store template and every store (if behind)"
 	@echo "make bench          run the benchmark scripts under benchmarks/"
 	@echo "make stop-services  stop the embedded PostgreSQL and Redis (data is kept in .data/)"
 
@@ -27,14 +27,18 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
+# Only the schemas with migrations to apply are migrated (tenants.migration_status): a start
+# with nothing to migrate takes seconds, whatever the number of stores.
 migrate: install
-	$(DEV_ENV) $(PY) manage.py migrate_schemas --noinput -v 0
+	@$(DEV_ENV) $(PY) manage.py migrate_pending
 
 demo: migrate
-	$(DEV_ENV) $(PY) manage.py create_demo_store
+	@$(DEV_ENV) $(PY) manage.py create_demo_store
 
-run: demo
-	@$(DEV_ENV) $(PY) manage.py platform_urls
+# One process does what the servers need first (one Django start-up instead of three).
+run: install
+	@echo "Preparing Mercato (embedded PostgreSQL and Redis start first if none is configured)..."
+	@$(DEV_ENV) $(PY) manage.py prepare_platform
 	$(DEV_ENV) $(VENV)/bin/honcho start --no-prefix -f Procfile
 
 test: install

@@ -1,19 +1,25 @@
 """The platform's audit log: who did what to which store."""
 
-from allauth.core import context
-
+from config.logging import current_client_ip
 from tenants.models import AuditLogEntry, Tenant
 
 
 def record(
-    *, action: str, tenant: Tenant | None, actor=None, actor_label: str = "", **details
+    *,
+    action: str,
+    tenant: Tenant | None,
+    actor=None,
+    actor_label: str = "",
+    ip_address: str | None = None,
+    **details,
 ) -> AuditLogEntry:
     """Append an entry.
 
     ``actor`` is a platform admin (a user of the public schema); a store's own staff have no
     row there, so their actions are recorded by ``actor_label`` only. Neither means the platform
-    itself (a periodic task, a Stripe webhook). Inside a request the entry records the client's
-    IP address, whoever the actor.
+    itself (a periodic task, a Stripe webhook). ``ip_address`` is the client's, when the action
+    comes from a request; by default the client IP of the request being handled
+    (config.client_ip, noted by config.middleware), none outside a request.
     """
     if actor is not None:
         actor_label = actor.get_username()
@@ -22,13 +28,6 @@ def record(
         actor_label=actor_label or "platform",
         action=action,
         tenant=tenant,
+        ip_address=ip_address or current_client_ip(),
         details=details,
-        ip_address=_current_client_ip(),
     )
-
-
-def _current_client_ip() -> str | None:
-    # The request being served (allauth's middleware keeps it for the whole request).
-    # REMOTE_ADDR until config.client_ip (issue #10 item 3) is merged.
-    request = context.request
-    return request.META.get("REMOTE_ADDR") if request is not None else None

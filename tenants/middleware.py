@@ -6,6 +6,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from tenants.models import Tenant
 
@@ -62,3 +64,17 @@ _OPEN_WHILE_SUSPENDED = ("/admin/", "/django-admin/", "/api/v1/billing/", "/api/
 
 def _open_while_suspended(path: str) -> bool:
     return path.startswith(_OPEN_WHILE_SUSPENDED)
+
+
+class StoreRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects (a 404 answered by a redirect the merchant set up), for stores only.
+
+    Redirects and Wagtail sites are store tables: the platform's public schema has neither, so
+    the platform host's 404s stay 404s instead of querying tables that are not there.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == get_public_schema_name():
+            return response
+        return super().process_response(request, response)

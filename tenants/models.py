@@ -226,9 +226,9 @@ class AuditLogEntry(models.Model):
     )
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(
+        "IP address",
         null=True,
         blank=True,
-        verbose_name="IP address",
         help_text="The client's address (config.client_ip); empty for the platform's own tasks.",
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

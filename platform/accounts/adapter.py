@@ -9,8 +9,11 @@ from allauth.core import context
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
+
+from config.client_ip import client_ip
 
 
 def _at_platform() -> bool:
@@ -50,6 +53,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
         return not _signed_in_recently_with_every_factor(context.request)
+
+    def get_client_ip(self, request) -> str:
+        """The trusted client IP (``TRUSTED_PROXY_COUNT``): allauth's per-IP rate limits and
+        lockouts count the client, not the load balancer in front of it."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 def _signed_in_recently_with_every_factor(request) -> bool:

@@ -20,6 +20,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -86,7 +87,9 @@ class EmbeddedPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _check_disk_space(self.data_dir)
         if not (self.pgdata / "PG_VERSION").exists():
+            _say(f"Creating the embedded PostgreSQL's data directory ({self.pgdata})...")
             self._initdb()
+        _say(f"Starting the embedded PostgreSQL on port {self.port}...")
         # After a crash the dead server's backends can take a moment to let go of its shared
         # memory; PostgreSQL then refuses to start, so try again briefly before giving up.
         for attempt in range(5):
@@ -224,6 +227,7 @@ class EmbeddedRedis:
             )
         self.redis_dir.mkdir(parents=True, exist_ok=True)
         _check_disk_space(self.data_dir)
+        _say(f"Starting the embedded Redis on port {self.port}...")
         log_file = self.redis_dir / "redis.log"
         result = subprocess.run(  # noqa: S603 - a fixed binary with arguments we build
             [
@@ -268,6 +272,11 @@ def ensure_postgres(database: str = "mercato") -> str:
 def ensure_redis() -> str:
     """Return the URL of the embedded Redis, starting it first if needed."""
     return EmbeddedRedis(DATA_DIR).ensure_running()
+
+
+def _say(message: str) -> None:
+    # On stderr: commands that print data on stdout (dumpdata, the schema) stay clean.
+    print(message, file=sys.stderr, flush=True)
 
 
 def _postgres_bin_path() -> Path:

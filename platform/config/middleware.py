@@ -6,14 +6,16 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 
 from config import health
-from config.logging import request_id_var
+from config.client_ip import client_ip
+from config.logging import client_ip_var, request_id_var
 
 # A caller-supplied request id is kept only when it is short and plain (it ends up in logs).
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Give every request an id (the caller's X-Request-ID, or a new one) for logs and replies."""
+    """Give every request an id (the caller's X-Request-ID, or a new one) for logs and replies,
+    and note its client IP (config.client_ip) for the logs and the audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,6 +27,7 @@ class RequestIdMiddleware:
         # Not reset on the way out: Django logs the response after the middleware returns, and
         # the next request on this thread or task sets its own id first.
         request_id_var.set(request_id)
+        client_ip_var.set(client_ip(request) or "-")
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

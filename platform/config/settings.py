@@ -40,9 +40,38 @@ def env_list(name: str, default: tuple[str, ...] = ()) -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 
+# Keys copied from examples and tutorials: never a production key, whatever their length.
+_PLACEHOLDER_SECRET_KEYS = {
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "secret-key",
+    "secret_key",
+    "insecure-key-for-tests-only",
+}
+_SECRET_KEY_MIN_LENGTH = 50
+
+
+def _weak_secret_key_reason(key: str) -> str | None:
+    if key.startswith("django-insecure-") or key.lower() in _PLACEHOLDER_SECRET_KEYS:
+        return "is a known placeholder"
+    if len(key) < _SECRET_KEY_MIN_LENGTH:
+        return f"has {len(key)} characters, fewer than {_SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < 5:  # Django's deployment check's rule, for a key like "x" * 50
+        return "has fewer than 5 different characters"
+    return None
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
+        reason = None if DEBUG else _weak_secret_key_reason(key)
+        if reason:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY {reason}: with DEBUG off, set {_SECRET_KEY_MIN_LENGTH}+ random "
+                "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -67,6 +96,10 @@ PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost").lower()
 # middleware (tenants.middleware), which answers only hosts of a live store or the platform and
 # gives every other host a 404 before any view runs. Malformed hosts still get 400.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ("*",))
+# How many proxies in front of the application append to X-Forwarded-For (a load balancer: 1).
+# 0: the header is ignored and the connection's address is the client. One function reads it
+# (config.client_ip) for throttles, login lockouts, logs and the audit log.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PLATFORM_URL_SCHEME = env_str("PLATFORM_URL_SCHEME", "http" if DEBUG else "https")
 PLATFORM_URL_PORT = env_str("PLATFORM_URL_PORT", "8000" if DEBUG else "")
 
@@ -98,6 +131,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "dj_rest_auth",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
 ]
 
 # Apps whose tables every store gets in its own schema: users are per store.
@@ -152,7 +186,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "tenants.middleware.StoreRedirectMiddleware",
 ]
 
 TEMPLATES = [
@@ -253,6 +287,8 @@ CATALOG_IMAGE_MAX_PIXELS = env_int("CATALOG_IMAGE_MAX_PIXELS", 40_000_000)
 CATALOG_IMPORT_MAX_BYTES = env_int("CATALOG_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / ".data" / "static")
 STATIC_URL = "/static/"
+# The project's own static files (the favicon); apps keep theirs in <app>/static/.
+STATICFILES_DIRS = [BASE_DIR / "platform" / "static"]
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even when empty
 
@@ -351,7 +387,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.ScopedRateThrottle"],
+    # Our throttles ask config.client_ip; this keeps any stock DRF throttle in agreement.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "signup": env_str("SIGNUP_RATE", "10/hour"),
         "auth": env_str("AUTH_RATE", "60/minute"),
@@ -381,6 +419,12 @@ SPECTACULAR_SETTINGS = {
         "config.openapi.document_error_shape",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default sends the schema's URL to validator.swagger.io for a badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
@@ -452,7 +496,7 @@ CSRF_TRUSTED_ORIGINS = [
     ),
 ]
 
-# --- Logging: JSON in production, readable in development; tenant and request id on each line --
+# --- Logging: JSON in production, readable in development; store, request id and client IP ----
 
 LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -463,12 +507,16 @@ LOGGING = {
     "formatters": {
         "console": {
             "format": (
-                "%(asctime)s %(levelname)-7s [%(schema)s %(request_id)s] %(name)s: %(message)s"
+                "%(asctime)s %(levelname)-7s [%(schema)s %(request_id)s %(client_ip)s] %(name)s: "
+                "%(message)s"
             )
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(schema)s %(request_id)s",
+            "fmt": (
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(schema)s %(request_id)s "
+                "%(client_ip)s"
+            ),
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },

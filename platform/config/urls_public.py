@@ -6,10 +6,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import allauth_urls
+from config import site_files
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
     path("signup/", tenant_views.signup, name="platform-signup-page"),
     path("api/platform/", include("tenants.api.urls")),
     # Platform admins sign in (with TOTP, always) through allauth, never through the admin's

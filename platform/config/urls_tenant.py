@@ -8,7 +8,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config import site_files
+
 urlpatterns = [
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,8 +1,10 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.throttles import ClientIpIdentMixin
 
-class SignupThrottle(SimpleRateThrottle):
+
+class SignupThrottle(ClientIpIdentMixin, SimpleRateThrottle):
     """Signups per client IP (``SIGNUP_RATE``, e.g. ``10/hour``), for the page and the API."""
 
     scope = "signup"

@@ -1,9 +1,12 @@
 """Settings come from the environment; production values pass Django's deployment checks."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,11 +53,34 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "short-but-random-Zq8vT2",
+        "django-insecure-" + "k3j4h5g6f7d8s9a0" * 3,  # startproject's, however long
+        "changeme",
+        "insecure-key-for-tests-only",  # the test suite's
+        "ab" * 30,
+    ],
+)
+def test_a_weak_secret_key_is_refused_when_debug_is_off(weak_key):
+    result = _run(["manage.py", "check"], DEBUG="0", SECRET_KEY=weak_key, **_service_env())
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: SECRET_KEY ")
+    assert "50+ random characters" in last_line
+
+
+def test_a_short_secret_key_is_fine_in_development():
+    result = _run(["manage.py", "check"], DEBUG="1", SECRET_KEY="dev", **_service_env())
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DEBUG="0",
-        SECRET_KEY="x" * 20 + "production-secret-key-from-the-environment-0123456789",
+        SECRET_KEY=secrets.token_urlsafe(48)[:50],
         PLATFORM_DOMAIN="mercato.example.com",
         **_service_env(),
     )

@@ -90,3 +90,61 @@ def test_platform_admin_lists_stores_but_store_admin_cannot_see_them(
     client = store_client(store_a)
     client.force_login(owner)
     assert client.get("/django-admin/tenants/tenant/").status_code in (403, 404)
+
+
+# --- Paths no route claims, and the files every host is asked for ------------------------------
+
+
+def test_unmatched_paths_on_the_platform_host_are_404_pages(platform_client):
+    # Wagtail's redirects live in store schemas only: the platform must not look for them.
+    for path in ("/nope", "/wp-login.php", "/static-nothing/x.png"):
+        response = platform_client.get(path)
+        assert response.status_code == 404, path
+
+
+def test_store_redirects_set_up_by_the_merchant_still_apply(store_client, store_a):
+    from wagtail.contrib.redirects.models import Redirect
+
+    connection.set_tenant(store_a)
+    Redirect.objects.create(old_path="/old-catalogue", redirect_link="/shop/", is_permanent=True)
+    connection.set_schema_to_public()
+
+    response = store_client(store_a).get("/old-catalogue")
+    assert response.status_code == 301
+    assert response["Location"] == "/shop/"
+
+
+def test_both_hosts_serve_a_favicon_from_static(platform_client, store_client, store_a):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    for client in (platform_client, store_client(store_a)):
+        response = client.get("/favicon.ico")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/static/favicon")
+        assert response["Location"].endswith(".ico")
+    with Image.open(finders.find("favicon.ico")) as icon:
+        assert icon.format == "ICO"
+
+
+def test_pages_name_the_static_favicon(platform_client, store_client, store_a):
+    assert b'rel="icon" href="/static/favicon' in platform_client.get("/signup/").content
+    assert b'rel="icon" href="/static/favicon' in store_client(store_a).get("/").content
+
+
+def test_platform_robots_txt_keeps_crawlers_out_of_admin_and_api(platform_client):
+    response = platform_client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /api/", "Disallow: /accounts/"} <= set(lines)
+
+
+def test_store_robots_txt_keeps_crawlers_out_of_admins_api_and_accounts(store_client, store_a):
+    response = store_client(store_a).get("/robots.txt")
+    assert response.status_code == 200
+    lines = set(response.content.decode().splitlines())
+    for path in ("/admin/", "/django-admin/", "/api/", "/accounts/", "/account/"):
+        assert f"Disallow: {path}" in lines
+    assert "Disallow: /" not in lines  # the storefront stays crawlable

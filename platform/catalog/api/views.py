@@ -5,6 +5,7 @@ one permission layer (accounts.permissions) through ``required_permissions``.
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -341,6 +342,55 @@ class ShopPagination(CursorPagination):
     def get_ordering(self, request, queryset, view):
         return queryset.query.order_by
 
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        # The answer is cached and served to whoever asks for the same listing: its links are
+        # relative (never the Host header of the request that filled the cache) and carry the
+        # listing's own parameters only.
+        query = shop_listing_query(request.query_params)
+        query.pop(self.cursor_query_param, None)
+        self.base_url = f"{request.path}?{urlencode(query)}" if query else request.path
+        return page
+
+
+# The shop listing's query parameters; any other is ignored, and is no part of the cached
+# answer's key (a made-up parameter does not make a new cache entry).
+_SHOP_LISTING_PARAMETERS = frozenset(
+    {"category", "brand", "price_min", "price_max", "in_stock", "sort", "cursor", "page_size"}
+)
+
+
+def shop_listing_query(params) -> dict[str, str]:
+    """The shop listing's known parameters in ``params``, normalised, in a stable order.
+
+    Unknown parameters and empty values (which filter nothing) are dropped; lists of slugs are
+    sorted and deduplicated; ``in_stock`` is "true" or absent; ``page_size`` is the page size
+    the pagination will use, absent for the default. Two query strings asking for the same
+    listing give the same dict.
+    """
+    query = {}
+    for name in sorted(params):
+        value = str(params.get(name, "")).strip()
+        if name == "in_stock":
+            value = "true" if value.lower() in {"1", "true", "yes"} else ""
+        elif name == "page_size":
+            value = _shop_page_size(value)
+        elif name == "brand" or name.startswith("attr."):
+            value = ",".join(sorted({item.strip() for item in value.split(",") if item.strip()}))
+        elif name not in _SHOP_LISTING_PARAMETERS:
+            continue
+        if value:
+            query[name] = value
+    return query
+
+
+def _shop_page_size(value: str) -> str:
+    try:
+        size = min(int(value), ShopPagination.max_page_size)
+    except ValueError:
+        return ""
+    return str(size) if 0 < size != ShopPagination.page_size else ""
+
 
 def _channel(request: Request) -> str:
     """B2B prices and products for B2B buyers and integrations, B2C for everyone else."""
@@ -431,12 +481,11 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         channel = _channel(request)
+        query = shop_listing_query(request.query_params)
 
         def compute() -> dict:
             products = selectors.product_list_for_shoppers(
-                channel=channel,
-                filters=request.query_params.dict(),
-                sort=request.query_params.get("sort", "name"),
+                channel=channel, filters=query, sort=query.get("sort", "name")
             )
             page = self.paginate_queryset(products)
             results = serializers.ShopProductListSerializer(
@@ -444,7 +493,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
             ).data
             return self.get_paginated_response(results).data
 
-        return self.respond(request, f"{channel}?{request.GET.urlencode()}", compute)
+        return self.respond(request, f"{channel}?{urlencode(query)}", compute)
 
 
 class ShopProductDetailView(_Revalidated, GenericAPIView):

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from catalog.models import Product
 from tenants.models import Plan, Tenant
 from tenants.services import provision_store
 
@@ -13,6 +14,8 @@ DEMO_PASSWORD = "mercato-demo"  # noqa: S105 - development only, refused when DE
 
 
 class Command(BaseCommand):
+    # make run calls it on every start; the web server runs the system checks.
+    requires_system_checks = []
     help = (
         "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and a small catalog, "
         "unless it exists."
@@ -21,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         store = Tenant.objects.filter(slug="demo").first()
         if store is None:
+            self.stdout.write("Creating the demo store...")
             # Known logins only on development machines.
             owner_password = DEMO_PASSWORD if settings.DEBUG else None
             store = provision_store(
@@ -36,8 +40,12 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self._ensure_platform_admin("admin@example.com")
         with schema_context(store.schema_name):
+            if Product.objects.exists():
+                return  # seeded and indexed by an earlier start: nothing to do
+            self.stdout.write("Seeding the demo catalog...")
             call_command("seed_catalog", products=24, variants_per_product=3, if_empty=True)
         # The seed writes in bulk, without catalog events: index it for search in one go.
+        self.stdout.write("Indexing the demo catalog for search...")
         call_command("search_reindex", tenant=store.slug)
 
     def _ensure_platform_admin(self, email: str) -> None:
