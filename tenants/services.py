@@ -3,10 +3,8 @@
 from datetime import timedelta
 from functools import partial
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -15,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from tenants import audit
 from tenants.cloning import clone_template_schema
+from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
 from tenants.models import Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
@@ -260,50 +259,3 @@ def purge_deleted_stores(*, now=None) -> list[str]:
             tenant.delete()
             purged.append(tenant.slug)
     return purged
-
-
-# Never exported: secrets and credentials, even hashed ones.
-_EXPORT_EXCLUDED_MODELS = {
-    "sessions.session",
-    "authtoken.token",
-    "mfa.authenticator",
-    "socialaccount.socialtoken",
-    "socialaccount.socialapp",
-    "contenttypes.contenttype",
-    "auth.permission",
-}
-_EXPORT_EXCLUDED_FIELDS = {"accounts.user": {"password"}}
-
-
-def export_store_data(*, tenant: Tenant) -> dict:
-    """Everything a store holds, as JSON-ready data: one list of records per model.
-
-    Secrets (password hashes, tokens, MFA secrets, OAuth app keys) are left out.
-    """
-    tenant_apps = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
-    data: dict[str, list] = {}
-    with schema_context(tenant.schema_name):
-        for model in apps.get_models():
-            label = model._meta.label_lower
-            app_config = model._meta.app_config
-            if app_config.name.rsplit(".", 1)[-1] not in tenant_apps and (
-                app_config.label not in tenant_apps
-            ):
-                continue
-            if label in _EXPORT_EXCLUDED_MODELS or model._meta.proxy:
-                continue
-            excluded = _EXPORT_EXCLUDED_FIELDS.get(label, set())
-            fields = [
-                field.name
-                for field in model._meta.local_fields
-                if field.name not in excluded and not field.primary_key
-            ]
-            rows = serializers.serialize(
-                "python", model._default_manager.order_by("pk"), fields=fields
-            )
-            if rows:
-                data[label] = [{"pk": row["pk"], **row["fields"]} for row in rows]
-    return {
-        "store": {"name": tenant.name, "slug": tenant.slug, "exported_at": timezone.now()},
-        "data": data,
-    }
