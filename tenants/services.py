@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -18,7 +18,7 @@ from tenants.models import Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
 from tenants.storage import delete_store_files
-from tenants.subdomains import is_taken, normalize_subdomain
+from tenants.subdomains import is_taken, normalize_subdomain, schema_name_for
 
 DEFAULT_PLAN_CODE = "free"
 
@@ -57,13 +57,20 @@ def sign_up_store(
             owner_email=owner_email,
             owner_password=owner_password,
         )
-    except IntegrityError as error:
+    except (IntegrityError, ProgrammingError) as error:
+        # A concurrent signup took the name (the Tenant row, or its schema) after validation.
+        if isinstance(error, ProgrammingError) and not _is_duplicate_schema(error):
+            raise
         raise ValidationError({"subdomain": ["This subdomain is taken."]}) from error
 
     from tenants.tasks import send_welcome_email
 
     transaction.on_commit(lambda: send_welcome_email.delay(tenant.pk))
     return tenant
+
+
+def _is_duplicate_schema(error: ProgrammingError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "42P06"  # duplicate_schema
 
 
 def _validate_signup(
@@ -119,7 +126,7 @@ def provision_store(
     """
     from accounts.services import create_store_owner
 
-    schema_name = schema_name or slug.replace("-", "_")
+    schema_name = schema_name or schema_name_for(slug)
     plan = plan or Plan.objects.filter(code=DEFAULT_PLAN_CODE).first()
     if connection.schema_name != "public":
         raise ProvisioningError("stores are provisioned from the public schema")
