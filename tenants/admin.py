@@ -4,6 +4,7 @@ Every change made here goes through tenants.services and is recorded in the audi
 """
 
 import json
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from tenants import services
+from tenants.errors import IllegalTransition
 from tenants.models import AuditLogEntry, Domain, Invoice, Plan, Subscription, Tenant
 
 
@@ -97,6 +99,7 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "suspension_reason",
         "owner_email",
+        "plan_is_complimentary",
         "schema_name",
         "created_at",
         "suspended_at",
@@ -145,23 +148,33 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Suspend selected stores")
     def suspend(self, request, queryset: QuerySet) -> None:
-        for tenant in queryset:
-            services.suspend_store(
-                tenant=tenant, reason=Tenant.SuspensionReason.PLATFORM, actor=request.user
-            )
-        self.message_user(request, f"Suspended {queryset.count()} store(s).")
+        self._transition(
+            request,
+            queryset,
+            partial(services.suspend_store, reason=Tenant.SuspensionReason.PLATFORM),
+            done="Suspended",
+        )
 
     @admin.action(description="Reactivate selected stores")
     def reactivate(self, request, queryset: QuerySet) -> None:
-        for tenant in queryset:
-            services.reactivate_store(tenant=tenant, actor=request.user)
-        self.message_user(request, f"Reactivated {queryset.count()} store(s).")
+        self._transition(request, queryset, services.reactivate_store, done="Reactivated")
 
     @admin.action(description="Delete selected stores (offline now, data purged after retention)")
     def soft_delete(self, request, queryset: QuerySet) -> None:
+        self._transition(request, queryset, services.delete_store, done="Deleted")
+
+    def _transition(self, request, queryset: QuerySet, service, *, done: str) -> None:
+        """Apply a lifecycle service to each store; say which ones it did not apply to, why."""
+        changed = 0
         for tenant in queryset:
-            services.delete_store(tenant=tenant, actor=request.user)
-        self.message_user(request, f"Deleted {queryset.count()} store(s).", messages.WARNING)
+            try:
+                service(tenant=tenant, actor=request.user)
+            except IllegalTransition as refused:
+                self.message_user(request, f"{tenant.name}: {refused.message}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{done} {changed} store(s).")
 
     @admin.action(description="Export the store's data (JSON)")
     def export_json(self, request, queryset: QuerySet) -> HttpResponse | None:

@@ -21,7 +21,8 @@ from rest_framework import status
 
 from config.api_errors import DomainError
 from tenants import audit
-from tenants.models import Invoice, Plan, StripeEvent, Subscription, Tenant
+from tenants.errors import IllegalTransition
+from tenants.models import FREE_PLAN_CODE, Invoice, Plan, StripeEvent, Subscription, Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def _on_subscription_changed(stripe_subscription, created: int) -> str:
             change_plan(tenant=tenant, plan=plan, actor_label="stripe")
         _reactivate_if_suspended_for_billing(tenant)
     elif subscription.status == Subscription.Status.CANCELED:
-        free = Plan.objects.filter(code="free").first()
+        free = Plan.objects.filter(code=FREE_PLAN_CODE).first()
         if free is not None:
             from tenants.services import change_plan
 
@@ -241,7 +242,12 @@ def suspend_stores_past_grace(*, now=None) -> list[str]:
     )
     suspended = []
     for tenant in due:
-        suspend_store(tenant=tenant, reason=Tenant.SuspensionReason.BILLING, actor_label="billing")
+        try:
+            suspend_store(
+                tenant=tenant, reason=Tenant.SuspensionReason.BILLING, actor_label="billing"
+            )
+        except IllegalTransition:
+            continue  # suspended or deleted by someone else meanwhile
         suspended.append(tenant.slug)
     return suspended
 
@@ -254,7 +260,10 @@ def _reactivate_if_suspended_for_billing(tenant: Tenant) -> None:
         tenant.status == Tenant.Status.SUSPENDED
         and tenant.suspension_reason == Tenant.SuspensionReason.BILLING
     ):
-        reactivate_store(tenant=tenant, actor_label="billing")
+        try:
+            reactivate_store(tenant=tenant, actor_label="billing")
+        except IllegalTransition:
+            return  # reactivated by someone else meanwhile
         audit.record(action="billing.payment_received", tenant=tenant, actor_label="stripe")
 
 

@@ -11,16 +11,17 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants import audit
+from tenants import audit, state
 from tenants.cloning import clone_template_schema
 from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
-from tenants.models import Domain, Plan, Subscription, Tenant
+from tenants.models import FREE_PLAN_CODE, Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
+from tenants.state import StoreTransition
 from tenants.storage import delete_store_files
 from tenants.subdomains import is_taken, normalize_subdomain, schema_name_for
 
-DEFAULT_PLAN_CODE = "free"
+DEFAULT_PLAN_CODE = FREE_PLAN_CODE
 
 
 class ProvisioningError(Exception):
@@ -114,6 +115,7 @@ def provision_store(
     owner_email: str = "",
     owner_password: str | None = None,
     schema_name: str | None = None,
+    plan_is_complimentary: bool = False,
 ) -> Tenant:
     """Create a live store: Tenant row, schema cloned from the template, domain, owner.
 
@@ -127,7 +129,7 @@ def provision_store(
     from accounts.services import create_store_owner
 
     schema_name = schema_name or schema_name_for(slug)
-    plan = plan or Plan.objects.filter(code=DEFAULT_PLAN_CODE).first()
+    plan = plan or Plan.objects.filter(code=FREE_PLAN_CODE).first()
     if connection.schema_name != "public":
         raise ProvisioningError("stores are provisioned from the public schema")
     with transaction.atomic():
@@ -137,6 +139,7 @@ def provision_store(
             schema_name=schema_name,
             status=Tenant.Status.ACTIVE,
             plan=plan,
+            plan_is_complimentary=plan_is_complimentary,
             owner_email=owner_email.lower(),
         )
         Subscription.objects.create(tenant=tenant)
@@ -159,43 +162,42 @@ def _refill_pool_later() -> None:
 
 
 def suspend_store(*, tenant: Tenant, reason: str, actor=None, actor_label: str = "") -> Tenant:
-    """Take the store offline (storefront answers 503); its data is untouched."""
+    """Take the store offline (storefront answers 503); its data is untouched.
+
+    Raises IllegalTransition unless the store is active. Audited with who/when/from/to.
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status != Tenant.Status.ACTIVE:
-            return tenant
-        tenant.status = Tenant.Status.SUSPENDED
-        tenant.suspension_reason = reason
-        tenant.suspended_at = timezone.now()
-        tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
-        audit.record(
-            action="store.suspended",
+        state.apply(
             tenant=tenant,
+            transition=StoreTransition.SUSPEND,
             actor=actor,
             actor_label=actor_label,
             reason=reason,
         )
+        tenant.suspension_reason = reason
+        tenant.suspended_at = timezone.now()
+        tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
     return tenant
 
 
 def reactivate_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant:
-    """Bring a suspended store back online."""
+    """Bring a suspended store back online.
+
+    Raises IllegalTransition unless the store is suspended. Audited with who/when/from/to.
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status != Tenant.Status.SUSPENDED:
-            return tenant
-        previous_reason = tenant.suspension_reason
-        tenant.status = Tenant.Status.ACTIVE
+        state.apply(
+            tenant=tenant,
+            transition=StoreTransition.REACTIVATE,
+            actor=actor,
+            actor_label=actor_label,
+            previous_reason=tenant.suspension_reason,
+        )
         tenant.suspension_reason = ""
         tenant.suspended_at = None
         tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
-        audit.record(
-            action="store.reactivated",
-            tenant=tenant,
-            actor=actor,
-            actor_label=actor_label,
-            previous_reason=previous_reason,
-        )
     return tenant
 
 
@@ -220,23 +222,24 @@ def change_plan(*, tenant: Tenant, plan: Plan, actor=None, actor_label: str = ""
 
 
 def delete_store(*, tenant: Tenant, actor=None, actor_label: str = "") -> Tenant:
-    """Soft-delete: the store goes offline at once; its schema is dropped after retention."""
+    """Soft-delete: the store goes offline at once; its schema is dropped after retention.
+
+    Raises IllegalTransition unless the store is live. Audited with who/when/from/to.
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status not in Tenant.LIVE_STATUSES:
-            return tenant
         now = timezone.now()
-        tenant.status = Tenant.Status.DELETED
-        tenant.deleted_at = now
-        tenant.purge_after = now + timedelta(days=settings.STORE_RETENTION_DAYS)
-        tenant.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
-        audit.record(
-            action="store.deleted",
+        purge_after = now + timedelta(days=settings.STORE_RETENTION_DAYS)
+        state.apply(
             tenant=tenant,
+            transition=StoreTransition.DELETE,
             actor=actor,
             actor_label=actor_label,
-            purge_after=tenant.purge_after.isoformat(),
+            purge_after=purge_after.isoformat(),
         )
+        tenant.deleted_at = now
+        tenant.purge_after = purge_after
+        tenant.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
     return tenant
 
 

@@ -64,7 +64,11 @@ def test_suspending_a_store_closes_its_storefront_and_keeps_its_data(
 
     entry = AuditLogEntry.objects.get(action="store.suspended", tenant=store_a)
     assert entry.actor == platform_admin
-    assert entry.details == {"reason": "platform"}
+    assert entry.details == {
+        "reason": "platform",
+        "from_status": "active",
+        "to_status": "suspended",
+    }
 
     admin_client.post(
         "/admin/tenants/tenant/", {"action": "reactivate", "_selected_action": [store_a.pk]}
