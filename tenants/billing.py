@@ -50,6 +50,43 @@ def stripe_client() -> stripe.StripeClient:
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
 
+def configuration_problems() -> list[str]:
+    """What is missing for merchants to subscribe (empty when billing is ready).
+
+    Shown on the store's Billing page in development, so that a missing setting is named
+    rather than a Subscribe button silently absent.
+    """
+    problems = []
+    if not settings.STRIPE_SECRET_KEY:
+        problems.append("STRIPE_SECRET_KEY is not set (the Stripe API key of the platform).")
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        problems.append(
+            "STRIPE_WEBHOOK_SECRET is not set (the signing secret of the webhook endpoint "
+            "/api/platform/stripe/webhook/): subscriptions would never become active."
+        )
+    unpriced = Plan.objects.filter(is_public=True, monthly_price__gt=0, stripe_price_id="")
+    for plan in unpriced:
+        problems.append(
+            f"The {plan.name} plan has no Stripe price id (platform admin, Plans: "
+            f"{plan.name}, field stripe_price_id)."
+        )
+    return problems
+
+
+def plan_notice(tenant: Tenant) -> str | None:
+    """What the merchant must know about their plan's state, or None when all is in order."""
+    from tenants.limits import plan_in_force, plan_is_in_force
+
+    if plan_is_in_force(tenant):
+        return None
+    free = plan_in_force(tenant)
+    return (
+        f"Your {tenant.plan.name} plan is not active: its subscription is not paid. "
+        f"Until it is, your store has the {free.name if free else 'Free'} plan's limits. "
+        f"Subscribe to the {tenant.plan.name} plan below to activate it."
+    )
+
+
 def start_subscription_checkout(
     *, tenant: Tenant, plan: Plan, success_url: str, cancel_url: str
 ) -> str:
