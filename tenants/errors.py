@@ -12,6 +12,13 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
+class DomainNotVerified(DomainError):
+    """The custom domain's DNS TXT record is not (yet) there."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "not_verified"
+
+
 class DomainClaimExpired(DomainError):
     """An unverified custom domain claim outlived CUSTOM_DOMAIN_CLAIM_HOURS."""
 

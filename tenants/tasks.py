@@ -58,3 +58,11 @@ def refill_store_pool() -> int:
     from tenants.pool import refill_pool
 
     return refill_pool()
+
+
+@shared_task
+def remove_expired_domain_claims() -> int:
+    """Delete unverified custom domain claims older than CUSTOM_DOMAIN_CLAIM_HOURS."""
+    from tenants.domains import remove_expired_claims
+
+    return remove_expired_claims()

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenants import billing, limits
+from tenants import billing, domains, limits
 from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
 
 
@@ -117,6 +117,7 @@ class CheckoutResultSerializer(serializers.Serializer):
 class DomainSerializer(serializers.ModelSerializer):
     txt_record_name = serializers.CharField(read_only=True)
     txt_record_value = serializers.CharField(read_only=True)
+    claim_expires_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Domain
@@ -128,5 +129,12 @@ class DomainSerializer(serializers.ModelSerializer):
             "verified_at",
             "txt_record_name",
             "txt_record_value",
+            "claim_expires_at",
         ]
         read_only_fields = ["is_primary", "is_verified", "verified_at"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_claim_expires_at(self, domain: Domain):
+        """When an unverified claim lapses unless verified; null once verified."""
+        expires = domains.claim_expires_at(domain)
+        return serializers.DateTimeField().to_representation(expires) if expires else None
