@@ -19,8 +19,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from config.api_errors import DomainError
-from tenants import audit, services
+from tenants import audit, services, state
 from tenants.models import AuditLogEntry, Domain, Invoice, Plan, Subscription, Tenant
+from tenants.state import StoreTransition
 
 
 class PlatformOnlyAdminMixin:
@@ -152,7 +153,7 @@ class StoreAction:
     name: str
     title: str
     button: str
-    applies_to: tuple[str, ...]  # the statuses it changes; other selected stores are left as is
+    transition: StoreTransition  # stores it cannot apply to (tenants.state) are left as is
     perform: Callable[..., Tenant]
     done: str
     note_required: bool
@@ -166,7 +167,7 @@ STORE_ACTIONS = {
             name="suspend",
             title="Suspend stores",
             button="Suspend",
-            applies_to=(Tenant.Status.ACTIVE,),
+            transition=StoreTransition.SUSPEND,
             perform=lambda **kwargs: services.suspend_store(
                 reason=Tenant.SuspensionReason.PLATFORM, **kwargs
             ),
@@ -179,7 +180,7 @@ STORE_ACTIONS = {
             name="reactivate",
             title="Reactivate stores",
             button="Reactivate",
-            applies_to=(Tenant.Status.SUSPENDED,),
+            transition=StoreTransition.REACTIVATE,
             perform=services.reactivate_store,
             done="Reactivated",
             note_required=False,
@@ -189,7 +190,7 @@ STORE_ACTIONS = {
             name="soft_delete",
             title="Delete stores",
             button="Delete",
-            applies_to=Tenant.LIVE_STATUSES,
+            transition=StoreTransition.DELETE,
             perform=services.delete_store,
             done="Deleted",
             note_required=True,
@@ -223,6 +224,7 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         "suspension_reason",
         "suspension_note",
         "owner_email",
+        "plan_is_complimentary",
         "schema_name",
         "created_at",
         "suspended_at",
@@ -322,7 +324,7 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         """First a page that names the stores and asks why; the action runs once it is posted
         back with a valid reason. Stores the action does not apply to are named and left as is."""
         stores = list(queryset.order_by("name"))
-        applicable = [store for store in stores if store.status in action.applies_to]
+        applicable = [store for store in stores if state.can(store, action.transition)]
         if not applicable:
             self.message_user(
                 request, f"{action.title}: none of the selected stores qualifies.", messages.ERROR

@@ -21,7 +21,8 @@ from rest_framework import status
 
 from config.api_errors import DomainError
 from tenants import audit
-from tenants.models import Invoice, Plan, StripeEvent, Subscription, Tenant
+from tenants.errors import IllegalTransition
+from tenants.models import FREE_PLAN_CODE, Invoice, Plan, StripeEvent, Subscription, Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,43 @@ def stripe_client() -> stripe.StripeClient:
     if settings.STRIPE_API_BASE:
         options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
+
+
+def configuration_problems() -> list[str]:
+    """What is missing for merchants to subscribe (empty when billing is ready).
+
+    Shown on the store's Billing page in development, so that a missing setting is named
+    rather than a Subscribe button silently absent.
+    """
+    problems = []
+    if not settings.STRIPE_SECRET_KEY:
+        problems.append("STRIPE_SECRET_KEY is not set (the Stripe API key of the platform).")
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        problems.append(
+            "STRIPE_WEBHOOK_SECRET is not set (the signing secret of the webhook endpoint "
+            "/api/platform/stripe/webhook/): subscriptions would never become active."
+        )
+    unpriced = Plan.objects.filter(is_public=True, monthly_price__gt=0, stripe_price_id="")
+    for plan in unpriced:
+        problems.append(
+            f"The {plan.name} plan has no Stripe price id (platform admin, Plans: "
+            f"{plan.name}, field stripe_price_id)."
+        )
+    return problems
+
+
+def plan_notice(tenant: Tenant) -> str | None:
+    """What the merchant must know about their plan's state, or None when all is in order."""
+    from tenants.limits import plan_in_force, plan_is_in_force
+
+    if plan_is_in_force(tenant):
+        return None
+    free = plan_in_force(tenant)
+    return (
+        f"Your {tenant.plan.name} plan is not active: its subscription is not paid. "
+        f"Until it is, your store has the {free.name if free else 'Free'} plan's limits. "
+        f"Subscribe to the {tenant.plan.name} plan below to activate it."
+    )
 
 
 def start_subscription_checkout(
@@ -157,7 +195,7 @@ def _on_subscription_changed(stripe_subscription, created: int) -> str:
             change_plan(tenant=tenant, plan=plan, actor_label="stripe")
         _reactivate_if_suspended_for_billing(tenant)
     elif subscription.status == Subscription.Status.CANCELED:
-        free = Plan.objects.filter(code="free").first()
+        free = Plan.objects.filter(code=FREE_PLAN_CODE).first()
         if free is not None:
             from tenants.services import change_plan
 
@@ -241,7 +279,12 @@ def suspend_stores_past_grace(*, now=None) -> list[str]:
     )
     suspended = []
     for tenant in due:
-        suspend_store(tenant=tenant, reason=Tenant.SuspensionReason.BILLING, actor_label="billing")
+        try:
+            suspend_store(
+                tenant=tenant, reason=Tenant.SuspensionReason.BILLING, actor_label="billing"
+            )
+        except IllegalTransition:
+            continue  # suspended or deleted by someone else meanwhile
         suspended.append(tenant.slug)
     return suspended
 
@@ -254,7 +297,10 @@ def _reactivate_if_suspended_for_billing(tenant: Tenant) -> None:
         tenant.status == Tenant.Status.SUSPENDED
         and tenant.suspension_reason == Tenant.SuspensionReason.BILLING
     ):
-        reactivate_store(tenant=tenant, actor_label="billing")
+        try:
+            reactivate_store(tenant=tenant, actor_label="billing")
+        except IllegalTransition:
+            return  # reactivated by someone else meanwhile
         audit.record(action="billing.payment_received", tenant=tenant, actor_label="stripe")
 
 

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+# The plan every store may use without paying, and whose limits apply while a paid plan is not.
+FREE_PLAN_CODE = "free"
+
 
 def platform_url(host: str | None = None) -> str:
     """The public URL of the platform (or of ``host``, one of its stores), ending in "/"."""
@@ -73,6 +76,11 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, related_name="stores")
     owner_email = models.EmailField(blank=True)
+    plan_is_complimentary = models.BooleanField(
+        default=False,
+        help_text="The platform grants this store its plan without a subscription "
+        "(demo stores, partners). Otherwise a paid plan's limits apply only while it is paid.",
+    )
     suspension_reason = models.CharField(
         max_length=16, choices=SuspensionReason.choices, blank=True
     )
@@ -80,6 +88,8 @@ class Tenant(TenantMixin):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # When a deleted store's schema is dropped for good.
     purge_after = models.DateTimeField(null=True, blank=True)
+    # Set when the welcome email is handed to the mail server: a task delivered twice sends one.
+    welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,12 +137,26 @@ class Domain(DomainMixin):
     """A host name that serves a store: its platform subdomain, or a custom domain.
 
     A custom domain serves the store only once verified (a DNS TXT record holding the token).
+    Until then it is a *claim*: several stores may claim one host name (each with its own
+    token), the first to verify gets it, and claims expire (tenants.domains). So the host name
+    is unique among verified domains only.
     """
 
+    domain = models.CharField(max_length=253, db_index=True)
     is_verified = models.BooleanField(default=True)
     verification_token = models.CharField(max_length=64, default=_verification_token)
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(is_verified=True),
+                name="tenants_domain_verified_unique",
+            ),
+            models.UniqueConstraint(fields=["tenant", "domain"], name="tenants_domain_per_store"),
+        ]
 
     def __str__(self) -> str:
         return self.domain

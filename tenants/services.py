@@ -3,25 +3,25 @@
 from datetime import timedelta
 from functools import partial
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants import audit
+from tenants import audit, state
 from tenants.cloning import clone_template_schema
-from tenants.models import Domain, Plan, Subscription, Tenant
+from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
+from tenants.models import FREE_PLAN_CODE, Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
 from tenants.signals import store_provisioned
+from tenants.state import StoreTransition
 from tenants.storage import delete_store_files
-from tenants.subdomains import is_taken, normalize_subdomain
+from tenants.subdomains import is_taken, normalize_subdomain, schema_name_for
 
-DEFAULT_PLAN_CODE = "free"
+DEFAULT_PLAN_CODE = FREE_PLAN_CODE
 
 
 class ProvisioningError(Exception):
@@ -58,7 +58,10 @@ def sign_up_store(
             owner_email=owner_email,
             owner_password=owner_password,
         )
-    except IntegrityError as error:
+    except (IntegrityError, ProgrammingError) as error:
+        # A concurrent signup took the name (the Tenant row, or its schema) after validation.
+        if isinstance(error, ProgrammingError) and not _is_duplicate_schema(error):
+            raise
         raise ValidationError({"subdomain": ["This subdomain is taken."]}) from error
     audit.record(
         action="store.signed_up",
@@ -71,6 +74,10 @@ def sign_up_store(
 
     transaction.on_commit(lambda: send_welcome_email.delay(tenant.pk))
     return tenant
+
+
+def _is_duplicate_schema(error: ProgrammingError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "42P06"  # duplicate_schema
 
 
 def _validate_signup(
@@ -114,6 +121,7 @@ def provision_store(
     owner_email: str = "",
     owner_password: str | None = None,
     schema_name: str | None = None,
+    plan_is_complimentary: bool = False,
 ) -> Tenant:
     """Create a live store: Tenant row, schema cloned from the template, domain, owner.
 
@@ -126,8 +134,8 @@ def provision_store(
     """
     from accounts.services import create_store_owner
 
-    schema_name = schema_name or slug.replace("-", "_")
-    plan = plan or Plan.objects.filter(code=DEFAULT_PLAN_CODE).first()
+    schema_name = schema_name or schema_name_for(slug)
+    plan = plan or Plan.objects.filter(code=FREE_PLAN_CODE).first()
     if connection.schema_name != "public":
         raise ProvisioningError("stores are provisioned from the public schema")
     with transaction.atomic():
@@ -137,6 +145,7 @@ def provision_store(
             schema_name=schema_name,
             status=Tenant.Status.ACTIVE,
             plan=plan,
+            plan_is_complimentary=plan_is_complimentary,
             owner_email=owner_email.lower(),
         )
         Subscription.objects.create(tenant=tenant)
@@ -168,24 +177,22 @@ def suspend_store(
 ) -> Tenant:
     """Take the store offline (storefront answers 503); its data is untouched.
 
-    ``note`` (why, in the admin's words) goes to the audit log entry.
+    Raises IllegalTransition unless the store is active. Audited with who/when/from/to and
+    ``note`` (why, in the admin's words).
     """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status != Tenant.Status.ACTIVE:
-            return tenant
-        tenant.status = Tenant.Status.SUSPENDED
-        tenant.suspension_reason = reason
-        tenant.suspended_at = timezone.now()
-        tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
-        audit.record(
-            action="store.suspended",
+        state.apply(
             tenant=tenant,
+            transition=StoreTransition.SUSPEND,
             actor=actor,
             actor_label=actor_label,
             reason=reason,
             note=note,
         )
+        tenant.suspension_reason = reason
+        tenant.suspended_at = timezone.now()
+        tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
     return tenant
 
 
@@ -196,24 +203,24 @@ def reactivate_store(
     actor_label: str = "",
     note: str = "",
 ) -> Tenant:
-    """Bring a suspended store back online (``note``: why, for the audit log)."""
+    """Bring a suspended store back online.
+
+    Raises IllegalTransition unless the store is suspended. Audited with who/when/from/to and
+    ``note`` (why).
+    """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status != Tenant.Status.SUSPENDED:
-            return tenant
-        previous_reason = tenant.suspension_reason
-        tenant.status = Tenant.Status.ACTIVE
+        state.apply(
+            tenant=tenant,
+            transition=StoreTransition.REACTIVATE,
+            actor=actor,
+            actor_label=actor_label,
+            previous_reason=tenant.suspension_reason,
+            note=note,
+        )
         tenant.suspension_reason = ""
         tenant.suspended_at = None
         tenant.save(update_fields=["status", "suspension_reason", "suspended_at", "updated_at"])
-        audit.record(
-            action="store.reactivated",
-            tenant=tenant,
-            actor=actor,
-            actor_label=actor_label,
-            previous_reason=previous_reason,
-            note=note,
-        )
     return tenant
 
 
@@ -246,25 +253,24 @@ def delete_store(
 ) -> Tenant:
     """Soft-delete: the store goes offline at once; its schema is dropped after retention.
 
-    ``note`` (why) goes to the audit log entry.
+    Raises IllegalTransition unless the store is live. Audited with who/when/from/to and
+    ``note`` (why).
     """
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status not in Tenant.LIVE_STATUSES:
-            return tenant
         now = timezone.now()
-        tenant.status = Tenant.Status.DELETED
-        tenant.deleted_at = now
-        tenant.purge_after = now + timedelta(days=settings.STORE_RETENTION_DAYS)
-        tenant.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
-        audit.record(
-            action="store.deleted",
+        purge_after = now + timedelta(days=settings.STORE_RETENTION_DAYS)
+        state.apply(
             tenant=tenant,
+            transition=StoreTransition.DELETE,
             actor=actor,
             actor_label=actor_label,
-            purge_after=tenant.purge_after.isoformat(),
+            purge_after=purge_after.isoformat(),
             note=note,
         )
+        tenant.deleted_at = now
+        tenant.purge_after = purge_after
+        tenant.save(update_fields=["status", "deleted_at", "purge_after", "updated_at"])
     return tenant
 
 
@@ -294,50 +300,3 @@ def purge_deleted_stores(*, now=None) -> list[str]:
             tenant.delete()
             purged.append(tenant.slug)
     return purged
-
-
-# Never exported: secrets and credentials, even hashed ones.
-_EXPORT_EXCLUDED_MODELS = {
-    "sessions.session",
-    "authtoken.token",
-    "mfa.authenticator",
-    "socialaccount.socialtoken",
-    "socialaccount.socialapp",
-    "contenttypes.contenttype",
-    "auth.permission",
-}
-_EXPORT_EXCLUDED_FIELDS = {"accounts.user": {"password"}}
-
-
-def export_store_data(*, tenant: Tenant) -> dict:
-    """Everything a store holds, as JSON-ready data: one list of records per model.
-
-    Secrets (password hashes, tokens, MFA secrets, OAuth app keys) are left out.
-    """
-    tenant_apps = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
-    data: dict[str, list] = {}
-    with schema_context(tenant.schema_name):
-        for model in apps.get_models():
-            label = model._meta.label_lower
-            app_config = model._meta.app_config
-            if app_config.name.rsplit(".", 1)[-1] not in tenant_apps and (
-                app_config.label not in tenant_apps
-            ):
-                continue
-            if label in _EXPORT_EXCLUDED_MODELS or model._meta.proxy:
-                continue
-            excluded = _EXPORT_EXCLUDED_FIELDS.get(label, set())
-            fields = [
-                field.name
-                for field in model._meta.local_fields
-                if field.name not in excluded and not field.primary_key
-            ]
-            rows = serializers.serialize(
-                "python", model._default_manager.order_by("pk"), fields=fields
-            )
-            if rows:
-                data[label] = [{"pk": row["pk"], **row["fields"]} for row in rows]
-    return {
-        "store": {"name": tenant.name, "slug": tenant.slug, "exported_at": timezone.now()},
-        "data": data,
-    }

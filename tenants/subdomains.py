@@ -1,8 +1,13 @@
-"""Rules for a store's subdomain: DNS label syntax, reserved names, availability."""
+"""Rules for a store's subdomain: DNS label syntax, reserved names, availability.
+
+A store's subdomain is also its PostgreSQL schema's name (:func:`schema_name_for`), so a name
+is available only when neither a store nor a schema has it, PostgreSQL's own included.
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tenants.models import Tenant
 
@@ -14,8 +19,12 @@ RESERVED_SUBDOMAINS = frozenset(
         "login", "mail", "media", "mercato", "mx", "ns", "ns1", "ns2", "platform", "pop",
         "pop3", "root", "signup", "smtp", "ssl", "staging", "static", "status", "store",
         "stores", "support", "test", "webmail", "www",
+        # Schemas PostgreSQL and the platform keep (see schema_name_for).
+        "public", "information-schema", "store-template",
     }
 )  # fmt: skip
+# PostgreSQL's own schemas (pg_catalog, pg_toast, pg_temp_N...) and the warm pool's (pool_<hex>).
+RESERVED_PREFIXES = ("pg-", "pool-")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 
 
@@ -32,13 +41,26 @@ def normalize_subdomain(value: str) -> str:
     if "--" in slug[2:4]:
         # "xn--" and friends are punycode prefixes, not names merchants choose.
         raise ValidationError("This name is not allowed.", code="reserved")
-    if slug in RESERVED_SUBDOMAINS:
+    if slug in RESERVED_SUBDOMAINS or slug.startswith(RESERVED_PREFIXES):
         raise ValidationError("This name is reserved.", code="reserved")
     return slug
 
 
+def schema_name_for(slug: str) -> str:
+    """The PostgreSQL schema of the store at ``slug`` (one-to-one: slugs have no "_")."""
+    return slug.replace("-", "_")
+
+
 def is_taken(slug: str) -> bool:
-    return Tenant.objects.filter(slug=slug).exists()
+    """Whether a store has this subdomain, or a schema (any, not only a store's) its name."""
+    schema_name = schema_name_for(slug)
+    if Tenant.objects.filter(slug=slug).exists():
+        return True
+    if Tenant.objects.filter(schema_name=schema_name).exists():
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema_name])
+        return cursor.fetchone() is not None
 
 
 def check_availability(value: str) -> tuple[str | None, str | None]:

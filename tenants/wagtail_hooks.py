@@ -14,6 +14,7 @@ from accounts.permissions import has_permission
 from config.api_errors import DomainError
 from tenants import billing
 from tenants.api.permissions import MANAGE_BILLING
+from tenants.limits import plan_in_force, plan_is_in_force
 from tenants.models import Plan, Tenant
 
 
@@ -47,12 +48,19 @@ def billing_view(request):
             messages.error(request, error.message)
             return redirect("store_billing")
         return redirect(url)
+    problems = billing.configuration_problems()
     return render(
         request,
         "tenants/wagtail/billing.html",
         {
             "store": tenant,
             "plans": Plan.objects.filter(is_public=True),
+            "plan_is_active": plan_is_in_force(tenant),
+            "plan_in_force": plan_in_force(tenant),
+            "plan_notice": billing.plan_notice(tenant),
+            # Named in development only; merchants in production are told it is unavailable.
+            "billing_problems": problems if settings.DEBUG else [],
+            "billing_ready": not problems,
             "subscription": getattr(tenant, "subscription", None),
             "invoices": tenant.invoices.all(),
         },

@@ -45,10 +45,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
         for schema_name, name in TEST_STORES.items():
             _ensure_store(schema_name, name)
-        # Test stores are on the unlimited plan; tests of plan limits choose theirs.
+        # Test stores are on the unlimited plan, granted (no subscription to pay); tests of
+        # plan limits and billing choose theirs.
         from tenants.models import Plan
 
-        Tenant.objects.filter(schema_name__in=TEST_STORES).update(plan=Plan.objects.get(code="pro"))
+        Tenant.objects.filter(schema_name__in=TEST_STORES).update(
+            plan=Plan.objects.get(code="pro"), plan_is_complimentary=True
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -54,12 +54,13 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
     """
     from tenants.limits import ensure_current_store_within_plan
 
-    ensure_current_store_within_plan(resource="staff_accounts")
     user = User(username=email.lower(), email=email.lower(), is_staff=True, staff_role=role)
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
+        # Inside the transaction: the check locks, so two adders at the limit cannot both pass.
+        ensure_current_store_within_plan(resource="staff_accounts")
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         _join_role_group(user)
@@ -68,7 +69,15 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
 
 @transaction.atomic
 def change_staff_role(*, user: User, role: str) -> User:
-    """Give a staff member another role (or none: ``""`` makes them a shopper again)."""
+    """Give a staff member another role (or none: ``""`` makes them a shopper again).
+
+    Making a shopper staff is refused with PlanLimitReached when the plan has no staff
+    account left.
+    """
+    if role and not user.is_staff:
+        from tenants.limits import ensure_current_store_within_plan
+
+        ensure_current_store_within_plan(resource="staff_accounts")
     user.staff_role = role
     user.is_staff = bool(role)
     user.full_clean(exclude=["password"])

@@ -3,9 +3,11 @@
 from uuid import uuid4
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -23,6 +25,7 @@ from catalog.models import (
     ProductVariant,
     StockAdjustment,
 )
+from tenants.limits import PlanLimitReached, ensure_current_store_within_plan
 
 
 @admin.register(Category)
@@ -104,6 +107,22 @@ class ProductAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
     list_select_related = ["brand"]
     inlines = [ProductVariantInline]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The plan's product limit, as for every other way of adding products: said before
+        # the form is filled, and checked again under the limit's lock when it is saved.
+        try:
+            if request.method != "POST":
+                ensure_current_store_within_plan(resource="products")
+            return super().add_view(request, form_url, extra_context)
+        except PlanLimitReached as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:catalog_product_changelist"))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            ensure_current_store_within_plan(resource="products")  # in the admin's transaction
+        super().save_model(request, obj, form, change)
 
     # Edits here are product changes like any other: summaries, search and caches follow.
     def save_related(self, request, form, formsets, change):

@@ -41,6 +41,7 @@ from catalog.models import (
     ImportJob,
     Product,
 )
+from tenants.limits import PlanLimitReached, ensure_current_store_within_plan
 
 PROGRESS_EVERY = 200
 _SERVICE_FIELDS = {"slug": "product_slug", "name": "product_name"}
@@ -192,7 +193,9 @@ def apply_rows(raw_rows: list[dict], *, report: Report, write: bool, actor: str 
         groups.setdefault(row.slug, []).append(row)
     processed = len(raw_rows) - len(rows)
     with transaction.atomic(), one_event():
-        for group in groups.values():
+        # Past the plan's limit the file is refused whole, before any row is written.
+        writable = groups.values() if _within_plan_limit(groups, report=report) else []
+        for group in writable:
             _apply_group(group, report=report, actor=actor)
             processed += len(group)
             if job is not None and processed % PROGRESS_EVERY < len(group):
@@ -203,11 +206,33 @@ def apply_rows(raw_rows: list[dict], *, report: Report, write: bool, actor: str 
     return report
 
 
+def _within_plan_limit(groups: dict[str, list[Row]], *, report: Report) -> bool:
+    """Whether the file's new products fit the plan's product limit; if not, says so.
+
+    Runs in the import's transaction: the limit's lock is held until it commits.
+    """
+    existing = set(Product.objects.filter(slug__in=list(groups)).values_list("slug", flat=True))
+    new_products = [slug for slug in groups if slug not in existing]
+    if not new_products:
+        return True
+    try:
+        ensure_current_store_within_plan(resource="products", adding=len(new_products))
+    except PlanLimitReached as refused:
+        report.add(
+            0,
+            "non_field_errors",
+            f"{refused.message} This file adds {len(new_products)} new products; "
+            "nothing was imported.",
+        )
+        return False
+    return True
+
+
 def _apply_group(group: list[Row], *, report: Report, actor: str) -> None:
     try:
         with transaction.atomic():
             _write_product(group, report=report, actor=actor)
-    except (CatalogError, DjangoValidationError, DatabaseError) as error:
+    except (CatalogError, PlanLimitReached, DjangoValidationError, DatabaseError) as error:
         _report_failure(group, error, report)
 
 

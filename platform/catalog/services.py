@@ -96,8 +96,15 @@ def create_product(
     categories=None,
     attributes: dict | None = None,
 ) -> Product:
-    """Create a product with its variants and attribute values, all or nothing."""
+    """Create a product with its variants and attribute values, all or nothing.
+
+    Refused with PlanLimitReached when the store's plan has no product left (checked under a
+    per-store lock, so concurrent creates at the limit cannot both pass).
+    """
+    from tenants.limits import ensure_current_store_within_plan
+
     with transaction.atomic():
+        ensure_current_store_within_plan(resource="products")
         product = Product(**_only(data, _PRODUCT_FIELDS))
         if not product.slug:
             product.slug = slugify(product.name)[:220]

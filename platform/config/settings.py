@@ -253,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-deleted-stores": {"task": "tenants.tasks.purge_deleted_stores", "schedule": 60 * 60},
     "refill-store-pool": {"task": "tenants.tasks.refill_store_pool", "schedule": 5 * 60},
+    "remove-expired-domain-claims": {
+        "task": "tenants.tasks.remove_expired_domain_claims",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Stores ------------------------------------------------------------------------------------
@@ -261,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
 STORE_RETENTION_DAYS = env_int("STORE_RETENTION_DAYS", 30)
 # A store whose subscription payment failed stays open this long, then is suspended.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+# An unverified custom domain claim lapses after this many hours (tenants.domains).
+CUSTOM_DOMAIN_CLAIM_HOURS = env_int("CUSTOM_DOMAIN_CLAIM_HOURS", 72)
 SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
 # How long a serialized shop listing or product page is kept (keyed by the catalog's version,
 # so a change is visible at once); 0 turns the cache off.

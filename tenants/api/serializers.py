@@ -1,5 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tenants import billing, domains, limits
 from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
 
 
@@ -68,13 +70,40 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 
 class BillingSerializer(serializers.ModelSerializer):
+    """The store's plan, and the plan whose limits apply (the Free plan's while a paid plan is
+    not paid for)."""
+
     plan = PlanSerializer()
+    plan_is_active = serializers.SerializerMethodField()
+    plan_in_force = serializers.SerializerMethodField()
+    notice = serializers.SerializerMethodField()
     subscription = SubscriptionSerializer()
     invoices = InvoiceSerializer(many=True)
 
     class Meta:
         model = Tenant
-        fields = ["status", "suspension_reason", "plan", "subscription", "invoices"]
+        fields = [
+            "status",
+            "suspension_reason",
+            "plan",
+            "plan_is_active",
+            "plan_in_force",
+            "notice",
+            "subscription",
+            "invoices",
+        ]
+
+    def get_plan_is_active(self, tenant: Tenant) -> bool:
+        return limits.plan_is_in_force(tenant)
+
+    @extend_schema_field(PlanSerializer(allow_null=True))
+    def get_plan_in_force(self, tenant: Tenant) -> dict | None:
+        plan = limits.plan_in_force(tenant)
+        return PlanSerializer(plan).data if plan else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_notice(self, tenant: Tenant) -> str | None:
+        return billing.plan_notice(tenant)
 
 
 class CheckoutSerializer(serializers.Serializer):
@@ -88,6 +117,7 @@ class CheckoutResultSerializer(serializers.Serializer):
 class DomainSerializer(serializers.ModelSerializer):
     txt_record_name = serializers.CharField(read_only=True)
     txt_record_value = serializers.CharField(read_only=True)
+    claim_expires_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Domain
@@ -99,5 +129,12 @@ class DomainSerializer(serializers.ModelSerializer):
             "verified_at",
             "txt_record_name",
             "txt_record_value",
+            "claim_expires_at",
         ]
         read_only_fields = ["is_primary", "is_verified", "verified_at"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_claim_expires_at(self, domain: Domain):
+        """When an unverified claim lapses unless verified; null once verified."""
+        expires = domains.claim_expires_at(domain)
+        return serializers.DateTimeField().to_representation(expires) if expires else None

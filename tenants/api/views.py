@@ -17,6 +17,7 @@ from tenants import audit, billing, domains, services, subdomains
 from tenants.api import serializers
 from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.api.throttles import SignupThrottle
+from tenants.errors import DomainNotVerified
 from tenants.models import Domain, Plan, Tenant
 
 
@@ -158,7 +159,11 @@ class DomainListView(APIView):
 
     @extend_schema(responses=serializers.DomainSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows = Domain.objects.filter(tenant=request.tenant).order_by("-is_primary", "domain")
+        rows = (
+            Domain.objects.filter(tenant=request.tenant)
+            .exclude(pk__in=domains.expired_claims().values("pk"))
+            .order_by("-is_primary", "domain")
+        )
         return Response(serializers.DomainSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -186,7 +191,7 @@ class DomainVerifyView(APIView):
         if domain is None:
             raise Http404
         if not domains.verify_custom_domain(domain=domain, resolver=self.resolver):
-            raise domains.DomainNotVerified(
+            raise DomainNotVerified(
                 f"No TXT record {domain.txt_record_value!r} found at {domain.txt_record_name} "
                 "yet. DNS changes can take a while to appear."
             )

@@ -69,7 +69,12 @@ def test_suspending_a_store_closes_its_storefront_and_keeps_its_data(
 
     entry = AuditLogEntry.objects.get(action="store.suspended", tenant=store_a)
     assert entry.actor == platform_admin
-    assert entry.details == {"reason": "platform", "note": "Terms of service"}
+    assert entry.details == {
+        "reason": "platform",
+        "note": "Terms of service",
+        "from_status": "active",
+        "to_status": "suspended",
+    }
 
     admin_client.post(
         "/admin/tenants/tenant/",

@@ -276,3 +276,53 @@ def test_pooled_schemas_are_never_served(settings, db):
     entry = Tenant.objects.get(status=Tenant.Status.POOLED)
     Domain.objects.create(domain="pooled.localhost", tenant=entry, is_primary=True)
     assert Client(HTTP_HOST="pooled.localhost").get("/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "subdomain",
+    ["public", "information-schema", "pg-toast", "pg-catalog", "pg-temp-1", "store-template"],
+)
+def test_signup_refuses_a_subdomain_whose_schema_is_postgresqls_or_the_platforms(
+    platform_client, subdomain
+):
+    response = platform_client.post(
+        "/api/platform/signup/", {**GOOD, "subdomain": subdomain}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["subdomain"] == ["This name is reserved."]
+    availability = platform_client.get(
+        "/api/platform/signup/availability/", {"subdomain": subdomain}
+    ).json()
+    assert availability["available"] is False
+    assert availability["reason"] == "This name is reserved."
+
+
+def test_signup_refuses_a_subdomain_whose_schema_already_exists(platform_client):
+    # A schema no store row names (left by an operator, an extension, an old pool entry).
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "orphan_shop"')
+    response = platform_client.post(
+        "/api/platform/signup/",
+        {**GOOD, "subdomain": "orphan-shop"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["subdomain"] == ["This subdomain is taken."]
+    availability = platform_client.get(
+        "/api/platform/signup/availability/", {"subdomain": "orphan-shop"}
+    ).json()
+    assert availability == {
+        "subdomain": "orphan-shop",
+        "available": False,
+        "reason": "This subdomain is taken.",
+    }
+
+
+def test_pool_schema_names_cannot_be_signed_up_for(platform_client):
+    response = platform_client.post(
+        "/api/platform/signup/",
+        {**GOOD, "subdomain": "pool-0123456789ab"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["subdomain"] == ["This name is reserved."]

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 name="Demo Store",
                 slug="demo",
                 plan=Plan.objects.filter(code="pro").first(),
+                plan_is_complimentary=True,  # a demo has no subscription to pay
                 owner_email="owner@example.com",
                 owner_password=owner_password,
             )

@@ -1,0 +1,33 @@
+"""Domain errors of the platform's store management (mapped by config.api_errors)."""
+
+from rest_framework import status
+
+from config.api_errors import DomainError
+
+
+class IllegalTransition(DomainError):
+    """The store's lifecycle does not allow this change from its current status."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "illegal_transition"
+
+
+class DomainNotVerified(DomainError):
+    """The custom domain's DNS TXT record is not (yet) there."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "not_verified"
+
+
+class DomainClaimExpired(DomainError):
+    """An unverified custom domain claim outlived CUSTOM_DOMAIN_CLAIM_HOURS."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "claim_expired"
+
+
+class DomainInUse(DomainError):
+    """Another store verified this host name first."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "domain_in_use"

@@ -1,0 +1,250 @@
+"""The store export: what a merchant needs to take their store elsewhere, and nothing secret.
+
+The export is an explicit allow-list (:data:`EXPORTED_FIELDS`): a model or a field is exported
+only once it is listed here, so a secret added later (a token, a key digest, a one-time code)
+stays out by default. Every model of a store's schema is either listed there or in
+:data:`NOT_EXPORTED` with the reason, which a test checks, so that a new model is a decision
+rather than an accident.
+"""
+
+from django.apps import apps
+from django.core import serializers
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenants.models import Tenant
+
+# model label -> the fields exported (the primary key always is, as "pk"). Secrets never.
+EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
+    # People: who they are, never how they sign in (no password hash, no last session).
+    "accounts.user": (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "staff_role",
+        "phone",
+        "date_joined",
+        "last_login",
+        "erased_at",
+    ),
+    "accounts.address": (
+        "user",
+        "full_name",
+        "company_name",
+        "line1",
+        "line2",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "phone",
+        "is_default_shipping",
+        "is_default_billing",
+        "created_at",
+    ),
+    "accounts.company": ("name", "vat_number", "created_at"),
+    "accounts.companymembership": ("company", "user", "role", "created_at"),
+    # Which keys exist and what they may do; neither the digest nor the key's prefix.
+    "accounts.apikey": (
+        "name",
+        "scopes",
+        "company",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ),
+    "accounts.storesecurity": ("require_staff_mfa", "updated_at"),
+    "account.emailaddress": ("user", "email", "verified", "primary"),
+    # Which provider a shopper signs in with; not the provider's profile payload.
+    "socialaccount.socialaccount": ("user", "provider", "uid", "date_joined", "last_login"),
+    "auth.group": ("name",),
+    # The catalog, as the merchant entered it (derived listings and search columns left out).
+    "catalog.category": (
+        "path",
+        "depth",
+        "name",
+        "slug",
+        "description",
+        "is_active",
+        "seo_title",
+        "seo_description",
+        "updated_at",
+    ),
+    "catalog.brand": ("name", "slug", "description", "updated_at"),
+    "catalog.attribute": ("code", "name", "type", "unit", "is_filterable"),
+    "catalog.attributeoption": ("attribute", "value", "slug", "position"),
+    "catalog.producttype": ("name", "slug", "product_attributes", "variant_attributes"),
+    "catalog.product": (
+        "name",
+        "slug",
+        "description",
+        "product_type",
+        "brand",
+        "categories",
+        "status",
+        "visible_b2c",
+        "visible_b2b",
+        "seo_title",
+        "seo_description",
+        "created_at",
+        "updated_at",
+    ),
+    "catalog.productvariant": (
+        "product",
+        "sku",
+        "name",
+        "options",
+        "currency",
+        "price",
+        "b2b_price",
+        "compare_at_price",
+        "cost_price",
+        "weight_grams",
+        "barcode",
+        "stock_on_hand",
+        "stock_reserved",
+        "stock_policy",
+        "low_stock_threshold",
+        "position",
+        "updated_at",
+    ),
+    "catalog.attributevalue": ("attribute", "product", "variant", "text", "number", "boolean"),
+    "catalog.productimage": (
+        "product",
+        "variant",
+        "image",
+        "width",
+        "height",
+        "alt_text",
+        "position",
+        "created_at",
+    ),
+    "catalog.stockadjustment": (
+        "variant",
+        "delta",
+        "stock_after",
+        "reason",
+        "note",
+        "actor",
+        "created_at",
+    ),
+    "catalog.importjob": (
+        "format",
+        "dry_run",
+        "status",
+        "total_rows",
+        "products_created",
+        "products_updated",
+        "variants_created",
+        "variants_updated",
+        "errors",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ),
+    "search.synonym": ("terms",),
+    # Storefront content.
+    "wagtailcore.page": (
+        "path",
+        "depth",
+        "title",
+        "slug",
+        "url_path",
+        "live",
+        "first_published_at",
+        "last_published_at",
+        "seo_title",
+        "search_description",
+        "show_in_menus",
+    ),
+    "storefront_cms.homepage": ("intro",),
+    "wagtailcore.site": ("hostname", "port", "site_name", "root_page", "is_default_site"),
+    "wagtailforms.formsubmission": ("page", "form_data", "submit_time"),
+    "wagtailredirects.redirect": (
+        "old_path",
+        "site",
+        "is_permanent",
+        "redirect_page",
+        "redirect_link",
+        "created_at",
+    ),
+    "wagtailimages.image": ("title", "file", "description", "width", "height", "created_at"),
+    "wagtaildocs.document": ("title", "file", "created_at"),
+    "taggit.tag": ("name", "slug"),
+}
+
+# model label -> why it is not exported.
+_CREDENTIAL = "secret or credential"
+_DERIVED = "derived from exported data, rebuilt by the platform"
+_INTERNAL = "the platform's or the editor's own bookkeeping"
+NOT_EXPORTED: dict[str, str] = {
+    "sessions.session": _CREDENTIAL,
+    "authtoken.token": _CREDENTIAL,
+    "mfa.authenticator": _CREDENTIAL,  # TOTP secrets, recovery codes, security keys
+    "account.emailconfirmation": _CREDENTIAL,
+    "socialaccount.socialapp": _CREDENTIAL,  # the store's OAuth client secret
+    "socialaccount.socialtoken": _CREDENTIAL,
+    "wagtailcore.apitoken": _CREDENTIAL,
+    "wagtailcore.pageviewrestriction": _CREDENTIAL,  # page passwords
+    "wagtailcore.collectionviewrestriction": _CREDENTIAL,
+    "contenttypes.contenttype": _INTERNAL,
+    "auth.permission": _INTERNAL,
+    "admin.logentry": _INTERNAL,
+    "search.productdocument": _DERIVED,
+    "search.searchterm": _DERIVED,
+    "wagtailimages.rendition": _DERIVED,
+    "wagtailsearch.indexentry": _DERIVED,
+    "wagtailembeds.embed": _DERIVED,
+    "wagtailcore.referenceindex": _DERIVED,
+    "wagtailusers.userprofile": _INTERNAL,
+    "wagtailadmin.admin": _INTERNAL,
+    "wagtailadmin.editingsession": _INTERNAL,
+    "wagtailadmin.formstate": _INTERNAL,
+    "wagtailcore.locale": _INTERNAL,
+    "wagtailcore.groupsitepermission": _INTERNAL,
+    "wagtailcore.groupcollectionpermission": _INTERNAL,
+    "wagtailcore.grouppagepermission": _INTERNAL,
+    "wagtailcore.collection": _INTERNAL,
+    "wagtailcore.uploadedfile": _INTERNAL,
+    "wagtailcore.modellogentry": _INTERNAL,
+    "wagtailcore.pagelogentry": _INTERNAL,
+    "wagtailcore.revision": _INTERNAL,
+    "wagtailcore.workflow": _INTERNAL,
+    "wagtailcore.workflowcontenttype": _INTERNAL,
+    "wagtailcore.workflowstate": _INTERNAL,
+    "wagtailcore.workflowtask": _INTERNAL,
+    "wagtailcore.workflowpage": _INTERNAL,
+    "wagtailcore.task": _INTERNAL,
+    "wagtailcore.groupapprovaltask": _INTERNAL,
+    "wagtailcore.taskstate": _INTERNAL,
+    "wagtailcore.comment": _INTERNAL,
+    "wagtailcore.commentreply": _INTERNAL,
+    "wagtailcore.pagesubscription": _INTERNAL,
+    "taggit.taggeditem": _INTERNAL,
+}
+
+
+def export_store_data(*, tenant: Tenant) -> dict:
+    """Everything a merchant needs of their store, as JSON-ready data: records per model.
+
+    Guarantees: only the fields of :data:`EXPORTED_FIELDS` are read, so no secret (password
+    hash, token, key or its digest, MFA secret, session, confirmation key, OAuth secret) is in
+    it. Reads the store's schema only; writes nothing.
+    """
+    data: dict[str, list] = {}
+    with schema_context(tenant.schema_name):
+        for label, fields in EXPORTED_FIELDS.items():
+            model = apps.get_model(label)
+            rows = serializers.serialize(
+                "python", model._default_manager.order_by("pk"), fields=fields
+            )
+            if rows:
+                data[label] = [{"pk": row["pk"], **row["fields"]} for row in rows]
+    return {
+        "store": {"name": tenant.name, "slug": tenant.slug, "exported_at": timezone.now()},
+        "data": data,
+    }
