@@ -19,7 +19,7 @@ def mark_welcome_emails_sent(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0003_pooled_status"),
+        ("tenants", "0004_auditlogentry_ip_address"),
     ]
 
     operations = [
