@@ -63,7 +63,12 @@ def test_the_suspension_reason_is_in_the_audit_log_and_on_the_store_page(
     _act(admin_client, "suspend", store_a, confirmed="yes", note="Sells counterfeit lamps")
     entry = AuditLogEntry.objects.get(action="store.suspended", tenant=store_a)
     assert entry.actor == platform_admin
-    assert entry.details == {"reason": "platform", "note": "Sells counterfeit lamps"}
+    assert entry.details == {
+        "reason": "platform",
+        "note": "Sells counterfeit lamps",
+        "from_status": "active",
+        "to_status": "suspended",
+    }
     assert entry.ip_address == ADMIN_IP
 
     audit_list = admin_client.get("/admin/tenants/auditlogentry/").content.decode()
@@ -144,6 +149,7 @@ def test_editing_a_store_in_the_platform_admin_is_audited(admin_client, platform
             "name": "Store A",
             "plan": store_a.plan.pk,
             "owner_email": "new-owner@store-a.test",
+            "plan_is_complimentary": "on",  # as the test stores are
             "domains-TOTAL_FORMS": "1",
             "domains-INITIAL_FORMS": "0",
             "domains-0-domain": "shop.store-a.test",

@@ -86,7 +86,7 @@ def test_platform_admin_reactivating_an_active_store_is_told_why_and_nothing_cha
     )
     assert response.status_code == 302
     shown = [str(message) for message in get_messages(response.wsgi_request)]
-    assert shown == ["Store A: A store that is active cannot be reactivated."]
+    assert shown == ["Reactivate stores: none of the selected stores qualifies."]
     assert _status(store_a) == Tenant.Status.ACTIVE
     assert not AuditLogEntry.objects.filter(tenant=store_a).exists()
 
