@@ -266,6 +266,8 @@ def purge_deleted_stores(*, now=None) -> list[str]:
 _EXPORT_EXCLUDED_MODELS = {
     "sessions.session",
     "authtoken.token",
+    "accounts.authtoken",
+    "accounts.companyinvitation",
     "mfa.authenticator",
     "socialaccount.socialtoken",
     "socialaccount.socialapp",
