@@ -40,6 +40,13 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        if self.staff_role and self.pk and CompanyMembership.objects.filter(user=self).exists():
+            raise ValidationError(
+                {"staff_role": "A member of a company cannot join the store's staff."}
+            )
+
 
 class Address(models.Model):
     """One entry of a customer's address book. At most one is the default for shipping and

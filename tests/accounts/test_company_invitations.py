@@ -219,3 +219,26 @@ def test_a_company_member_cannot_be_made_staff(in_store_a):
     buyer = make_person("company_buyer")
     with pytest.raises(StaffCannotJoinCompany):
         services.change_staff_role(user=buyer, role="support")
+
+
+def test_a_company_member_cannot_be_made_staff_in_the_django_admin(
+    in_store_a, store_client, two_factor_login
+):
+    buyer = make_person("company_buyer")
+    browser = store_client(in_store_a)
+    two_factor_login(browser, make_person("owner"))
+    page = browser.get(f"/django-admin/accounts/user/{buyer.pk}/change/")
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"password", "groups", "user_permissions"}
+    }
+    data.update(staff_role="support", date_joined_0="2026-11-30", date_joined_1="00:00:00")
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    response = browser.post(f"/django-admin/accounts/user/{buyer.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the error
+    assert b"A member of a company cannot join" in response.content
+    buyer.refresh_from_db()
+    assert buyer.staff_role == ""
