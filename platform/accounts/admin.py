@@ -160,9 +160,10 @@ class StoreSecurityAdmin(admin.ModelAdmin):
         return BoundToRequest
 
     def save_model(self, request, obj, form, change) -> None:
-        services.set_store_security(
+        policy = services.set_store_security(
             by=request.user, require_staff_mfa=form.cleaned_data["require_staff_mfa"]
         )
+        obj.pk, obj.updated_at = policy.pk, policy.updated_at  # the admin links to the row
 
     def has_add_permission(self, request) -> bool:
         # One row per store: the owner creates it once, then changes it.
