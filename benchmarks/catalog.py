@@ -178,16 +178,14 @@ def measure_bulk_updates(environment, skus, token, *, rounds):
 
 
 def _catalog_manager_token() -> str:
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
-    from accounts.services import create_staff_member
+    from accounts.services import create_staff_member, issue_auth_token
 
     email = "bench-catalog@example.com"
     user = User.objects.filter(email=email).first() or create_staff_member(
         email=email, password=secrets.token_urlsafe(), role="catalog_manager"
     )
-    return Token.objects.get_or_create(user=user)[0].key
+    return issue_auth_token(user=user).key
 
 
 _PROVISION = (

@@ -183,7 +183,8 @@ _DERIVED = "derived from exported data, rebuilt by the platform"
 _INTERNAL = "the platform's or the editor's own bookkeeping"
 NOT_EXPORTED: dict[str, str] = {
     "sessions.session": _CREDENTIAL,
-    "authtoken.token": _CREDENTIAL,
+    "accounts.authtoken": _CREDENTIAL,  # sign-in tokens (their digests)
+    "accounts.companyinvitation": _CREDENTIAL,  # invitation secrets (their digests)
     "mfa.authenticator": _CREDENTIAL,  # TOTP secrets, recovery codes, security keys
     "account.emailconfirmation": _CREDENTIAL,
     "socialaccount.socialapp": _CREDENTIAL,  # the store's OAuth client secret

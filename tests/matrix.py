@@ -12,7 +12,10 @@ Roles:
                      members of a B2B company at store A
   owner, catalog_manager, order_manager, support
                      store A's staff
-  api_key            a B2B integration key of store A with the ``catalog:read`` scope
+  api_key            the store's own integration key (store A) with the ``catalog:read`` scope
+  company_key        a key of a B2B company of store A, with every scope (``catalog:read``,
+                     ``orders:read``, ``orders:place``): it reaches only what the company may
+                     reach as a buyer, never a staff endpoint
   other_store_user   a shopper of store B presenting their token at store A
   platform_admin     a platform admin (public schema) presenting their token at store A
 """
@@ -24,7 +27,6 @@ from functools import cache
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -36,14 +38,36 @@ STAFF = ("owner", "catalog_manager", "order_manager", "support")
 COMPANY = ("company_buyer", "company_approver", "company_admin")
 PEOPLE = ("customer", *COMPANY, *STAFF)
 FOREIGN = ("other_store_user", "platform_admin")
-ROLES = ("anonymous", *PEOPLE, "api_key", *FOREIGN)
+KEYS = ("api_key", "company_key")
+ROLES = ("anonymous", *PEOPLE, *KEYS, *FOREIGN)
+COMPANY_KEY_SCOPES = ["catalog:read", "orders:place", "orders:read"]
 
 
-def expect(people: int, *, anonymous: int = 401, api_key: int = 403, **by_role: int) -> dict:
+def expect(
+    people: int,
+    *,
+    anonymous: int = 401,
+    api_key: int = 403,
+    company_key: int | None = None,
+    **by_role: int,
+) -> dict:
     """Expected status per role: ``people`` for every signed-in person of the store unless
-    named in ``by_role``; foreign credentials are never authenticated (401)."""
+    named in ``by_role``; foreign credentials are never authenticated (401).
+
+    A company's key, unless named, gets what the store's key gets at an open door (where the
+    store's key is answered as anonymous callers are) and 403 everywhere else: it reaches no
+    endpoint that is closed to the public unless the row says so.
+    """
+    if company_key is None:
+        company_key = api_key if api_key == anonymous else 403
     table = {role: people for role in PEOPLE}
-    table.update(anonymous=anonymous, api_key=api_key, other_store_user=401, platform_admin=401)
+    table.update(
+        anonymous=anonymous,
+        api_key=api_key,
+        company_key=company_key,
+        other_store_user=401,
+        platform_admin=401,
+    )
     table.update(by_role)
     assert set(table) == set(ROLES), set(table) ^ set(ROLES)
     return table
@@ -69,7 +93,9 @@ def case_id(value) -> str:
 
 
 def route_of(path: str) -> str:
-    """``/x/{own_address}/`` -> ``/x/<int:pk>/``: the URL pattern a row exercises."""
+    """``/x/{own_address}/`` -> ``/x/<int:pk>/``: the URL pattern a row exercises
+    (``{..._secret}`` placeholders stand for ``<str:secret>``)."""
+    path = re.sub(r"\{\w+_secret\}", "<str:secret>", path)
     return re.sub(r"\{\w+\}", "<int:pk>", path)
 
 
@@ -118,7 +144,7 @@ def client_for(role: str, *, store, other_store) -> tuple[APIClient, User | None
         else:
             connection.set_tenant(other_store)
             user = make_person("customer")
-        token = Token.objects.create(user=user).key
+        token = services.issue_auth_token(user=user).key
         connection.set_tenant(store)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client, None
@@ -128,8 +154,18 @@ def client_for(role: str, *, store, other_store) -> tuple[APIClient, User | None
         )
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")
         return client, issued.api_key.created_by
+    if role == "company_key":
+        company_admin = make_person("company_admin")
+        issued = services.create_api_key(
+            name="Acme purchasing",
+            scopes=COMPANY_KEY_SCOPES,
+            created_by=company_admin,
+            company=company_admin.company_membership.company,
+        )
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")
+        return client, company_admin
     user = make_person(role)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {services.issue_auth_token(user=user).key}")
     return client, user
 
 

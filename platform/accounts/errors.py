@@ -31,3 +31,24 @@ class ApiKeyScopeNotAllowed(DomainError):
 class EmailNotVerified(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "email_not_verified"
+
+
+class OwnTwoFactorMissing(DomainError):
+    """Requiring two-factor of staff before enrolling oneself would lock oneself out."""
+
+    code = "invalid"
+
+
+class StaffCannotJoinCompany(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "staff_cannot_join_company"
+
+
+class InvitationForAnotherEmail(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "invitation_for_another_email"
+
+
+class InvitationNotFound(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"

@@ -4,9 +4,12 @@ Users are per store: every model here lives in every store's schema, and the pla
 admins live in the public schema.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -36,6 +39,13 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.staff_role and self.pk and CompanyMembership.objects.filter(user=self).exists():
+            raise ValidationError(
+                {"staff_role": "A member of a company cannot join the store's staff."}
+            )
 
 
 class Address(models.Model):
@@ -94,7 +104,8 @@ class Company(models.Model):
 
 
 class CompanyMembership(models.Model):
-    """A person's role in a company. A person belongs to at most one company per store."""
+    """A person's role in a company. A person belongs to at most one company per store, and
+    the store's staff belong to none (a company buys from the store; its staff sell)."""
 
     class Role(models.TextChoices):
         BUYER = "buyer", "Buyer"
@@ -113,6 +124,39 @@ class CompanyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()} at {self.company})"
+
+    def clean(self) -> None:
+        if self.user_id and self.user.staff_role:
+            raise ValidationError({"user": "The store's staff cannot join a company."})
+
+
+class CompanyInvitation(models.Model):
+    """An invitation to join a company, emailed with a link only its recipient holds.
+
+    Only a SHA-256 digest of the link's secret is stored. The invited person accepts it while
+    signed in with the invited email; an invitation is used once and expires.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=16,
+        choices=CompanyMembership.Role.choices,
+        default=CompanyMembership.Role.BUYER,
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.company}"
 
 
 class ApiKey(models.Model):
@@ -152,6 +196,50 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def digest_secret(secret: str) -> str:
+    """The SHA-256 digest under which a random secret (API key, token, invitation) is stored.
+
+    A fast digest is enough: the secrets are 256 random bits, not guessable passwords, and an
+    indexed lookup by digest finds each one.
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def password_fingerprint(user) -> str:
+    """A digest of ``user``'s current password hash: it changes whenever the password does."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
+class AuthToken(models.Model):
+    """A person's API sign-in token (``Authorization: Token <key>``), one per login.
+
+    Only a SHA-256 digest of the key is stored (as for API keys: the key is 256 random bits),
+    so a leak of the database, an export or an admin screen reveals no usable token. A token
+    holds only under the password it was issued with, as Django's sessions do: whatever changes
+    the password (the API, the account pages, a reset link, the Django admin, ``manage.py
+    changepassword``) ends every token issued before.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auth_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    password_fingerprint = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API sign-in token"
+
+    def __str__(self) -> str:
+        return f"API sign-in token of {self.user}"
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the person is active and their password unchanged since the token was issued."""
+        return self.user.is_active and self.password_fingerprint == password_fingerprint(self.user)
 
 
 class StoreSecurity(models.Model):

@@ -4,7 +4,9 @@ Every signed-in person has a set of *roles*; each role grants a documented set o
 names. Permission names follow Django's ``<app>.<codename>`` form, so the same answer serves
 ``user.has_perm()`` (the Django admin and Wagtail ask through :class:`RolePermissionBackend`) and
 the API (views declare what they need and :class:`accounts.api.permissions.RequiresPermission`
-asks :func:`has_permission`). Grants may use ``*`` wildcards (``*.view_*`` is "read anything").
+asks :func:`has_permission`). Grants may use ``*`` wildcards within an app (``catalog.*``);
+"read anything" is never a wildcard but the explicit list :data:`SUPPORT_READABLE_MODELS`, so
+that a model holding secrets is readable by no one who was not meant to read it.
 
 Roles and their permission sets:
 
@@ -18,9 +20,16 @@ company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; the store admin
 order_manager     orders, shipping, payments (read), customers and companies (read)
-support           read-only: every ``view_*`` permission; the store admin
+support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
+
+API keys are not people and hold no role: a key reaches only endpoints that list one of its
+scopes for its kind (the store's keys, or a company's keys: accounts.api.permissions).
+
+No role reads a secret in any admin, the owner's ``*`` included: the models that hold secrets
+(sign-in tokens, TOTP authenticators, OAuth tokens, email confirmation keys, invitations) are
+not in the admin at all, and API keys show no digest (accounts.admin).
 
 Staff lose every staff permission while their store requires two-factor authentication and
 they have not enrolled (they keep their own account, so that they can enrol).
@@ -55,6 +64,43 @@ PLATFORM_ADMIN = "platform_admin"
 
 _CUSTOMER_GRANTS = frozenset({MANAGE_OWN_ACCOUNT})
 
+# What support may read: the store's business data, model by model. A model is added here
+# when it holds nothing secret (no token, key, digest, password or one-time code).
+SUPPORT_READABLE_MODELS = (
+    "accounts.user",
+    "accounts.address",
+    "accounts.company",
+    "accounts.companymembership",
+    "accounts.apikey",  # name, scopes, dates: never the digest
+    "accounts.storesecurity",
+    "catalog.category",
+    "catalog.brand",
+    "catalog.attribute",
+    "catalog.attributeoption",
+    "catalog.producttype",
+    "catalog.product",
+    "catalog.productvariant",
+    "catalog.attributevalue",
+    "catalog.productimage",
+    "catalog.stockadjustment",
+    "catalog.importjob",
+    "search.synonym",
+    "search.searchterm",
+    "storefront_cms.homepage",
+    "wagtailcore.page",
+    "wagtailimages.image",
+    "wagtaildocs.document",
+    "wagtailredirects.redirect",
+    "taggit.tag",
+    "orders.order",
+)
+
+
+def _view_permission(model: str) -> str:
+    app_label, model_name = model.split(".")
+    return f"{app_label}.view_{model_name}"
+
+
 ROLE_GRANTS: dict[str, frozenset[str]] = {
     CUSTOMER: _CUSTOMER_GRANTS,
     "company_buyer": _CUSTOMER_GRANTS | {VIEW_COMPANY, PLACE_COMPANY_ORDERS},
@@ -83,7 +129,9 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "accounts.view_company",
         "accounts.view_companymembership",
     },
-    User.StaffRole.SUPPORT: _CUSTOMER_GRANTS | {ACCESS_STORE_ADMIN, "*.view_*"},
+    User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
+    | {ACCESS_STORE_ADMIN}
+    | {_view_permission(model) for model in SUPPORT_READABLE_MODELS},
     PLATFORM_ADMIN: frozenset({"*"}),
 }
 

@@ -1,13 +1,28 @@
 """Reads on accounts, shaped for their callers."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from accounts.models import Address, ApiKey, Company, CompanyMembership, User
+from accounts.models import (
+    Address,
+    ApiKey,
+    AuthToken,
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    User,
+    digest_secret,
+)
 
 
 def address_list(*, user: User) -> QuerySet[Address]:
     """The address book of ``user`` (another person's addresses are never in it)."""
     return Address.objects.filter(user=user)
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether a person of this store (active or not) has ``email``, ignoring case."""
+    return User.objects.filter(email__iexact=email).exists()
 
 
 def api_key_list(*, company: Company | None) -> QuerySet[ApiKey]:
@@ -20,6 +35,20 @@ def api_key_for_secret(*, digest: str) -> ApiKey | None:
     return (
         ApiKey.objects.select_related("created_by")
         .filter(digest=digest, revoked_at=None, created_by__is_active=True)
+        .first()
+    )
+
+
+def auth_token_for_key(*, key: str) -> AuthToken | None:
+    """The sign-in token whose key is ``key``, with its person (one query), or None."""
+    return AuthToken.objects.select_related("user").filter(digest=digest_secret(key)).first()
+
+
+def pending_invitation(*, secret: str) -> CompanyInvitation | None:
+    """The unused, unexpired invitation whose link carries ``secret``, with its company."""
+    return (
+        CompanyInvitation.objects.select_related("company")
+        .filter(digest=digest_secret(secret), accepted_at=None, expires_at__gt=timezone.now())
         .first()
     )
 

@@ -1,18 +1,21 @@
 """Writes on accounts: people, their address books, companies, API keys and security policy."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import events, permissions
 from accounts.errors import (
@@ -20,9 +23,24 @@ from accounts.errors import (
     AlreadyMember,
     EmailNotVerified,
     InvalidOneTimeCode,
+    InvitationForAnotherEmail,
+    InvitationNotFound,
+    OwnTwoFactorMissing,
+    StaffCannotJoinCompany,
     WrongPassword,
 )
-from accounts.models import Address, ApiKey, Company, CompanyMembership, StoreSecurity, User
+from accounts.models import (
+    Address,
+    ApiKey,
+    AuthToken,
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    StoreSecurity,
+    User,
+    digest_secret,
+    password_fingerprint,
+)
 
 API_KEY_PREFIX = "mk_"
 
@@ -71,9 +89,12 @@ def create_staff_member(*, email: str, password: str, role: str) -> User:
 def change_staff_role(*, user: User, role: str) -> User:
     """Give a staff member another role (or none: ``""`` makes them a shopper again).
 
-    Making a shopper staff is refused with PlanLimitReached when the plan has no staff
-    account left.
+    A member of a company cannot become staff (StaffCannotJoinCompany): a person either buys
+    for a company or works for the store. Making a shopper staff is refused with
+    PlanLimitReached when the plan has no staff account left.
     """
+    if role and CompanyMembership.objects.filter(user=user).exists():
+        raise StaffCannotJoinCompany("A member of a company cannot join the store's staff.")
     if role and not user.is_staff:
         from tenants.limits import ensure_current_store_within_plan
 
@@ -123,6 +144,25 @@ def _permission(permission_model, name: str):
     return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def notify_existing_account_of_signup(*, email: str, password: str, request) -> None:
+    """Someone tried to sign up with ``email``, which has an account: tell its owner.
+
+    allauth's enumeration prevention, as on the sign-up page: its "account already exists"
+    email (with a password reset link), under the same per-address limit as verification
+    emails, so that repeated attempts do not flood the owner. The password is hashed all the
+    same (and thrown away), so that this takes as long as a real signup.
+    """
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.email_verification import (
+        handle_verification_email_rate_limit,
+    )
+    from django.contrib.auth.hashers import make_password
+
+    make_password(password)
+    if handle_verification_email_rate_limit(request, email):
+        get_adapter(request).send_account_already_exists_mail(email)
+
+
 # --- Address book ------------------------------------------------------------------------------
 
 
@@ -155,9 +195,53 @@ def delete_address(*, address: Address) -> None:
     address.delete()
 
 
+# --- Sign-in tokens and passwords -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new sign-in token and its key, which is shown to its person once and never stored."""
+
+    token: AuthToken
+    key: str
+
+
+def issue_auth_token(*, user: User) -> IssuedToken:
+    """Issue a sign-in token for ``user`` (at each API login); only its digest is stored."""
+    key = secrets.token_hex(32)
+    token = AuthToken.objects.create(
+        user=user, digest=digest_secret(key), password_fingerprint=password_fingerprint(user)
+    )
+    return IssuedToken(token=token, key=key)
+
+
+def revoke_auth_token(*, token: AuthToken) -> None:
+    """End one sign-in token (logout). Idempotent."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
 def revoke_api_tokens(*, user: User) -> None:
     """Sign ``user`` out of every API client (after a password reset, say)."""
-    Token.objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def change_password(
+    *, user: User, password: str, current_token: AuthToken | None = None
+) -> IssuedToken | None:
+    """Give ``user`` a new (already validated) password and end every sign-in made with the old.
+
+    Every API token of the person is revoked, and every session ends by Django's session
+    verification (the caller keeps its own with ``update_session_auth_hash``). When the change
+    is made with ``current_token``, that token is replaced by a new one, returned (its key is
+    in this answer only).
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoke_api_tokens(user=user)
+    if current_token is None:
+        return None
+    return issue_auth_token(user=user)
 
 
 # --- Erasure (GDPR) ----------------------------------------------------------------------------
@@ -178,7 +262,7 @@ def erase_account(*, user: User, password: str | None) -> None:
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
     ApiKey.objects.filter(created_by=user, revoked_at=None).update(revoked_at=timezone.now())
     CompanyMembership.objects.filter(user=user).delete()
     anonymous = f"erased-{user.pk}"
@@ -221,7 +305,7 @@ def activate_totp(*, user: User, secret: str, code: str) -> Authenticator:
         validate_can_add_authenticator(user)
     except DjangoValidationError as error:
         raise EmailNotVerified(error.messages[0]) from error
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+    if _has_totp(user):
         raise AlreadyEnrolled("Two-factor authentication is already on.")
     if not validate_totp_code(secret, code):
         raise InvalidOneTimeCode("The code is not valid.", fields={"code": ["Invalid code."]})
@@ -238,12 +322,37 @@ def deactivate_totp(*, user: User, code: str) -> None:
     authenticator.delete()
 
 
-def set_store_security(*, require_staff_mfa: bool) -> StoreSecurity:
-    """Change the store's identity policy (the owner's call)."""
+def check_store_security(*, by: User | None, require_staff_mfa: bool) -> None:
+    """Refuse a policy that would lock ``by`` out: requiring two-factor of staff while ``by``
+    (the member of staff making the change) has not enrolled TOTP themself. ``None`` is the
+    platform itself (provisioning, commands), which no policy locks out."""
+    if by is not None and require_staff_mfa and not _has_totp(by):
+        raise OwnTwoFactorMissing(
+            "Turn on two-factor authentication for your own account first.",
+            fields={
+                "require_staff_mfa": [
+                    "Enrol a TOTP authenticator yourself before requiring it of staff: "
+                    "otherwise you would lose access to the store admin."
+                ]
+            },
+        )
+
+
+@transaction.atomic
+def set_store_security(*, require_staff_mfa: bool, by: User | None = None) -> StoreSecurity:
+    """Change the store's identity policy (the owner's call, ``by``; None for the platform).
+
+    Refused with OwnTwoFactorMissing when it would lock ``by`` out (check_store_security).
+    """
+    check_store_security(by=by, require_staff_mfa=require_staff_mfa)
     policy = StoreSecurity.current()
     policy.require_staff_mfa = require_staff_mfa
     policy.save()
     return policy
+
+
+def _has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 # --- Companies (B2B) ---------------------------------------------------------------------------
@@ -258,13 +367,85 @@ def create_company(*, name: str, admin: User, vat_number: str = "") -> Company:
 
 
 def add_company_member(*, company: Company, user: User, role: str) -> CompanyMembership:
-    """Make ``user`` a member of ``company``; a person belongs to one company at a time."""
+    """Make ``user`` a member of ``company``; a person belongs to one company at a time, and
+    the store's staff to none."""
+    if user.staff_role:
+        raise StaffCannotJoinCompany("The store's staff cannot join a company.")
     if CompanyMembership.objects.filter(user=user).exists():
         raise AlreadyMember(
             "This person already belongs to a company.",
             fields={"email": ["Already a member of a company."]},
         )
     return CompanyMembership.objects.create(company=company, user=user, role=role)
+
+
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+def invite_to_company(
+    *, company: Company, email: str, role: str, invited_by: User, request
+) -> CompanyInvitation:
+    """Invite whoever reads ``email`` to join ``company``: emails them a link to accept.
+
+    The same happens whether or not the address has an account at the store (staff included:
+    they can never accept), so that the inviter learns nothing about it. Only a digest of the
+    link's secret is stored; the email goes out once the invitation is committed.
+    """
+    secret = secrets.token_urlsafe(32)
+    invitation = CompanyInvitation.objects.create(
+        company=company,
+        email=email.lower(),
+        role=role,
+        digest=digest_secret(secret),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALID_FOR,
+    )
+    accept_url = request.build_absolute_uri(
+        reverse("account-company-invitation", kwargs={"secret": secret})
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation=invitation, accept_url=accept_url))
+    return invitation
+
+
+def _send_invitation(*, invitation: CompanyInvitation, accept_url: str) -> None:
+    context = {
+        "company": invitation.company,
+        "role": invitation.get_role_display(),
+        "accept_url": accept_url,
+        "expires_at": invitation.expires_at,
+    }
+    send_mail(
+        subject=render_to_string("accounts/email/company_invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/company_invitation_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def accept_company_invitation(*, secret: str, user: User) -> CompanyMembership:
+    """``user`` accepts the invitation whose link carries ``secret``: they join its company.
+
+    Refused when the invitation is unknown, used or expired (InvitationNotFound), addressed to
+    another email (InvitationForAnotherEmail), or ``user`` is staff or already in a company.
+    An invitation is used once (its row is locked while it is accepted).
+    """
+    invitation = (
+        CompanyInvitation.objects.select_for_update()
+        .select_related("company")
+        .filter(digest=digest_secret(secret), accepted_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotFound("This invitation does not exist, was used, or has expired.")
+    if invitation.email != user.email.lower():
+        raise InvitationForAnotherEmail(
+            "This invitation is for another email address: sign in with the address it was sent to."
+        )
+    membership = add_company_member(company=invitation.company, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
 
 
 # --- API keys ----------------------------------------------------------------------------------
@@ -279,7 +460,7 @@ class IssuedApiKey:
 
 
 def digest_api_key(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return digest_secret(secret)
 
 
 def create_api_key(
@@ -291,7 +472,7 @@ def create_api_key(
     api_key = ApiKey.objects.create(
         name=name,
         prefix=prefix,
-        digest=digest_api_key(secret),
+        digest=digest_secret(secret),
         scopes=sorted(set(scopes)),
         company=company,
         created_by=created_by,

@@ -10,4 +10,9 @@ urlpatterns = [
     path("addresses/<int:pk>/", views.address_edit, name="account-address-edit"),
     path("addresses/<int:pk>/delete/", views.address_delete, name="account-address-delete"),
     path("delete/", views.delete_account, name="account-delete"),
+    path(
+        "company/invitations/<str:secret>/",
+        views.company_invitation,
+        name="account-company-invitation",
+    ),
 ]

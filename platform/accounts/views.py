@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.errors import WrongPassword
 from accounts.forms import AccountDeletionForm, AddressForm, ProfileForm
+from config.api_errors import DomainError
 
 
 @login_required
@@ -57,3 +58,23 @@ def delete_account(request):
             logout(request)
             return redirect("/")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_invitation(request, secret: str):
+    """The page an invitation's email links to: accept it, signed in with the invited email."""
+    invitation = selectors.pending_invitation(secret=secret)
+    if invitation is None:
+        return render(request, "accounts/company_invitation.html", {}, status=404)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            services.accept_company_invitation(secret=secret, user=request.user)
+        except DomainError as refusal:
+            error, status = refusal.message, refusal.status_code
+        else:
+            messages.success(request, f"You now buy for {invitation.company.name}.")
+            return redirect("account-profile")
+    context = {"invitation": invitation, "error": error}
+    return render(request, "accounts/company_invitation.html", context, status=status)

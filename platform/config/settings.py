@@ -128,7 +128,6 @@ SHARED_APPS = [
     # Empty in public, but allauth's pages (platform admins' login and TOTP) query it.
     "allauth.socialaccount",
     "rest_framework",
-    "rest_framework.authtoken",
     "dj_rest_auth",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
@@ -149,7 +148,6 @@ TENANT_APPS = [
     # Each store enters its own OAuth client in its admin (a SocialApp row in its schema).
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
-    "rest_framework.authtoken",
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "search",
@@ -373,9 +371,11 @@ MFA_TOTP_ISSUER = "Mercato"
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 
 REST_AUTH = {
-    # The API authenticates with tokens (DRF's, one per person, in the store's own schema);
-    # storefront pages use sessions. Logging in through the API does not open a session.
+    # The API authenticates with tokens (accounts.AuthToken: one per login, stored as a digest
+    # in the store's own schema); storefront pages use sessions. Logging in through the API
+    # does not open a session.
     "SESSION_LOGIN": False,
+    "TOKEN_MODEL": "accounts.models.AuthToken",
     "LOGIN_SERIALIZER": "accounts.api.serializers.LoginSerializer",
     "REGISTER_SERIALIZER": "accounts.api.serializers.RegisterSerializer",
     "TOKEN_SERIALIZER": "accounts.api.serializers.TokenSerializer",
@@ -387,7 +387,7 @@ REST_AUTH = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -400,6 +400,7 @@ REST_FRAMEWORK = {
         "signup": env_str("SIGNUP_RATE", "10/hour"),
         "auth": env_str("AUTH_RATE", "60/minute"),
         "password_reset": env_str("PASSWORD_RESET_RATE", "10/hour"),
+        "company_invitation": env_str("COMPANY_INVITATION_RATE", "30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -409,9 +410,12 @@ SPECTACULAR_SETTINGS = {
         "Each store has its own API at `https://<store>.<platform domain>/api/v1/`; accounts, "
         "tokens and keys of one store are unknown at every other.\n\n"
         "**Authentication.** People sign in with `POST /api/v1/auth/login/` and send the token "
-        "it returns as `Authorization: Token <key>`. B2B integrations send an API key as "
+        "it returns as `Authorization: Token <key>` (each login issues its own; a password "
+        "change ends all the others). B2B integrations send an API key as "
         "`Authorization: Api-Key mk_...`; a key reaches only the endpoints its scopes "
-        "(`catalog:read`, `orders:place`, `orders:read`) open. Storefront sessions also work, "
+        "(`catalog:read`, `orders:place`, `orders:read`) open for its kind: the store's own "
+        "keys reach the staff endpoints, a company's keys only what the company reaches as a "
+        "buyer (the shop catalog at its prices, its own orders). Storefront sessions also work, "
         "with CSRF.\n\n"
         '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
         "(`fields` only for invalid input): 400 invalid input, 401 not authenticated, 403 not "

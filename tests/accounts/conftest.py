@@ -6,7 +6,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -47,7 +46,8 @@ def make_customer(email: str = "shopper@example.com", *, verified: bool = True) 
 
 
 def token_for(user: User) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    """A new sign-in token of ``user``, as the login endpoint issues."""
+    return services.issue_auth_token(user=user).key
 
 
 def current_totp_code(user: User, *, offset: int = 0) -> str:

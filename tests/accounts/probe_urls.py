@@ -1,4 +1,4 @@
-"""The store's URLs plus three probe endpoints declaring API key scopes, as the catalog and
+"""The store's URLs plus probe endpoints declaring API key scopes, as the catalog and
 orders endpoints of later issues will: they let the tests exercise each scope today."""
 
 from django.urls import path
@@ -13,6 +13,7 @@ class Probe(APIView):
     permission_classes = [RequiresPermission]
     required_permissions: dict = {}
     api_key_scopes: dict = {}
+    company_key_scopes: dict = {}
 
     def get(self, request):
         return Response({"ok": True})
@@ -27,8 +28,11 @@ class CatalogProbe(Probe):
 
 
 class OrdersProbe(Probe):
+    """As the orders endpoints: a company's key places and reads its company's orders."""
+
     required_permissions = {"GET": "orders.view_order", "POST": "b2b.place_orders"}
     api_key_scopes = {"GET": "orders:read", "POST": "orders:place"}
+    company_key_scopes = {"GET": "orders:read", "POST": "orders:place"}
 
 
 urlpatterns = [

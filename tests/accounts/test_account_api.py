@@ -4,10 +4,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from accounts import events
-from accounts.models import Address, User
+from accounts.models import Address, AuthToken, User
 
 from .conftest import PASSWORD, make_customer, token_for
 
@@ -135,7 +134,7 @@ def test_erasure_anonymises_the_person_and_keeps_the_row_for_orders(client, shop
     assert row.erased_at is not None
     assert not Address.objects.filter(user=shopper).exists()
     assert not EmailAddress.objects.filter(user=shopper).exists()
-    assert not Token.objects.filter(user=shopper).exists()
+    assert not AuthToken.objects.filter(user=shopper).exists()
     assert client.get("/api/v1/auth/user/").status_code == 401
     # The email is free again: the person may sign up anew.
     assert not User.objects.filter(email__iexact="shopper@example.com").exists()

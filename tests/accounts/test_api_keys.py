@@ -157,3 +157,50 @@ def test_another_stores_key_is_not_found_not_forbidden(store_a, store_b, api_cli
     assert client.delete(f"/api/v1/auth/api-keys/{theirs.api_key.pk}/").status_code == 404
     connection.set_tenant(store_a)
     assert ApiKey.objects.get(pk=theirs.api_key.pk).revoked_at is None
+
+
+def _company_key(*scopes):
+    company_admin = make_person("company_admin")
+    return services.create_api_key(
+        name="Acme purchasing",
+        scopes=list(scopes),
+        created_by=company_admin,
+        company=company_admin.company_membership.company,
+    )
+
+
+def test_a_company_key_never_reads_the_staff_catalog(in_store_a, api_client, probes):
+    from tests.catalog.factories import make_product
+
+    make_product()
+    company_key = _company_key("catalog:read", "orders:read", "orders:place")
+    client = api_client(in_store_a, api_key=company_key.secret)
+    for staff_path in (
+        "/api/v1/catalog/products/",
+        "/api/v1/catalog/categories/",
+        "/api/v1/catalog/brands/",
+        "/api/v1/probe/catalog/",
+    ):
+        response = client.get(staff_path)
+        assert response.status_code == 403, staff_path
+        assert response.json()["error"]["code"] == "permission_denied"
+    # What the company may see as a buyer: the shop catalog, its orders.
+    assert client.get("/api/v1/shop/products/").status_code == 200
+    assert client.get("/api/v1/probe/orders/").status_code == 200
+    assert client.post("/api/v1/probe/orders/").status_code == 201
+
+
+def test_a_store_key_reads_the_staff_catalog(in_store_a, api_client, probes):
+    store_key = services.create_api_key(
+        name="Feed", scopes=["catalog:read"], created_by=make_person("owner")
+    )
+    client = api_client(in_store_a, api_key=store_key.secret)
+    assert client.get("/api/v1/catalog/products/").status_code == 200
+    assert client.get("/api/v1/probe/catalog/").status_code == 200
+
+
+def test_a_company_key_is_still_limited_by_its_scopes(in_store_a, api_client, probes):
+    company_key = _company_key("orders:read")
+    client = api_client(in_store_a, api_key=company_key.secret)
+    assert client.get("/api/v1/probe/orders/").status_code == 200
+    assert client.post("/api/v1/probe/orders/").status_code == 403

@@ -22,6 +22,7 @@ IDENTITY_PATHS = {
     "/api/v1/auth/api-keys/current/",
     "/api/v1/auth/company/",
     "/api/v1/auth/company/members/",
+    "/api/v1/auth/company/invitations/{secret}/accept/",
     "/api/v1/auth/store/security/",
 }
 

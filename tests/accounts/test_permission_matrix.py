@@ -1,10 +1,14 @@
 """Every role against every identity endpoint (the harness is tests/matrix.py)."""
 
+import secrets
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accounts import services
-from accounts.models import Address
+from accounts.models import Address, Company, CompanyInvitation, digest_secret
 from tests.matrix import (
     PASSWORD,
     Endpoint,
@@ -35,6 +39,13 @@ ROWS = [
         "/api/v1/auth/registration/",
         expect(201, anonymous=201, api_key=201),
         {"email": "newcomer@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    ),
+    # An address that has an account gets the same answer as a new one (no enumeration).
+    Endpoint(
+        "POST",
+        "/api/v1/auth/registration/",
+        expect(201, anonymous=201, api_key=201),
+        {"email": "customer@example.com", "password1": PASSWORD, "password2": PASSWORD},
     ),
     Endpoint(
         "POST",
@@ -86,6 +97,7 @@ ROWS = [
     Endpoint("DELETE", "/api/v1/auth/user/addresses/{other_address}/", expect(404)),
     Endpoint("GET", "/api/v1/auth/mfa/totp/", expect(200)),
     Endpoint("POST", "/api/v1/auth/mfa/totp/", expect(400), {"secret": "JBSWY3DP", "code": "1"}),
+    Endpoint("POST", "/api/v1/auth/mfa/totp/", expect(400), {"secret": "not base32!", "code": "1"}),
     # API keys: the owner and support (read) for the store's, a company admin for theirs.
     Endpoint(
         "GET", "/api/v1/auth/api-keys/", expect(403, owner=200, support=200, company_admin=200)
@@ -104,27 +116,50 @@ ROWS = [
     Endpoint(
         "DELETE", "/api/v1/auth/api-keys/{store_key}/", expect(403, owner=204, company_admin=404)
     ),
-    Endpoint("GET", "/api/v1/auth/api-keys/current/", expect(403, api_key=200)),
-    # Companies: their members; staff who may look have no company of their own (404).
+    Endpoint("GET", "/api/v1/auth/api-keys/current/", expect(403, api_key=200, company_key=200)),
+    # Companies: their members; the owner, who may look, has no company of their own (404).
     Endpoint(
         "GET",
         "/api/v1/auth/company/",
-        expect(
-            403, company_buyer=200, company_approver=200, company_admin=200, owner=404, support=404
-        ),
+        expect(403, company_buyer=200, company_approver=200, company_admin=200, owner=404),
     ),
     Endpoint(
         "GET",
         "/api/v1/auth/company/members/",
-        expect(
-            403, company_buyer=200, company_approver=200, company_admin=200, owner=404, support=404
-        ),
+        expect(403, company_buyer=200, company_approver=200, company_admin=200, owner=404),
+    ),
+    # Invitations: the same 202 whoever the address belongs to (a newcomer, a stranger, a
+    # member of staff, nobody); only its owner, signed in with it, accepts.
+    *[
+        Endpoint(
+            "POST",
+            "/api/v1/auth/company/members/",
+            expect(403, company_admin=202, owner=404),
+            {"email": email, "role": "buyer"},
+        )
+        for email in ("newhire@example.com", "owner@example.com", "nobody@example.com")
+    ],
+    Endpoint(
+        "POST",
+        "/api/v1/auth/company/invitations/{newcomer_invitation_secret}/accept/",
+        expect(403),
     ),
     Endpoint(
         "POST",
-        "/api/v1/auth/company/members/",
-        expect(403, company_admin=201, owner=404),
-        {"email": "newhire@example.com", "role": "buyer"},
+        "/api/v1/auth/company/invitations/{own_invitation_secret}/accept/",
+        expect(
+            201,
+            company_buyer=409,
+            company_approver=409,
+            company_admin=409,
+            owner=403,
+            catalog_manager=403,
+            order_manager=403,
+            support=403,
+        ),
+    ),
+    Endpoint(
+        "POST", "/api/v1/auth/company/invitations/{expired_invitation_secret}/accept/", expect(404)
     ),
     # The store's security policy: the owner changes it, support may read it.
     Endpoint("GET", "/api/v1/auth/store/security/", expect(403, owner=200, support=200)),
@@ -134,7 +169,27 @@ ROWS = [
         expect(403, owner=200),
         {"require_staff_mfa": False},
     ),
+    # The owner has no TOTP yet: requiring it of staff would lock them out.
+    Endpoint(
+        "PATCH",
+        "/api/v1/auth/store/security/",
+        expect(403, owner=400),
+        {"require_staff_mfa": True},
+    ),
 ]
+
+
+def invitation_secret(email: str, *, expired: bool = False) -> str:
+    """A pending invitation to Acme Ltd for ``email`` (or an expired one): its link's secret."""
+    secret = secrets.token_urlsafe(32)
+    now = timezone.now()
+    CompanyInvitation.objects.create(
+        company=Company.objects.first() or Company.objects.create(name="Acme Ltd"),
+        email=email,
+        digest=digest_secret(secret),
+        expires_at=now - timedelta(minutes=1) if expired else now + timedelta(days=7),
+    )
+    return secret
 
 
 @pytest.fixture
@@ -151,6 +206,8 @@ def scene(store_a, store_b):
         "other_address": Address.objects.create(user=stranger, **ADDRESS).pk,
         "store_key": key.api_key.pk,
         "newcomer": newcomer.pk,
+        "newcomer_invitation_secret": invitation_secret(newcomer.email),
+        "expired_invitation_secret": invitation_secret("customer@example.com", expired=True),
     }
 
 
@@ -159,7 +216,13 @@ def test_permission_matrix(endpoint, role, scene):
     client, person = client_for(role, store=scene["store"], other_store=scene["other_store"])
     connection.set_tenant(scene["store"])
     own_address = Address.objects.create(user=person, **ADDRESS).pk if person else 0
-    check(client, endpoint, role, {**scene, "own_address": own_address})
+    own_invitation = invitation_secret(person.email if person else "nobody@example.com")
+    check(
+        client,
+        endpoint,
+        role,
+        {**scene, "own_address": own_address, "own_invitation_secret": own_invitation},
+    )
 
 
 def test_every_identity_endpoint_is_in_the_matrix():

@@ -9,7 +9,7 @@ from django.core import mail
 
 from accounts.models import User
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +78,55 @@ def test_signup_with_a_weak_password_answers_field_errors(store_a, api_client):
     assert "password1" in error["fields"]
 
 
-def test_signup_with_a_taken_email_is_refused(store_a, api_client):
+def test_signup_with_a_taken_email_answers_as_for_a_new_one_and_emails_the_owner(
+    store_a, api_client
+):
+    from django.db import connection
+
     client = api_client(store_a)
-    client.post("/api/v1/auth/registration/", SIGNUP, format="json")
-    again = client.post(
-        "/api/v1/auth/registration/", {**SIGNUP, "email": "NEW@example.com"}, format="json"
+    first = client.post("/api/v1/auth/registration/", SIGNUP, format="json")
+    connection.set_tenant(store_a)
+    make_customer("taken@example.com")
+    other_password = "Other-pass-1234"
+    body = {"email": "TAKEN@example.com", "password1": other_password, "password2": other_password}
+    again = client.post("/api/v1/auth/registration/", body, format="json")
+
+    assert again.status_code == first.status_code == 201
+    assert again.json() == first.json()
+    warning = mail.outbox[-1]
+    assert warning.to == ["taken@example.com"]
+    assert "an account using that email address already exists" in warning.body
+    assert "/accounts/password/reset/" in warning.body
+    connection.set_tenant(store_a)
+    account = User.objects.get(email__iexact="taken@example.com")
+    assert account.check_password(PASSWORD)  # untouched
+    assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+
+
+def test_repeated_signups_with_a_taken_email_send_one_warning(store_a, api_client):
+    from django.db import connection
+
+    connection.set_tenant(store_a)
+    make_customer("taken@example.com")
+    body = {**SIGNUP, "email": "taken@example.com"}
+    for _ in range(3):
+        response = api_client(store_a).post("/api/v1/auth/registration/", body, format="json")
+        assert response.status_code == 201
+    assert len(mail.outbox) == 1
+
+
+def test_signup_page_with_a_taken_email_says_the_same_and_emails_the_owner(store_a, store_client):
+    from django.db import connection
+
+    connection.set_tenant(store_a)
+    make_customer("taken@example.com")
+    response = store_client(store_a).post(
+        "/accounts/signup/", {**SIGNUP, "email": "taken@example.com"}
     )
-    assert again.status_code == 400
-    assert "email" in again.json()["error"]["fields"]
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert mail.outbox[-1].to == ["taken@example.com"]
+    assert "already exists" in mail.outbox[-1].body
 
 
 def test_the_same_email_can_sign_up_at_two_stores(store_a, store_b, api_client):

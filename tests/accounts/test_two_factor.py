@@ -85,6 +85,7 @@ def test_staff_lose_staff_permissions_until_enrolled_once_the_owner_requires_it(
     support_client = api_client(in_store_a, token=token_for(support))
     assert support_client.get("/api/v1/auth/api-keys/").status_code == 200
 
+    enrol_totp(owner)
     owner_client = api_client(in_store_a, token=token_for(owner))
     turned_on = owner_client.patch(
         "/api/v1/auth/store/security/", {"require_staff_mfa": True}, format="json"
@@ -176,7 +177,43 @@ def test_two_factor_cannot_be_turned_on_before_the_email_is_verified(in_store_a,
     assert not Authenticator.objects.filter(user=user).exists()
 
 
-def test_the_owner_turns_on_staff_two_factor_in_the_store_admin(in_store_a, store_client):
+def test_the_owner_turns_on_staff_two_factor_in_the_store_admin(
+    in_store_a, store_client, two_factor_login
+):
+    from accounts.models import StoreSecurity
+
+    browser = store_client(in_store_a)
+    two_factor_login(browser, make_person("owner"))
+    response = browser.post(
+        "/django-admin/accounts/storesecurity/add/", {"require_staff_mfa": "on"}
+    )
+    assert response.status_code == 302
+    assert StoreSecurity.current().require_staff_mfa
+    # Other staff now enrol before going on.
+    support = make_person("support")
+    browser.force_login(support)
+    next_page = browser.get("/django-admin/accounts/user/")
+    assert next_page["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
+def test_an_owner_without_two_factor_cannot_require_it_of_staff_by_api(in_store_a, api_client):
+    from accounts.models import StoreSecurity
+
+    owner = make_person("owner")
+    client = api_client(in_store_a, token=token_for(owner))
+    response = client.patch(
+        "/api/v1/auth/store/security/", {"require_staff_mfa": True}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"require_staff_mfa"}
+    assert not StoreSecurity.current().require_staff_mfa
+    # The owner keeps access: the policy can still be read and changed.
+    assert client.get("/api/v1/auth/store/security/").status_code == 200
+
+
+def test_an_owner_without_two_factor_cannot_require_it_of_staff_in_the_store_admin(
+    in_store_a, store_client
+):
     from accounts.models import StoreSecurity
 
     browser = store_client(in_store_a)
@@ -184,8 +221,21 @@ def test_the_owner_turns_on_staff_two_factor_in_the_store_admin(in_store_a, stor
     response = browser.post(
         "/django-admin/accounts/storesecurity/add/", {"require_staff_mfa": "on"}
     )
-    assert response.status_code == 302
-    assert StoreSecurity.current().require_staff_mfa
-    # From now on the owner, too, enrols before going on.
-    next_page = browser.get("/django-admin/accounts/storesecurity/")
-    assert next_page["Location"].startswith("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200  # the form again, with the error
+    assert b"Enrol a TOTP authenticator yourself" in response.content
+    assert not StoreSecurity.current().require_staff_mfa
+    assert browser.get("/django-admin/accounts/storesecurity/").status_code == 200
+
+
+@pytest.mark.parametrize("secret", ["not base32!", "0189", "JBSWY3DP\u00e9", "JBSWY3DP"])
+def test_a_totp_secret_that_is_not_base32_of_128_bits_is_a_field_error(
+    in_store_a, api_client, secret
+):
+    user = make_customer()
+    client = api_client(in_store_a, token=token_for(user))
+    response = client.post(
+        "/api/v1/auth/mfa/totp/", {"secret": secret, "code": "123456"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"secret"}
+    assert not Authenticator.objects.filter(user=user).exists()

@@ -1,6 +1,7 @@
 """The store export: an allow-list of what a merchant needs; no secret of any kind in it."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmation
@@ -13,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.utils import timezone
 from wagtail.models import APIToken, Page, PageViewRestriction
 
+from accounts.models import Company, CompanyInvitation, CompanyMembership, digest_secret
 from accounts.services import create_api_key
 from tenants.export import EXPORTED_FIELDS, NOT_EXPORTED
 
@@ -55,6 +58,16 @@ def store_full_of_secrets(store_a, store_owner_client, store_client):
         app=app, account=account, token="access-token-x4", token_secret="refresh-token-x5"
     )
     _, wagtail_token = APIToken.create_token(user=owner, name="CMS")
+    company = Company.objects.create(name="Acme Ltd")
+    invitation_secret = "invitation-secret-x7"
+    CompanyInvitation.objects.create(
+        company=company,
+        email="buyer@example.com",
+        role=CompanyMembership.Role.BUYER,
+        digest=digest_secret(invitation_secret),
+        invited_by=owner,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     PageViewRestriction.objects.create(
         page=Page.objects.filter(depth=2).first(),
         restriction_type=PageViewRestriction.PASSWORD,
@@ -80,6 +93,7 @@ def store_full_of_secrets(store_a, store_owner_client, store_client):
         "OAuth refresh token": "refresh-token-x5",
         "Wagtail API token": wagtail_token,
         "page password": "page-password-x6",
+        "company invitation secret": invitation_secret,
     }
     for number, code in enumerate(recovery.get_unused_codes()):
         secrets[f"recovery code {number}"] = code
@@ -88,8 +102,11 @@ def store_full_of_secrets(store_a, store_owner_client, store_client):
     for session in Session.objects.all():
         secrets[f"session key {session.pk[:4]}"] = session.session_key
         secrets[f"session data {session.pk[:4]}"] = session.session_data
-    for row in apps.get_model("authtoken", "token").objects.all():
-        secrets[f"stored token {row.pk}"] = row.pk
+    for row in apps.get_model("accounts", "authtoken").objects.all():
+        secrets[f"stored token digest {row.pk}"] = row.digest
+        secrets[f"stored token fingerprint {row.pk}"] = row.password_fingerprint
+    for row in apps.get_model("accounts", "companyinvitation").objects.all():
+        secrets[f"invitation digest {row.pk}"] = row.digest
     for key in apps.get_model("accounts", "apikey").objects.all():
         secrets[f"API key digest {key.pk}"] = key.digest
         secrets[f"API key prefix {key.pk}"] = key.prefix

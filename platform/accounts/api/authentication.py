@@ -1,13 +1,31 @@
-"""API authentication: tokens (per store) and API keys (B2B integrations).
+"""API authentication: sign-in tokens (per store) and API keys (B2B integrations).
 
-Tokens are dj-rest-auth / DRF tokens, one per person, stored in the store's own schema: a token
-issued by store A is simply unknown at store B. API keys are sent as
-``Authorization: Api-Key mk_...``; only their SHA-256 digest is stored.
+Tokens are issued by the login endpoint, one per login, and sent as ``Authorization: Token
+<key>``; API keys are sent as ``Authorization: Api-Key mk_...``. Of both, only a SHA-256
+digest is stored, in the store's own schema: a token or key of store A is unknown at store B.
 """
 
 from rest_framework import authentication, exceptions
 
 API_KEY_KEYWORD = "Api-Key"
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """``request.user`` is the token's person and ``request.auth`` the token (accounts.AuthToken).
+
+    A token issued before the person's last password change is refused, and forgotten.
+    """
+
+    def authenticate_credentials(self, key):
+        from accounts import selectors, services
+
+        token = selectors.auth_token_for_key(key=key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not token.is_valid:
+            services.revoke_auth_token(token=token)
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return token.user, token
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

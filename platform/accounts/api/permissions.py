@@ -3,11 +3,16 @@
 A view declares what each method needs, and nothing else::
 
     required_permissions = {"GET": VIEW_API_KEYS, "POST": ADD_API_KEYS}
-    api_key_scopes = {"GET": "catalog:read"}      # only where API keys are accepted
+    api_key_scopes = {"GET": "catalog:read"}          # where the store's own keys are accepted
+    company_key_scopes = {"POST": "orders:place"}     # where a company's keys are accepted
 
 A method missing from ``required_permissions`` is refused to everyone (``None`` means "any
-signed-in person"); a person authenticated by API key passes only where the view lists a scope
-their key holds. Later issues' views declare the same two attributes.
+signed-in person"). A request made with an API key passes only where the view lists a scope
+the key holds, for the key's kind: the store's keys (integrations of the merchant) in
+``api_key_scopes``, a company's keys (a B2B buyer's integration) in ``company_key_scopes``.
+So staff endpoints, which list only ``api_key_scopes``, never answer a company's key: it
+reaches what its company may reach as a buyer (the shop catalog at its prices, its own
+orders). Later issues' views declare the same attributes.
 """
 
 from rest_framework.exceptions import PermissionDenied
@@ -26,7 +31,8 @@ class RequiresPermission(BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         if isinstance(request.auth, ApiKey):
-            scope = getattr(view, "api_key_scopes", {}).get(request.method)
+            declared = "company_key_scopes" if request.auth.company_id else "api_key_scopes"
+            scope = getattr(view, declared, {}).get(request.method)
             return scope == ANY_SCOPE or scope in request.auth.scopes
         required = getattr(view, "required_permissions", {})
         if request.method not in required:

@@ -1,5 +1,8 @@
 """Serializers of the identity API: validate input, shape output. No business rules here."""
 
+import base64
+import binascii
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import RateLimited
@@ -35,10 +38,9 @@ class RegisterSerializer(BaseRegisterSerializer):
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
 
     def validate_email(self, email: str) -> str:
-        email = get_account_adapter().clean_email(email).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise serializers.ValidationError("An account with this email already exists.")
-        return email
+        # An address that already has an account is not refused here: the answer would tell
+        # who has an account (RegisterView answers as for a new address and emails its owner).
+        return get_account_adapter().clean_email(email).lower()
 
     def validate(self, data):
         data = super().validate(data)
@@ -135,6 +137,14 @@ class TokenSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <key>`")
 
 
+class PasswordChangedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    key = serializers.CharField(
+        required=False,
+        help_text="When changed with a token: the token that replaces it (every other ended).",
+    )
+
+
 class StorefrontPasswordResetSerializer(PasswordResetSerializer):
     """The emailed link opens the storefront's reset page; the API can confirm it too."""
 
@@ -194,6 +204,9 @@ class AddressSerializer(serializers.ModelSerializer):
         return value.upper()
 
 
+MIN_TOTP_SECRET_BYTES = 16  # RFC 4226 asks for 128 bits at least
+
+
 class TotpStatusSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
     required = serializers.BooleanField(help_text="The store requires it of you (staff).")
@@ -204,8 +217,19 @@ class TotpStatusSerializer(serializers.Serializer):
 
 
 class TotpActivateSerializer(serializers.Serializer):
-    secret = serializers.CharField()
-    code = serializers.CharField()
+    secret = serializers.CharField(
+        max_length=128, help_text="The base32 secret given by GET (at least 128 bits)."
+    )
+    code = serializers.CharField(max_length=16)
+
+    def validate_secret(self, secret: str) -> str:
+        try:
+            decoded = base64.b32decode(secret.encode("ascii"), casefold=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError) as error:
+            raise serializers.ValidationError("Not a base32 secret.") from error
+        if len(decoded) < MIN_TOTP_SECRET_BYTES:
+            raise serializers.ValidationError("Too short: use the secret given by GET.")
+        return secret.upper()
 
 
 class TotpCodeSerializer(serializers.Serializer):
@@ -256,6 +280,24 @@ class CompanyMemberSerializer(serializers.ModelSerializer):
         model = CompanyMembership
         fields = ["id", "email", "role"]
         read_only_fields = ["id"]
+
+
+class CompanyInvitationSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(
+        choices=CompanyMembership.Role.choices, default=CompanyMembership.Role.BUYER
+    )
+    detail = serializers.CharField(
+        read_only=True,
+        default="If this address may join, an invitation to accept has been emailed to it.",
+    )
+
+
+class CompanyMembershipSerializer(CompanyMemberSerializer):
+    company = CompanySerializer(read_only=True)
+
+    class Meta(CompanyMemberSerializer.Meta):
+        fields = [*CompanyMemberSerializer.Meta.fields, "company"]
 
 
 class StoreSecuritySerializer(serializers.ModelSerializer):

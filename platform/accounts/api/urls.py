@@ -40,5 +40,10 @@ urlpatterns = [
     path(
         "auth/company/members/", views.CompanyMemberListView.as_view(), name="api-company-members"
     ),
+    path(
+        "auth/company/invitations/<str:secret>/accept/",
+        views.CompanyInvitationAcceptView.as_view(),
+        name="api-company-invitation-accept",
+    ),
     path("auth/store/security/", views.StoreSecurityView.as_view(), name="api-store-security"),
 ]

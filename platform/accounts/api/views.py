@@ -6,9 +6,10 @@ permission layer; errors come out in the API's single shape (config.api_errors).
 
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
-from django.contrib.auth import get_user_model
+from django.contrib.auth import logout as django_logout
+from django.contrib.auth import update_session_auth_hash
+from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 from accounts import permissions, selectors, services
 from accounts.api import serializers
 from accounts.api.permissions import ANY_SCOPE, RequiresPermission
-from accounts.models import ApiKey, CompanyMembership, StoreSecurity
+from accounts.models import ApiKey, AuthToken, StoreSecurity
 
 OWN = permissions.MANAGE_OWN_ACCOUNT
 
@@ -32,9 +33,26 @@ class OwnAccountView:
 
 @extend_schema(tags=["auth"])
 class RegisterView(registration_views.RegisterView):
-    """Sign up with email and password; a verification link is emailed."""
+    """Sign up with email and password; a verification link is emailed.
+
+    An address that already has an account gets the same answer, and its owner an email
+    saying that someone tried to sign up with it (allauth's enumeration prevention).
+    """
 
     throttle_scope = "signup"
+
+    def perform_create(self, serializer):
+        email = serializer.validated_data["email"]
+        if not selectors.account_exists(email=email):
+            try:
+                with transaction.atomic():
+                    return super().perform_create(serializer)
+            except IntegrityError:
+                pass  # signed up at the same moment by another request: it exists now
+        services.notify_existing_account_of_signup(
+            email=email, password=serializer.validated_data["password1"], request=self.request
+        )
+        return None
 
 
 @extend_schema(tags=["auth"])
@@ -51,18 +69,32 @@ class ResendEmailVerificationView(registration_views.ResendEmailVerificationView
 
 @extend_schema(tags=["auth"], responses=serializers.TokenSerializer)
 class LoginView(rest_auth_views.LoginView):
-    """Exchange email, password (and TOTP code, when enabled) for this store's API token."""
+    """Exchange email, password (and TOTP code, when enabled) for a new API token of this store.
+
+    Each login issues its own token; its key is in this answer only (only a digest is kept).
+    """
 
     serializer_class = serializers.LoginSerializer
     throttle_scope = "auth"
 
+    def login(self):
+        self.user = self.serializer.validated_data["user"]
+        self.token = services.issue_auth_token(user=self.user)
+
 
 @extend_schema(tags=["auth"], request=None, responses={200: None})
 class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
-    """Delete the token and end the session."""
+    """End this sign-in: the token making the request (or else the session)."""
 
     http_method_names = ["post", "options"]
     throttle_scope = "auth"
+
+    def logout(self, request):
+        if isinstance(request.auth, AuthToken):
+            services.revoke_auth_token(token=request.auth)
+        else:
+            django_logout(request)
+        return Response({"detail": "Successfully logged out."})
 
 
 @extend_schema(tags=["auth"])
@@ -89,9 +121,31 @@ class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
         return Response({"detail": "Password has been reset with the new password."})
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=serializers.PasswordChangedSerializer)
 class PasswordChangeView(OwnAccountView, rest_auth_views.PasswordChangeView):
+    """Change your password: every other sign-in of yours ends (API tokens and sessions).
+
+    Made with a token, the answer carries its replacement (``key``); made in a session, the
+    session stays signed in.
+    """
+
     throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        current = request.auth if isinstance(request.auth, AuthToken) else None
+        issued = services.change_password(
+            user=request.user,
+            password=serializer.validated_data["new_password1"],
+            current_token=current,
+        )
+        if current is None:
+            update_session_auth_hash(request, request.user)
+        data = {"detail": "New password has been saved."}
+        if issued is not None:
+            data["key"] = issued.key
+        return Response(serializers.PasswordChangedSerializer(data).data)
 
 
 # --- Profile and deletion ----------------------------------------------------------------------
@@ -269,6 +323,7 @@ class CurrentApiKeyView(APIView):
     permission_classes = [RequiresPermission]
     required_permissions: dict = {}  # people have no key to show
     api_key_scopes = {"GET": ANY_SCOPE}
+    company_key_scopes = {"GET": ANY_SCOPE}
 
     def get(self, request):
         return Response(serializers.ApiKeySerializer(request.auth).data)
@@ -296,26 +351,64 @@ def _own_company(user):
     return company
 
 
-@extend_schema_view(get=extend_schema(tags=["company"]), post=extend_schema(tags=["company"]))
+@extend_schema_view(
+    get=extend_schema(tags=["company"]),
+    post=extend_schema(
+        tags=["company"],
+        request=serializers.CompanyInvitationSerializer,
+        responses={202: serializers.CompanyInvitationSerializer},
+        summary="Invite someone to your company",
+    ),
+)
 class CompanyMemberListView(generics.ListCreateAPIView):
-    """Members of your company; a company admin adds existing store accounts by email."""
+    """Members of your company; a company admin invites people by email.
+
+    An invitation is emailed with a link the invited person accepts. The answer (202) is the
+    same whether or not the address has an account here: it tells nothing about who does.
+    """
 
     serializer_class = serializers.CompanyMemberSerializer
     permission_classes = [RequiresPermission]
     required_permissions = {"GET": permissions.VIEW_COMPANY, "POST": permissions.MANAGE_COMPANY}
+    throttle_scope = "company_invitation"
+
+    def get_throttles(self):
+        # Only invitations (emails sent) are throttled; reading the members is not.
+        return super().get_throttles() if self.request.method == "POST" else []
 
     def get_queryset(self):
         return selectors.company_members(company=_own_company(self.request.user))
 
-    def perform_create(self, serializer):
-        company = _own_company(self.request.user)
-        email = serializer.validated_data["user"]["email"]
-        user = get_object_or_404(get_user_model(), email__iexact=email, is_active=True)
-        serializer.instance = services.add_company_member(
-            company=company,
-            user=user,
-            role=serializer.validated_data.get("role", CompanyMembership.Role.BUYER),
+    def create(self, request, *args, **kwargs):
+        company = _own_company(request.user)
+        serializer = serializers.CompanyInvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.invite_to_company(
+            company=company, invited_by=request.user, request=request, **serializer.validated_data
         )
+        return Response(serializer.data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
+    tags=["company"],
+    request=None,
+    responses={201: serializers.CompanyMembershipSerializer},
+    summary="Accept an invitation to a company",
+)
+class CompanyInvitationAcceptView(APIView):
+    """Join the company that invited you, with the secret from the emailed link.
+
+    You must be signed in with the email the invitation was sent to; an invitation works
+    once, and never for the store's staff.
+    """
+
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": OWN}
+
+    def post(self, request, secret: str):
+        membership = services.accept_company_invitation(secret=secret, user=request.user)
+        data = serializers.CompanyMembershipSerializer(membership).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 # --- Store security policy (owner) -------------------------------------------------------------
@@ -339,7 +432,8 @@ class StoreSecurityView(generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer):
         serializer.instance = services.set_store_security(
+            by=self.request.user,
             require_staff_mfa=serializer.validated_data.get(
                 "require_staff_mfa", serializer.instance.require_staff_mfa
-            )
+            ),
         )
