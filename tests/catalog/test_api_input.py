@@ -552,3 +552,24 @@ def test_the_staff_lists_answer_a_browser(owner, in_store_a, path):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_schema_documents_the_shop_listing_filters(store_client, store_a):
+    schema = store_client(store_a).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    listing = schema["paths"]["/api/v1/shop/products/"]["get"]
+    names = {parameter["name"] for parameter in listing["parameters"]}
+    assert {
+        "category",
+        "brand",
+        "price_min",
+        "price_max",
+        "in_stock",
+        "sort",
+        "attr.<code>",
+    } <= names
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedShopProductListList"
+    )
+    category = schema["paths"]["/api/v1/shop/categories/{slug}/"]["get"]["responses"]["200"]
+    assert category["content"]["application/json"]["schema"]["$ref"].endswith("ShopCategory")

@@ -427,19 +427,6 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     pagination_class = ShopPagination
     serializer_class = serializers.ShopProductListSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("category", str),
-            OpenApiParameter("brand", str, description="Brand slugs, comma separated."),
-            OpenApiParameter("price_min", float),
-            OpenApiParameter("price_max", float),
-            OpenApiParameter("in_stock", bool),
-            OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
-            OpenApiParameter(
-                "attr.<code>", str, description="Attribute value(s), comma separated."
-            ),
-        ]
-    )
     def listing_filters(self) -> dict:
         """The filters and sort the query asks for; refuses (400) an invalid one, no query."""
         query = self.request.query_params
@@ -469,6 +456,14 @@ class ShopProductListView(_Revalidated, GenericAPIView):
             channel=_channel(self.request), filters=filters, sort=filters.pop("sort")
         )
 
+    @extend_schema(
+        parameters=[
+            serializers.ShopProductListParamsSerializer,
+            OpenApiParameter(
+                "attr.<code>", str, description="Attribute value(s), comma separated."
+            ),
+        ]
+    )
     def get(self, request: Request) -> Response:
         channel = _channel(request)
         self.listing_filters()  # a bad parameter is refused before any cached answer
