@@ -279,8 +279,8 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
     for name in ("price", "b2b_price", "compare_at_price"):
         if name in row and (row[name] is not None or name == "price"):
             value = _decimal(row[name])
-            if value is None or value < 0:
-                problems.append(f"{name} must be a number of at least 0.")
+            if value is None or value < 0 or not decimal_fits(value, ProductVariant, name):
+                problems.append(f"{name} must be an amount of at least 0, e.g. 19.99.")
     if "stock_on_hand" in row:
         try:
             level = int(row["stock_on_hand"])

@@ -573,3 +573,40 @@ def test_the_schema_documents_the_shop_listing_filters(store_client, store_a):
     )
     category = schema["paths"]["/api/v1/shop/categories/{slug}/"]["get"]["responses"]["200"]
     assert category["content"]["application/json"]["schema"]["$ref"].endswith("ShopCategory")
+
+
+def test_the_bulk_service_refuses_prices_its_columns_cannot_hold(in_store_a):
+    make_product("lamp", skus=("L-1",))
+
+    with pytest.raises(CatalogError) as refused:
+        services.bulk_update_variants(rows=[{"sku": "L-1", "price": "1e20"}])
+
+    assert list(refused.value.fields) == ["rows.0"]
+    assert str(ProductVariant.objects.get().price) == "20.00"
+
+
+def test_admin_forms_are_bounded_by_their_columns(owner, in_store_a):
+    from django.urls import reverse
+
+    response = owner.post(
+        reverse("admin:catalog_product_add"),
+        {
+            "name": "Lamp",
+            "slug": "lamp",
+            "status": "draft",
+            "visible_b2c": "on",
+            "variants-TOTAL_FORMS": "1",
+            "variants-INITIAL_FORMS": "0",
+            "variants-0-sku": "L-1",
+            "variants-0-options": "{}",
+            "variants-0-currency": "USD",
+            "variants-0-price": "1e20",
+            "variants-0-weight_grams": "99999999999",
+            "variants-0-stock_policy": "deny",
+            "variants-0-low_stock_threshold": "0",
+            "variants-0-position": "99999999999",
+        },
+    )
+
+    assert response.status_code == 200  # the form again, with its errors
+    assert not Product.objects.exists()
