@@ -21,7 +21,7 @@ from catalog.models import (
     Product,
     ProductVariant,
 )
-from config.api_input import decimal_fits, has_null_character
+from config.api_input import column_bounds, decimal_fits, has_null_character
 
 BULK_LIMIT = 1000
 _PRODUCT_FIELDS = {
@@ -419,11 +419,14 @@ def _clean_attribute_value(attribute: Attribute, raw):
         return "text", str(raw)[:500]
     if kind == Attribute.Type.NUMBER:
         value = _decimal(raw)
-        if (
-            value is None
-            or isinstance(raw, bool)
-            or not decimal_fits(value, AttributeValue, "number")
-        ):
+        if value is not None and not decimal_fits(value, AttributeValue, "number"):
+            bounds = column_bounds(AttributeValue, "number")
+            whole = bounds["max_digits"] - bounds["decimal_places"]
+            raise ValueError(
+                f"Expected at most {whole} digits before the point "
+                f"and {bounds['decimal_places']} after it."
+            )
+        if value is None or isinstance(raw, bool):
             raise ValueError(
                 f"Expected a number{f' (in {attribute.unit})' if attribute.unit else ''}."
             )
