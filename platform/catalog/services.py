@@ -510,12 +510,19 @@ def _save(instance, *, field: str) -> None:
         instance.save()
 
 
+NO_SLUG_MESSAGE = "Give a slug: the name has no letter or digit to make one from."
+
+
+def slug_from(text: str, *, max_length: int) -> str:
+    """The slug a name gives, cut to ``max_length``; "" when it has no letter or digit."""
+    return slugify(text)[:max_length].strip("-_")
+
+
 def _slug_of(name: str, model) -> str:
     """The slug a name gives, cut to the model's column; refuses a name that gives none."""
-    slug = slugify(name)[: model._meta.get_field("slug").max_length].strip("-_")
+    slug = slug_from(name, max_length=model._meta.get_field("slug").max_length)
     if not slug:
-        message = "Give a slug: the name has no letter or digit to make one from."
-        raise CatalogError(message, fields={"slug": [message]})
+        raise CatalogError(NO_SLUG_MESSAGE, fields={"slug": [NO_SLUG_MESSAGE]})
     return slug
 
 

@@ -1,5 +1,4 @@
 from django.core.files.storage import default_storage
-from django.utils.text import slugify
 from rest_framework import serializers
 
 from catalog.models import (
@@ -12,14 +11,10 @@ from catalog.models import (
     ProductVariant,
 )
 from catalog.selectors import SORTS, display_value
+from catalog.services import NO_SLUG_MESSAGE, slug_from
 from config.api_input import SlugReferenceField, column_bounds, refuse_null_characters
 
 # --- Staff -------------------------------------------------------------------------------------
-
-
-def slug_from(text: str, *, max_length: int) -> str:
-    """The slug a name gives (cut to the column), "" when it has no letter or digit."""
-    return slugify(text)[:max_length].strip("-_")
 
 
 class UniqueSlugMixin:
@@ -37,9 +32,7 @@ class UniqueSlugMixin:
         if "slug" not in data and self.instance is None:
             data["slug"] = slug_from(data.get("name", ""), max_length=max_length)
             if not data["slug"]:
-                raise serializers.ValidationError(
-                    {"slug": ["Give a slug: the name has no letter or digit to make one from."]}
-                )
+                raise serializers.ValidationError({"slug": [NO_SLUG_MESSAGE]})
         if "slug" in data:
             taken = model.objects.filter(slug=data["slug"])
             if self.instance is not None:
@@ -133,9 +126,7 @@ class AttributeSerializer(serializers.ModelSerializer):
             option.setdefault("slug", slug_from(option["value"], max_length=max_length))
             slug = option["slug"]
             if not slug:
-                errors[f"options.{index}.slug"] = [
-                    "Give a slug: the value has no letter or digit to make one from."
-                ]
+                errors[f"options.{index}.slug"] = [NO_SLUG_MESSAGE]
             elif slug in seen:
                 errors[f"options.{index}.slug"] = [
                     f"{slug!r} is already the slug of option {seen[slug]}."
