@@ -145,6 +145,20 @@ def test_the_services_turn_a_race_for_a_slug_into_a_field_error(in_store_a):
     assert not Attribute.objects.filter(code="colour").exists()
 
 
+def test_a_brand_slug_taken_between_check_and_save_is_a_field_error(in_store_a):
+    from catalog.api.serializers import BrandSerializer
+
+    serializer = BrandSerializer(data={"name": "Acme"})
+    assert serializer.is_valid(), serializer.errors
+    Brand.objects.create(name="Acme Inc", slug="acme")  # another request, a moment before
+
+    with pytest.raises(CatalogError) as refused, services.refusing_duplicates():
+        serializer.save()
+
+    assert refused.value.fields == {"slug": ["'acme' is already in use."]}
+    assert Brand.objects.count() == 1
+
+
 # --- Variant positions ---------------------------------------------------------------------------
 
 
