@@ -25,6 +25,7 @@ from catalog.models import (
     ProductVariant,
     StockAdjustment,
 )
+from config.api_input import has_null_character, null_character_message
 from tenants.limits import PlanLimitReached, ensure_current_store_within_plan
 
 
@@ -84,8 +85,28 @@ class ProductImageForm(forms.ModelForm):
         return clean.content
 
 
+class ProductVariantForm(forms.ModelForm):
+    """A variant as the API takes it: its options are names and texts (what the storefront
+    shows), without NUL characters (which PostgreSQL cannot store)."""
+
+    class Meta:
+        model = ProductVariant
+        fields = ["options"]  # the inline names the others
+
+    def clean_options(self):
+        options = self.cleaned_data["options"]
+        if not isinstance(options, dict) or not all(
+            isinstance(name, str) and isinstance(value, str) for name, value in options.items()
+        ):
+            raise forms.ValidationError('Write the options as {"size": "M", "colour": "red"}.')
+        if has_null_character(options):
+            raise forms.ValidationError(null_character_message())
+        return options
+
+
 class ProductVariantInline(admin.StackedInline):
     model = ProductVariant
+    form = ProductVariantForm
     extra = 0
     fields = [
         ("sku", "name", "position"),

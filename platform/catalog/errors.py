@@ -16,3 +16,9 @@ class CategoryCycle(CatalogError):
 class InsufficientStock(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "insufficient_stock"
+
+
+class StockOutOfRange(CatalogError):
+    """A stock change whose result the stock column cannot hold."""
+
+    code = "stock_out_of_range"

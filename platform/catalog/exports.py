@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
-from catalog.import_rows import ATTRIBUTE_PREFIX, COLUMNS, PRICE_COLUMNS
+from catalog.import_rows import ATTRIBUTE_PREFIX, COLUMNS, PRICE_COLUMNS, csv_cell
 from catalog.models import Attribute, AttributeValue, Product, ProductVariant
 
 
@@ -92,12 +92,16 @@ def _text(value) -> str:
 
 
 def stream_csv(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
-    """CSV text, a line at a time (for a streamed response)."""
+    """CSV text, a line at a time (for a streamed response).
+
+    Cells a spreadsheet would run as formulas are written behind a quote (import_rows.csv_cell),
+    which the import removes.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: csv_cell(text) for column, text in row.items()})
         yield _drain(buffer)
     yield _drain(buffer)
 

@@ -6,11 +6,16 @@ compare_at_price, cost_price, stock_on_hand, options (``size=M;colour=red``) and
 ``attr.<code>`` column per product attribute (multiple choices separated by ``|``). Every
 problem is reported with its row number (as the merchant sees it: the CSV header is row 1),
 its column and a message; nothing here writes.
+
+In a CSV file, a cell that starts with a single quote ``'`` is read without it, exactly as it
+follows (spreadsheets treat that quote as "this is text"): the export quotes cells a
+spreadsheet would run as formulas, so an export imports back unchanged.
 """
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +24,7 @@ from django.core.validators import validate_slug
 
 from catalog.errors import CatalogError
 from catalog.models import Brand, Category, ImportJob, Product, ProductVariant
+from config.api_input import decimal_fits, has_null_character, integer_fits, null_character_message
 
 COLUMNS = [
     "product_slug",
@@ -44,6 +50,30 @@ ATTRIBUTE_PREFIX = "attr."
 
 
 PRICE_COLUMNS = ("price", "b2b_price", "compare_at_price", "cost_price")
+
+# CSV injection: spreadsheets run a cell starting with one of these as a formula. The export
+# writes such a cell behind a quote, as OWASP advises, and so also a cell that starts with a
+# quote; the import removes one leading quote. A plain number (``-5``) is no formula: as is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def csv_cell(text: str) -> str:
+    """A cell as the export writes it: quoted when a spreadsheet would run it as a formula."""
+    if text.startswith((*FORMULA_STARTS, TEXT_MARK)) and not _PLAIN_NUMBER.fullmatch(text):
+        return TEXT_MARK + text
+    return text
+
+
+class _Verbatim(str):
+    """A CSV cell that came behind the export's quote: read exactly, never stripped."""
+
+
+def _csv_text(cell):
+    if isinstance(cell, str) and cell.startswith(TEXT_MARK):
+        return _Verbatim(cell[len(TEXT_MARK) :])
+    return cell
 
 
 class ImportRefused(CatalogError):
@@ -87,7 +117,10 @@ def read_rows(file, *, file_format: str) -> list[dict]:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or "product_slug" not in reader.fieldnames:
             raise ImportRefused("The first line must name the columns, product_slug among them.")
-        return [{"#": number, **row} for number, row in enumerate(reader, start=2)]
+        return [
+            {"#": number, **{name: _csv_text(cell) for name, cell in row.items()}}
+            for number, row in enumerate(reader, start=2)
+        ]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -101,6 +134,12 @@ def parse_row(raw: dict, report: Report) -> Row | None:
     """One row checked and converted, or None (its problems added to ``report``)."""
     number = raw["#"]
     errors_before = len(report.errors)
+    for column, item in raw.items():
+        # PostgreSQL text cannot hold NUL: refused here, with the row, before any lookup.
+        if has_null_character(column) or has_null_character(item):
+            report.add(number, column.replace("\x00", ""), null_character_message())
+    if len(report.errors) > errors_before:
+        return None
     value = _reader(raw)
     slug = value("product_slug")
     if not slug:
@@ -128,6 +167,8 @@ def _reader(raw: dict):
             return ""
         if isinstance(item, bool):
             return "true" if item else "false"
+        if isinstance(item, _Verbatim):
+            return str(item)
         return str(item).strip()
 
     return value
@@ -174,7 +215,7 @@ def _parse_variant(value, row: Row, report: Report) -> None:
                 report.add(row.number, "price", "Required.")
             variant[column] = None
             continue
-        amount = _amount(text)
+        amount = _amount(text, column)
         if amount is None:
             report.add(row.number, column, "Must be an amount of at least 0, e.g. 19.99.")
         variant[column] = amount
@@ -190,6 +231,8 @@ def _parse_variant(value, row: Row, report: Report) -> None:
         else:
             if row.stock < 0:
                 report.add(row.number, "stock_on_hand", "Cannot be below 0.")
+            elif not integer_fits(row.stock, ProductVariant, "stock_on_hand"):
+                report.add(row.number, "stock_on_hand", "Too large.")
     row.variant = variant
 
 
@@ -223,12 +266,14 @@ def _slugs(model, wanted: set[str]) -> set[str]:
     return set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
 
 
-def _amount(text: str) -> Decimal | None:
+def _amount(text: str, column: str) -> Decimal | None:
+    """The amount, or None unless it is a number of at least 0 its column can hold exactly
+    (``nan``, ``inf``, ``1e999`` or ``1e-999`` are not)."""
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
-    if not amount.is_finite() or amount < 0 or amount != round(amount, 2) or amount >= 10**10:
+    if not decimal_fits(amount, ProductVariant, column) or amount < 0:
         return None
     return amount
 
@@ -255,5 +300,5 @@ def _options(text: str) -> dict | None:
 def _attribute_value(raw):
     if isinstance(raw, list | bool | int | float):
         return raw
-    text = str(raw).strip()
+    text = str(raw) if isinstance(raw, _Verbatim) else str(raw).strip()
     return [part for part in text.split("|") if part] if "|" in text else text

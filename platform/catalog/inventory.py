@@ -5,9 +5,10 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import F
 
-from catalog.errors import InsufficientStock
+from catalog.errors import InsufficientStock, StockOutOfRange
 from catalog.events import emit_products_changed
 from catalog.models import ProductVariant, StockAdjustment
+from config.api_input import integer_fits
 
 
 def adjust_stock(
@@ -16,7 +17,8 @@ def adjust_stock(
     """Add ``delta`` (negative to remove) to a variant's stock on hand.
 
     Locks the variant row for the change; refuses to go below zero unless the variant allows
-    backorders (InsufficientStock). Records who, when and why; emits products_changed.
+    backorders (InsufficientStock), and a result the stock column cannot hold (StockOutOfRange,
+    checked under the lock). Records who, when and why; emits products_changed.
     """
     with transaction.atomic():
         variant = ProductVariant.objects.select_for_update().get(pk=variant_id)
@@ -33,8 +35,9 @@ def set_stock_levels(
 ) -> list[StockAdjustment]:
     """Set the stock on hand of many variants (variant id, new level) in one transaction.
 
-    Rows are locked in id order (no deadlocks between concurrent bulk updates). Emits one
-    products_changed, unless ``emit`` is False because the calling service emits its own.
+    Rows are locked in id order (no deadlocks between concurrent bulk updates). Refuses a
+    level the stock column cannot hold (StockOutOfRange). Emits one products_changed, unless
+    ``emit`` is False because the calling service emits its own.
     """
     wanted = dict(levels)
     with transaction.atomic():
@@ -85,8 +88,18 @@ def _write_levels(variants: list[ProductVariant]) -> None:
         )
 
 
-def _check_level(variant: ProductVariant, delta: int) -> None:
-    """Refuse to take a variant below zero unless it allows backorders."""
+def _check_level(variant: ProductVariant, delta: int, *, field: str = "stock_on_hand") -> None:
+    """Refuse a level the columns cannot hold, and to take a variant below zero unless it
+    allows backorders."""
+    after = variant.stock_on_hand + delta
+    if not (
+        integer_fits(after, ProductVariant, "stock_on_hand")
+        and integer_fits(delta, StockAdjustment, "delta")
+    ):
+        raise StockOutOfRange(
+            f"{variant.sku} has {variant.stock_on_hand} in stock; {after} cannot be stored.",
+            fields={field: [f"The stock would be {after}, beyond what can be stored."]},
+        )
     denies = variant.stock_policy == ProductVariant.StockPolicy.DENY
     if variant.stock_on_hand + delta < 0 and denies:
         raise InsufficientStock(
@@ -96,7 +109,7 @@ def _check_level(variant: ProductVariant, delta: int) -> None:
 
 
 def _apply(variant, *, delta, reason, actor, note, emit=True) -> StockAdjustment:
-    _check_level(variant, delta)
+    _check_level(variant, delta, field="delta")
     after = variant.stock_on_hand + delta
     ProductVariant.objects.filter(pk=variant.pk).update(stock_on_hand=F("stock_on_hand") + delta)
     variant.stock_on_hand = after

@@ -1,5 +1,8 @@
 """Writes on the catalog: one function per use case, one transaction, one event after commit."""
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +21,7 @@ from catalog.models import (
     Product,
     ProductVariant,
 )
+from config.api_input import column_bounds, decimal_fits, has_null_character
 
 BULK_LIMIT = 1000
 _PRODUCT_FIELDS = {
@@ -53,12 +57,29 @@ _VARIANT_FIELDS = {
 
 
 def create_category(*, name: str, slug: str = "", parent: Category | None = None, **fields):
-    """Add a category under ``parent`` (or at the root)."""
-    values = {"name": name, "slug": slug or slugify(name), **fields}
-    with transaction.atomic():
+    """Add a category under ``parent`` (or at the root).
+
+    The slug, when not given, is made from the name; an empty or taken slug is refused
+    (CatalogError on ``slug``), also when another request took it a moment before.
+    """
+    values = {"name": name, "slug": slug or _slug_of(name, Category), **fields}
+    with refusing_duplicates():
         if parent is None:
             return Category.add_root(**values)
         return Category.objects.get(pk=parent.pk).add_child(**values)
+
+
+def update_category(*, category: Category, data: dict) -> Category:
+    """Change a category's texts, slug or visibility (moves are ``move_category``'s).
+
+    A taken slug is refused (CatalogError on ``slug``); its products' summaries follow.
+    """
+    with refusing_duplicates():
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        for name, value in data.items():
+            setattr(category, name, value)
+        category.save()
+    return category
 
 
 def move_category(*, category: Category, parent: Category | None) -> Category:
@@ -107,7 +128,7 @@ def create_product(
         ensure_current_store_within_plan(resource="products")
         product = Product(**_only(data, _PRODUCT_FIELDS))
         if not product.slug:
-            product.slug = slugify(product.name)[:220]
+            product.slug = _slug_of(product.name, Product)
         _save(product, field="slug")
         if categories is not None:
             product.categories.set(categories)
@@ -265,8 +286,8 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
     for name in ("price", "b2b_price", "compare_at_price"):
         if name in row and (row[name] is not None or name == "price"):
             value = _decimal(row[name])
-            if value is None or value < 0:
-                problems.append(f"{name} must be a number of at least 0.")
+            if value is None or value < 0 or not decimal_fits(value, ProductVariant, name):
+                problems.append(f"{name} must be an amount of at least 0, e.g. 19.99.")
     if "stock_on_hand" in row:
         try:
             level = int(row["stock_on_hand"])
@@ -276,6 +297,67 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
             if level < 0 and variants[sku].stock_policy == ProductVariant.StockPolicy.DENY:
                 problems.append("stock_on_hand cannot be below 0 for this variant.")
     return problems
+
+
+# --- Attributes and their options --------------------------------------------------------------
+
+
+def create_attribute(*, data: dict, options: list[dict] | None = None) -> Attribute:
+    """Create an attribute with its options (each with a slug, unique within the attribute).
+
+    A taken code or option slug is refused as a field error, nothing written.
+    """
+    with refusing_duplicates(fields={"slug": "options"}):
+        attribute = Attribute.objects.create(**data)
+        _replace_options(attribute, options or [])
+    return attribute
+
+
+def update_attribute(*, attribute: Attribute, data: dict, options: list[dict] | None = None):
+    """Change an attribute; with ``options``, replace its option list.
+
+    Options with an ``id`` of this attribute (else with a slug it has) are changed, the others
+    added, and options left out deleted (with them, the values that chose them). A taken code
+    or option slug is refused as a field error, nothing written. The products that carry a
+    changed attribute or option are announced (catalog.dimensions).
+    """
+    with refusing_duplicates(fields={"slug": "options"}):
+        attribute = Attribute.objects.select_for_update().get(pk=attribute.pk)
+        for name, value in data.items():
+            setattr(attribute, name, value)
+        attribute.save()
+        if options is not None:
+            _replace_options(attribute, options)
+    return attribute
+
+
+def _replace_options(attribute: Attribute, options: list[dict]) -> None:
+    existing = {option.pk: option for option in attribute.options.all()}
+    claimed = {data["id"] for data in options if data.get("id") is not None}
+    unknown = [
+        f"options.{index}.id"
+        for index, data in enumerate(options)
+        if data.get("id") is not None and data["id"] not in existing
+    ]
+    if unknown:
+        message = "Not an option of this attribute."
+        raise CatalogError(message, fields={field: [message] for field in unknown})
+    by_slug = {option.slug: option for option in existing.values() if option.pk not in claimed}
+    wanted = []
+    for position, data in enumerate(options):
+        option = existing.get(data.get("id")) or by_slug.pop(data["slug"], None)
+        option = option or AttributeOption(attribute=attribute)
+        option.value, option.slug = data["value"], data["slug"]
+        option.position = data.get("position", position)
+        wanted.append(option)
+    kept = [option.pk for option in wanted if option.pk is not None]
+    # Options left out go first, and kept ones pass through a temporary slug, so that slugs
+    # can move from one option to another (a swap) without a unique violation.
+    attribute.options.exclude(pk__in=kept).delete()
+    for pk in kept:
+        AttributeOption.objects.filter(pk=pk).update(slug=f"~{pk}")
+    for option in wanted:
+        option.save()
 
 
 # --- Attribute values --------------------------------------------------------------------------
@@ -339,11 +421,18 @@ def _set_attribute_values(*, owner: Product | ProductVariant, values: dict) -> N
 def _clean_attribute_value(attribute: Attribute, raw):
     kind = attribute.type
     if kind == Attribute.Type.TEXT:
-        if not isinstance(raw, str | int | float):
-            raise ValueError("Expected text.")
+        if not isinstance(raw, str | int | float) or has_null_character(raw):
+            raise ValueError("Expected text (without NUL characters).")
         return "text", str(raw)[:500]
     if kind == Attribute.Type.NUMBER:
         value = _decimal(raw)
+        if value is not None and not decimal_fits(value, AttributeValue, "number"):
+            bounds = column_bounds(AttributeValue, "number")
+            whole = bounds["max_digits"] - bounds["decimal_places"]
+            raise ValueError(
+                f"Expected at most {whole} digits before the point "
+                f"and {bounds['decimal_places']} after it."
+            )
         if value is None or isinstance(raw, bool):
             raise ValueError(
                 f"Expected a number{f' (in {attribute.unit})' if attribute.unit else ''}."
@@ -384,9 +473,8 @@ def _allowed_attribute_codes(owner) -> set[str] | None:
 
 
 def _create_variant(product: Product, data: dict, index: int) -> ProductVariant:
-    variant = ProductVariant(product=product, position=index, **_only(data, _VARIANT_FIELDS))
-    if "position" in data:
-        variant.position = data["position"]
+    # A position given wins over the variant's place in the list.
+    variant = ProductVariant(product=product, **{"position": index, **_only(data, _VARIANT_FIELDS)})
     _save(variant, field="sku")
     if data.get("stock_on_hand"):
         set_stock_levels(
@@ -397,18 +485,52 @@ def _create_variant(product: Product, data: dict, index: int) -> ProductVariant:
     return variant
 
 
-def _save(instance, *, field: str) -> None:
-    """Save, turning a unique violation on ``field`` into a field error."""
+# PostgreSQL's detail of a unique violation: "Key (attribute_id, slug)=(4, red) already exists."
+_DUPLICATE_KEY = re.compile(r"Key \((?P<columns>.+?)\)=\((?P<values>.*)\) already exists")
+
+
+@contextmanager
+def refusing_duplicates(*, fields: dict[str, str] | None = None) -> Iterator[None]:
+    """Run the block in a savepoint; a unique violation in it becomes a CatalogError on the
+    column that collided (renamed by ``fields``), so that two requests racing past the
+    serializers' checks get a field error, never an IntegrityError."""
     try:
         with transaction.atomic():
-            instance.save()
+            yield
     except IntegrityError as error:
-        if field in str(error):
-            raise CatalogError(
-                f"This {field} is already in use.",
-                fields={field: [f"{getattr(instance, field)!r} is already in use."]},
-            ) from error
-        raise
+        diagnostic = getattr(error.__cause__, "diag", None)
+        found = _DUPLICATE_KEY.search(getattr(diagnostic, "message_detail", None) or "")
+        if found is None:
+            raise
+        columns = found["columns"].split(", ")
+        value = found["values"].split(", ", len(columns) - 1)[-1]
+        field = (fields or {}).get(columns[-1], columns[-1])
+        raise CatalogError(
+            f"This {columns[-1]} is already in use.",
+            fields={field: [f"{value!r} is already in use."]},
+        ) from error
+
+
+def _save(instance, *, field: str) -> None:
+    """Save, turning a unique violation on ``field`` into a field error."""
+    with refusing_duplicates():
+        instance.save()
+
+
+NO_SLUG_MESSAGE = "Give a slug: the name has no letter or digit to make one from."
+
+
+def slug_from(text: str, *, max_length: int) -> str:
+    """The slug a name gives, cut to ``max_length``; "" when it has no letter or digit."""
+    return slugify(text)[:max_length].strip("-_")
+
+
+def _slug_of(name: str, model) -> str:
+    """The slug a name gives, cut to the model's column; refuses a name that gives none."""
+    slug = slug_from(name, max_length=model._meta.get_field("slug").max_length)
+    if not slug:
+        raise CatalogError(NO_SLUG_MESSAGE, fields={"slug": [NO_SLUG_MESSAGE]})
+    return slug
 
 
 def _only(data: dict, allowed: set[str]) -> dict:
@@ -416,9 +538,11 @@ def _only(data: dict, allowed: set[str]) -> dict:
 
 
 def _decimal(value) -> Decimal | None:
+    """A finite Decimal, or None."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None

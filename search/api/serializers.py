@@ -2,20 +2,14 @@
 
 from rest_framework import serializers
 
+from catalog.api.serializers import ProductFiltersSerializer
 from search.query import MAX_PAGE, SORTS
 
 
-class SearchParamsSerializer(serializers.Serializer):
+class SearchParamsSerializer(ProductFiltersSerializer):
+    """The text, the shop listing's filters (one definition for both), sort and page."""
+
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    category = serializers.CharField(required=False, allow_blank=True, max_length=140)
-    brand = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    price_min = serializers.DecimalField(
-        required=False, max_digits=12, decimal_places=2, min_value=0
-    )
-    price_max = serializers.DecimalField(
-        required=False, max_digits=12, decimal_places=2, min_value=0
-    )
-    in_stock = serializers.BooleanField(required=False, default=False)
     sort = serializers.ChoiceField(choices=SORTS, required=False, allow_blank=True, default="")
     page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=1)
 

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.api.views import _channel
+from config.api_input import check_query_parameters
 from search import selectors
 from search.api import serializers
 
@@ -26,6 +27,7 @@ class SearchView(GenericAPIView):
         ]
     )
     def get(self, request: Request) -> Response:
+        check_query_parameters(request.query_params)
         params = serializers.SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data

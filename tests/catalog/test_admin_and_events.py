@@ -107,3 +107,36 @@ def test_a_dry_run_emits_nothing_and_a_commit_is_one_event_naming_every_product(
     assert len(events) == 1
     schema, product_ids, deleted = events[0]
     assert (schema, len(product_ids), deleted) == ("store_a", 2, False)
+
+
+@pytest.mark.parametrize(
+    "options", ['{"size": "M\\u0000"}', '{"size\\u0000": "M"}', '["M"]', '{"size": {"a": 1}}']
+)
+def test_admin_refuses_variant_options_that_are_not_names_and_texts(owner, in_store_a, options):
+    from catalog.models import Product
+
+    response = owner.post(
+        reverse("admin:catalog_product_add"),
+        {
+            "name": "Lamp",
+            "slug": "lamp",
+            "status": "draft",
+            "visible_b2c": "on",
+            "visible_b2b": "on",
+            "variants-TOTAL_FORMS": "1",
+            "variants-INITIAL_FORMS": "0",
+            "variants-0-sku": "L-1",
+            "variants-0-options": options,
+            "variants-0-currency": "USD",
+            "variants-0-price": "10",
+            "variants-0-stock_policy": "deny",
+            "variants-0-low_stock_threshold": "0",
+            "variants-0-position": "0",
+        },
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "Write the options as" in response.content.decode() or "Null characters" in (
+        response.content.decode()
+    )
+    assert not Product.objects.exists()

@@ -412,3 +412,92 @@ def test_a_product_without_variants_exports_and_imports_back(catalog, owner, sen
     assert job["status"] == "done", job["errors"]
     assert Product.objects.get(slug="soon").description == "Soon"
     assert ProductVariant.objects.count() == 0
+
+
+# --- Hardening: formulas, unstorable numbers, NUL characters -----------------------------------
+
+FORMULA_LIKE = {
+    "eq": '=HYPERLINK("http://evil.test","Click")',
+    "plus": "+1+2",
+    "minus": "-20% off",
+    "at": "@SUM(A1:A2)",
+    "tab": "\tTabbed",
+    "cr": "\rReturned",
+    "quoted": "'Til dawn",
+    "plain": "Plain lamp",
+}
+
+
+def test_the_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(catalog, owner):
+    for slug, text in FORMULA_LIKE.items():
+        services.create_product(
+            data={"name": text, "slug": slug, "description": text},
+            variants=[{"sku": f"{slug.upper()}-1", "price": "1", "options": {"note": text}}],
+        )
+    services.create_product(
+        data={"name": "Backorder", "slug": "backorder"},
+        variants=[{"sku": "BO-1", "price": "1", "stock_policy": "backorder"}],
+    )
+    services.update_variant(
+        variant=ProductVariant.objects.get(sku="BO-1"), data={"stock_on_hand": -3}
+    )
+
+    exported = b"".join(owner.get("/api/v1/catalog/export/").streaming_content).decode()
+    rows = {row["product_slug"]: row for row in csv.DictReader(io.StringIO(exported))}
+
+    for slug, text in FORMULA_LIKE.items():
+        expected = text if slug == "plain" else "'" + text
+        assert rows[slug]["product_name"] == expected
+        assert rows[slug]["description"] == expected
+    assert rows["minus"]["options"] == "note=-20% off"  # starts with "n": harmless
+    assert rows["backorder"]["stock_on_hand"] == "-3"  # a plain number is no formula
+
+
+def test_a_csv_export_with_formula_like_text_imports_back_unchanged(catalog, owner, send):
+    for slug, text in FORMULA_LIKE.items():
+        services.create_product(
+            data={"name": text, "slug": slug, "description": text},
+            variants=[{"sku": f"{slug.upper()}-1", "price": "1"}],
+        )
+    before = {slug: (text, text) for slug, text in FORMULA_LIKE.items()}
+    exported = b"".join(owner.get("/api/v1/catalog/export/").streaming_content)
+    Product.objects.all().delete()
+
+    job = send(SimpleUploadedFile("back.csv", exported), dry_run=False)
+
+    assert job["status"] == "done", job["errors"]
+    after = {product.slug: (product.name, product.description) for product in Product.objects.all()}
+    assert after == before
+    assert b"".join(owner.get("/api/v1/catalog/export/").streaming_content) == exported
+
+
+@pytest.mark.parametrize("price", ["1e999", "nan", "inf", "-inf", "1e-999", "-0.01", "1.001"])
+def test_an_unstorable_price_is_a_row_error_not_a_crash(catalog, send, price):
+    job = send(csv_file(GOOD_ROWS[2].replace("9.50", price)))
+
+    assert job["status"] == "failed"
+    assert [(error["row"], error["field"]) for error in job["errors"]] == [(2, "price")]
+
+
+def test_a_stock_level_beyond_the_column_is_a_row_error(catalog, send):
+    job = send(csv_file(GOOD_ROWS[2].replace(",0,,,", ",99999999999,,,")))
+
+    assert job["status"] == "failed"
+    assert [(error["row"], error["field"]) for error in job["errors"]] == [(2, "stock_on_hand")]
+
+
+def test_a_number_attribute_beyond_its_column_is_a_row_error(catalog, send):
+    job = send(csv_file(GOOD_ROWS[0].replace(",cotton,180", ",cotton,1e30")), dry_run=False)
+
+    assert job["status"] == "failed"
+    assert [(error["row"], error["field"]) for error in job["errors"]] == [(2, "attr.weight")]
+
+
+@pytest.mark.parametrize("column", ["product_slug", "product_name", "brand", "categories", "sku"])
+def test_a_nul_character_in_a_cell_is_a_row_error(catalog, send, column):
+    row = dict(zip(HEADER.split(","), next(csv.reader([GOOD_ROWS[0]])), strict=True))
+    row[column] = row[column] + "\x00"
+    job = send(SimpleUploadedFile("nul.json", json.dumps([row]).encode()))
+
+    assert job["status"] == "failed"
+    assert [(error["row"], error["field"]) for error in job["errors"]] == [(1, column)]

@@ -10,12 +10,44 @@ from catalog.models import (
     ProductType,
     ProductVariant,
 )
-from catalog.selectors import display_value
+from catalog.selectors import SORTS, display_value
+from catalog.services import NO_SLUG_MESSAGE, slug_from
+from config.api_input import SlugReferenceField, column_bounds, refuse_null_characters
 
 # --- Staff -------------------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class UniqueSlugMixin:
+    """For models with a unique ``slug`` that, when not given, is made from the ``name``.
+
+    Derives it on create, and refuses, as a field error on ``slug``, a name that gives no slug
+    (``"!!!"``) and a slug (given or derived) already in use. The services still map a unique
+    violation to the same error, for two requests racing past this check.
+    """
+
+    def validate(self, data):
+        data = super().validate(data)
+        model = self.Meta.model
+        max_length = model._meta.get_field("slug").max_length
+        if "slug" not in data and self.instance is None:
+            data["slug"] = slug_from(data.get("name", ""), max_length=max_length)
+            if not data["slug"]:
+                raise serializers.ValidationError({"slug": [NO_SLUG_MESSAGE]})
+        if "slug" in data:
+            taken = model.objects.filter(slug=data["slug"])
+            if self.instance is not None:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise serializers.ValidationError(
+                    {"slug": [f"{data['slug']!r} is already in use."]}
+                )
+        return data
+
+
+_SLUG_OPTIONAL = {"slug": {"required": False, "validators": []}}
+
+
+class CategorySerializer(UniqueSlugMixin, serializers.ModelSerializer):
     parent = serializers.SerializerMethodField()
     parent_id = serializers.IntegerField(write_only=True, required=False, allow_null=True)
 
@@ -34,7 +66,7 @@ class CategorySerializer(serializers.ModelSerializer):
             "parent_id",
         ]
         read_only_fields = ["depth"]
-        extra_kwargs = {"slug": {"required": False, "validators": []}}
+        extra_kwargs = _SLUG_OPTIONAL
 
     def get_parent(self, category: Category) -> int | None:
         parents = self.context.get("parents", {})
@@ -45,13 +77,19 @@ class CategoryMoveSerializer(serializers.Serializer):
     parent_id = serializers.IntegerField(allow_null=True)
 
 
-class BrandSerializer(serializers.ModelSerializer):
+class BrandSerializer(UniqueSlugMixin, serializers.ModelSerializer):
     class Meta:
         model = Brand
         fields = ["id", "name", "slug", "description"]
+        extra_kwargs = _SLUG_OPTIONAL
 
 
 class AttributeOptionSerializer(serializers.ModelSerializer):
+    """An option of a choice attribute. In a write, ``id`` names an existing option to change;
+    an option without one is matched by its slug (given, or made from its value)."""
+
+    id = serializers.IntegerField(required=False, **column_bounds(AttributeOption, "id"))
+
     class Meta:
         model = AttributeOption
         fields = ["id", "value", "slug", "position"]
@@ -59,7 +97,12 @@ class AttributeOptionSerializer(serializers.ModelSerializer):
 
 
 class AttributeSerializer(serializers.ModelSerializer):
-    options = AttributeOptionSerializer(many=True, required=False)
+    options = AttributeOptionSerializer(
+        many=True,
+        required=False,
+        help_text="On create, the options; on change, the whole new list: options left out are "
+        "deleted, options with an ``id`` (or an existing slug) are changed, others added.",
+    )
 
     class Meta:
         model = Attribute
@@ -69,25 +112,58 @@ class AttributeSerializer(serializers.ModelSerializer):
         kind = data.get("type", getattr(self.instance, "type", None))
         if data.get("options") and kind not in (Attribute.Type.CHOICE, Attribute.Type.MULTI_CHOICE):
             raise serializers.ValidationError({"options": ["Only choice attributes have options."]})
+        if "options" in data:
+            data["options"] = self._options_with_slugs(data["options"])
         return data
 
+    def _options_with_slugs(self, options: list) -> list[dict]:
+        """Each option with its slug (made from its value when not given); refuses slugs that
+        are empty or collide within the list, on ``options.<index>.slug``."""
+        max_length = AttributeOption._meta.get_field("slug").max_length
+        errors, seen, cleaned = {}, {}, []
+        for index, option in enumerate(options):
+            option = dict(option)
+            option.setdefault("slug", slug_from(option["value"], max_length=max_length))
+            slug = option["slug"]
+            if not slug:
+                errors[f"options.{index}.slug"] = [NO_SLUG_MESSAGE]
+            elif slug in seen:
+                errors[f"options.{index}.slug"] = [
+                    f"{slug!r} is already the slug of option {seen[slug]}."
+                ]
+            seen.setdefault(slug, index)
+            cleaned.append(option)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return cleaned
 
-class ProductTypeSerializer(serializers.ModelSerializer):
-    product_attributes = serializers.SlugRelatedField(
+
+class ProductTypeSerializer(UniqueSlugMixin, serializers.ModelSerializer):
+    product_attributes = SlugReferenceField(
         slug_field="code", many=True, queryset=Attribute.objects.all(), required=False
     )
-    variant_attributes = serializers.SlugRelatedField(
+    variant_attributes = SlugReferenceField(
         slug_field="code", many=True, queryset=Attribute.objects.all(), required=False
     )
 
     class Meta:
         model = ProductType
         fields = ["id", "name", "slug", "product_attributes", "variant_attributes"]
+        extra_kwargs = _SLUG_OPTIONAL
 
 
 class VariantSerializer(serializers.ModelSerializer):
     stock_available = serializers.IntegerField(read_only=True)
-    attributes = serializers.DictField(required=False, write_only=True)
+    # What tells variants apart, as the storefront shows it: names and values are text.
+    options = serializers.DictField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        validators=[refuse_null_characters],
+        help_text='e.g. {"size": "M", "colour": "red"}',
+    )
+    attributes = serializers.DictField(
+        required=False, write_only=True, validators=[refuse_null_characters]
+    )
 
     class Meta:
         model = ProductVariant
@@ -127,18 +203,20 @@ def attribute_values_of(owner) -> dict:
     }
 
 
-class ProductSerializer(serializers.ModelSerializer):
-    brand = serializers.SlugRelatedField(
+class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
+    brand = SlugReferenceField(
         slug_field="slug", queryset=Brand.objects.all(), required=False, allow_null=True
     )
-    product_type = serializers.SlugRelatedField(
+    product_type = SlugReferenceField(
         slug_field="slug", queryset=ProductType.objects.all(), required=False, allow_null=True
     )
-    categories = serializers.SlugRelatedField(
+    categories = SlugReferenceField(
         slug_field="slug", many=True, queryset=Category.objects.all(), required=False
     )
-    variants = VariantSerializer(many=True, required=False)
-    attributes = serializers.DictField(required=False)
+    variants = VariantSerializer(
+        many=True, required=False, help_text="On create only; change variants at their endpoints."
+    )
+    attributes = serializers.DictField(required=False, validators=[refuse_null_characters])
 
     class Meta:
         model = Product
@@ -164,9 +242,13 @@ class ProductSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["min_price", "max_price", "in_stock", "created_at", "updated_at"]
-        extra_kwargs = {"slug": {"required": False, "validators": []}}
+        extra_kwargs = _SLUG_OPTIONAL
 
     def validate(self, data):
+        if self.instance is not None and "variants" in data:
+            message = "Change variants through their own endpoints."
+            raise serializers.ValidationError({"variants": [message]})
+        data = super().validate(data)
         b2c = data.get("visible_b2c", getattr(self.instance, "visible_b2c", True))
         b2b = data.get("visible_b2b", getattr(self.instance, "visible_b2b", True))
         if not (b2c or b2b):
@@ -184,16 +266,20 @@ class ProductSerializer(serializers.ModelSerializer):
         return data
 
 
+def _variant_column(name: str) -> dict:
+    return column_bounds(ProductVariant, name)
+
+
 class BulkVariantRowSerializer(serializers.Serializer):
-    sku = serializers.CharField()
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    sku = serializers.CharField(max_length=ProductVariant._meta.get_field("sku").max_length)
+    price = serializers.DecimalField(required=False, min_value=0, **_variant_column("price"))
     b2b_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True
+        required=False, allow_null=True, min_value=0, **_variant_column("b2b_price")
     )
     compare_at_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True
+        required=False, allow_null=True, min_value=0, **_variant_column("compare_at_price")
     )
-    stock_on_hand = serializers.IntegerField(required=False)
+    stock_on_hand = serializers.IntegerField(required=False, **_variant_column("stock_on_hand"))
 
 
 class BulkVariantSerializer(serializers.Serializer):
@@ -201,6 +287,29 @@ class BulkVariantSerializer(serializers.Serializer):
 
 
 # --- Shoppers ----------------------------------------------------------------------------------
+
+
+class ProductFiltersSerializer(serializers.Serializer):
+    """The filters of a product listing, shared by the shop listing and search (``attr.<code>``
+    parameters are read apart, after ``config.api_input.check_query_parameters``)."""
+
+    category = serializers.CharField(
+        required=False, allow_blank=True, max_length=Category._meta.get_field("slug").max_length
+    )
+    brand = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Brand slugs, comma separated."
+    )
+    price_min = serializers.DecimalField(
+        required=False, min_value=0, **column_bounds(Product, "min_price")
+    )
+    price_max = serializers.DecimalField(
+        required=False, min_value=0, **column_bounds(Product, "min_price")
+    )
+    in_stock = serializers.BooleanField(required=False, default=False)
+
+
+class ShopProductListParamsSerializer(ProductFiltersSerializer):
+    sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="name")
 
 
 # The storefront reads products' ``listing`` summaries (catalog.summaries), already shaped as

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from catalog.imports import progress_of
 from catalog.models import ImportJob, ProductImage, ProductVariant, StockAdjustment
+from config.api_input import column_bounds
 
 # --- Images ------------------------------------------------------------------------------------
 
@@ -48,13 +49,13 @@ class ProductImageUploadSerializer(serializers.Serializer):
     # A FileField, not an ImageField: Pillow checks happen once, in catalog.images.
     image = serializers.FileField()
     alt_text = serializers.CharField(max_length=250, required=False, allow_blank=True)
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(required=False, **column_bounds(ProductImage, "position"))
     variant = _VariantOfProduct(required=False, allow_null=True)
 
 
 class ProductImageChangeSerializer(serializers.Serializer):
     alt_text = serializers.CharField(max_length=250, required=False, allow_blank=True)
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(required=False, **column_bounds(ProductImage, "position"))
     variant = _VariantOfProduct(required=False, allow_null=True)
 
 
@@ -112,7 +113,7 @@ class StockAdjustmentSerializer(serializers.ModelSerializer):
 
 
 class StockAdjustmentInputSerializer(serializers.Serializer):
-    delta = serializers.IntegerField()
+    delta = serializers.IntegerField(**column_bounds(StockAdjustment, "delta"))
     reason = serializers.ChoiceField(choices=StockAdjustment.Reason.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

@@ -12,22 +12,24 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils.http import http_date
-from django.utils.text import slugify
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api.permissions import RequiresPermission
 from catalog import selectors, services
 from catalog.api import serializers
 from catalog.catalog_version import catalog_version
 from catalog.errors import CatalogError
-from catalog.models import Attribute, AttributeOption, Brand, Category, Product, ProductType
+from catalog.models import Attribute, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
+from config.api_input import check_query_parameters
 
 
 def _actor(request: Request) -> str:
@@ -63,9 +65,10 @@ class CategoryListView(GenericAPIView):
     required_permissions = _perms("category")
     api_key_scopes = {"GET": "catalog:read"}
     serializer_class = serializers.CategorySerializer
+    queryset = Category.objects.order_by("path")
 
     def get(self, request: Request) -> Response:
-        categories = list(Category.objects.order_by("path"))
+        categories = list(self.get_queryset())
         context = {"parents": _category_parents(categories)}
         return Response(serializers.CategorySerializer(categories, many=True, context=context).data)
 
@@ -97,10 +100,7 @@ class CategoryDetailView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("parent_id", None)
-        with transaction.atomic():
-            for name, value in data.items():
-                setattr(category, name, value)
-            category.save()
+        category = services.update_category(category=category, data=data)
         context = {"parents": _category_parents([category])}
         return Response(serializers.CategorySerializer(category, context=context).data)
 
@@ -146,7 +146,8 @@ class _ModelListView(GenericAPIView):
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
-        return serializer.save()
+        with services.refusing_duplicates():
+            return serializer.save()
 
 
 class _ModelDetailView(GenericAPIView):
@@ -158,9 +159,12 @@ class _ModelDetailView(GenericAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            instance = serializer.save()
+        instance = self.perform_update(serializer)
         return Response(self.get_serializer(instance).data)
+
+    def perform_update(self, serializer):
+        with services.refusing_duplicates():
+            return serializer.save()
 
     def delete(self, request: Request, pk: int) -> Response:
         self.get_object().delete()
@@ -185,22 +189,23 @@ class AttributeListView(_ModelListView):
     queryset = Attribute.objects.prefetch_related("options")
 
     def perform_create(self, serializer):
-        options = serializer.validated_data.pop("options", [])
-        attribute = serializer.save()
-        for position, option in enumerate(options):
-            AttributeOption.objects.create(
-                attribute=attribute,
-                value=option["value"],
-                slug=option.get("slug") or slugify(option["value"]),
-                position=option.get("position", position),
-            )
-        return attribute
+        data = dict(serializer.validated_data)
+        options = data.pop("options", [])
+        return services.create_attribute(data=data, options=options)
 
 
 class AttributeDetailView(_ModelDetailView):
     required_permissions = _perms("attribute")
     serializer_class = serializers.AttributeSerializer
     queryset = Attribute.objects.prefetch_related("options")
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        options = data.pop("options", None)
+        attribute = services.update_attribute(
+            attribute=serializer.instance, data=data, options=options
+        )
+        return self.get_queryset().get(pk=attribute.pk)
 
 
 class ProductTypeListView(_ModelListView):
@@ -227,11 +232,19 @@ class ProductListView(GenericAPIView):
     serializer_class = serializers.ProductSerializer
     pagination_class = StaffPagination
 
-    def get(self, request: Request) -> Response:
+    def get_queryset(self):
         products = selectors.product_list_for_staff()
-        if request.query_params.get("status"):
-            products = products.filter(status=request.query_params["status"])
-        page = self.paginate_queryset(products)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Product.Status.values:
+                choices = ", ".join(Product.Status.values)
+                raise ValidationError({"status": [f"Use one of: {choices}."]})
+            products = products.filter(status=wanted)
+        return products
+
+    def get(self, request: Request) -> Response:
+        check_query_parameters(request.query_params)
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(serializers.ProductSerializer(page, many=True).data)
 
     def post(self, request: Request) -> Response:
@@ -264,9 +277,6 @@ class ProductDetailView(GenericAPIView):
         serializer = serializers.ProductSerializer(product, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "variants" in data:
-            message = "Change variants through their own endpoints."
-            raise CatalogError(message, fields={"variants": [message]})
         services.update_product(
             product=product,
             data=data,
@@ -455,7 +465,8 @@ class _Revalidated:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(changed_at)
         response["Cache-Control"] = "private, max-age=0, must-revalidate"
-        response["Vary"] = "Authorization, Cookie"
+        # JSON or the browsable API, by the Accept header: a cache must keep them apart.
+        response["Vary"] = "Accept, Authorization, Cookie"
         return response
 
 
@@ -466,14 +477,38 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     pagination_class = ShopPagination
     serializer_class = serializers.ShopProductListSerializer
 
+    def listing_filters(self) -> dict:
+        """The filters and sort the query asks for; refuses (400) an invalid one, no query."""
+        query = self.request.query_params
+        check_query_parameters(query)
+        attributes = {key: value for key, value in query.items() if key.startswith("attr.")}
+        params = serializers.ShopProductListParamsSerializer(data=query)
+        if not params.is_valid():
+            # Every bad filter at once: those naming unknown things too, as a valid query would.
+            errors = dict(params.errors)
+            named = {
+                key: query[key]
+                for key in ("category", "brand")
+                if key in query and key not in errors
+            }
+            try:
+                selectors.product_list_for_shoppers(
+                    channel=_channel(self.request), filters={**attributes, **named}
+                )
+            except CatalogError as error:
+                errors.update(error.fields)
+            raise ValidationError(errors)
+        return {**attributes, **params.validated_data}
+
+    def get_queryset(self):
+        filters = self.listing_filters()
+        return selectors.product_list_for_shoppers(
+            channel=_channel(self.request), filters=filters, sort=filters.pop("sort")
+        )
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("category", str),
-            OpenApiParameter("brand", str, description="Brand slugs, comma separated."),
-            OpenApiParameter("price_min", float),
-            OpenApiParameter("price_max", float),
-            OpenApiParameter("in_stock", bool),
-            OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+            serializers.ShopProductListParamsSerializer,
             OpenApiParameter(
                 "attr.<code>", str, description="Attribute value(s), comma separated."
             ),
@@ -481,11 +516,13 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         channel = _channel(request)
-        query = shop_listing_query(request.query_params)
+        filters = self.listing_filters()  # a bad parameter is refused before any cached answer
+        sort = filters.pop("sort")
+        query = shop_listing_query(request.query_params)  # the cache key: known parameters only
 
         def compute() -> dict:
             products = selectors.product_list_for_shoppers(
-                channel=channel, filters=query, sort=query.get("sort", "name")
+                channel=channel, filters=filters, sort=sort
             )
             page = self.paginate_queryset(products)
             results = serializers.ShopProductListSerializer(
@@ -515,17 +552,15 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
         return self.respond(request, f"{channel}:{slug}", compute)
 
 
-class _ShopNavigationView(_Revalidated, GenericAPIView):
+class _ShopNavigationView(_Revalidated, APIView):
     """Read-only storefront data revalidated like the products (the catalog version moves
-    with every category and brand change)."""
+    with every category and brand change). Plain data, not querysets: an APIView."""
 
     permission_classes = [AllowAny]
 
 
 class ShopCategoryTreeView(_ShopNavigationView):
     """The active categories as a tree, for navigation menus."""
-
-    serializer_class = serializers.ShopCategoryNodeSerializer
 
     @extend_schema(responses=serializers.ShopCategoryNodeSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -536,8 +571,7 @@ class ShopCategoryDetailView(_ShopNavigationView):
     """A category landing page: texts, breadcrumb and subcategories (its products come from
     ``/api/v1/shop/products/?category=<slug>``)."""
 
-    serializer_class = serializers.ShopCategorySerializer
-
+    @extend_schema(responses=serializers.ShopCategorySerializer)
     def get(self, request: Request, slug: str) -> Response:
         return self.respond(
             request, f"category:{slug}", lambda: selectors.category_page_for_shoppers(slug)
@@ -545,8 +579,6 @@ class ShopCategoryDetailView(_ShopNavigationView):
 
 
 class ShopBrandListView(_ShopNavigationView):
-    serializer_class = serializers.ShopBrandSerializer
-
     @extend_schema(responses=serializers.ShopBrandSerializer(many=True))
     def get(self, request: Request) -> Response:
         return self.respond(request, "brands", selectors.brands_for_shoppers)
