@@ -40,9 +40,10 @@ def test_a_company_api_key_reads_the_shop_catalog_at_the_company_prices(store_a)
     answer = store_a.key_client(store_a.company_key).get("/api/v1/shop/products/lamp-of-store-a/")
 
     assert answer.status_code == 200
-    assert answer.json()["variants"][0]["price"] == store_a.products["lamp"]["variants"][0][
-        "b2b_price"
-    ]
+    assert (
+        answer.json()["variants"][0]["price"]
+        == store_a.products["lamp"]["variants"][0]["b2b_price"]
+    )
     assert "cost_price" not in answer.text
 
 

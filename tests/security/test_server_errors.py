@@ -58,9 +58,11 @@ def variant(store_a) -> dict:
 
 
 def stock_of(store, variant: dict) -> int:
-    return store.client("owner").get(f"/api/v1/catalog/variants/{variant['id']}/").json()[
-        "stock_on_hand"
-    ]
+    return (
+        store.client("owner")
+        .get(f"/api/v1/catalog/variants/{variant['id']}/")
+        .json()["stock_on_hand"]
+    )
 
 
 def adjust(store, variant: dict, delta: int):

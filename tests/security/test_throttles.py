@@ -32,8 +32,9 @@ def test_a_new_forwarded_for_address_per_request_does_not_escape_the_throttle(
 ):
     client = client_for(live, host)
     statuses = [
-        client.post(path, json=body, headers={"X-Forwarded-For": f"203.0.113.{n}, 10.0.0.1"})
-        .status_code
+        client.post(
+            path, json=body, headers={"X-Forwarded-For": f"203.0.113.{n}, 10.0.0.1"}
+        ).status_code
         for n in range(allowed(rate) + 1)
     ]
 
