@@ -8,8 +8,8 @@ storefront's real-browser tests) share ONE running platform per test session, th
   ``tenants.services.provision_store`` and committed, each with a person of every role (owner,
   catalog manager, order manager, support, customer, and a company with its admin, approver
   and buyer; made by the accounts services), who sign in through ``POST /api/v1/auth/login/``
-  when a test first needs them, a store API key and a company API key (issued through the
-  API), and a small catalog (created through the API);
+  when a test first needs them, a store API key and a company API key (issued by the
+  accounts services), and a small catalog (created through the owner's API);
 - ``gunicorn sourceroot:wsgi_application`` on a free port of 127.0.0.1 and a Celery worker on a
   queue of its own, both pointed at pytest-django's test database and the configured Redis;
 - at the end, both processes stopped and the stores deleted and purged (schemas dropped), so
@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -340,14 +341,13 @@ def _provision(label: str, *, port: int, server_url: str) -> LiveStore:
 
     slug = f"{SLUG_PREFIX}{label}-{secrets.token_hex(3)}"
     owner_email = f"owner@{slug}.example.com"
-    with _no_store_pool():
-        tenant = provision_store(
-            name=f"Live store {label.upper()}",
-            slug=slug,
-            plan=Plan.objects.get(code="pro"),  # unlimited: the tests choose what they test
-            owner_email=owner_email,
-            owner_password=PASSWORD,
-        )
+    tenant = provision_store(
+        name=f"Live store {label.upper()}",
+        slug=slug,
+        plan=Plan.objects.get(code="pro"),  # unlimited: the tests choose what they test
+        owner_email=owner_email,
+        owner_password=PASSWORD,
+    )
     store = LiveStore(
         server_url=server_url,
         port=port,
@@ -368,6 +368,7 @@ def _provision(label: str, *, port: int, server_url: str) -> LiveStore:
             store.people[role] = Person(role=role, email=email, user_id=user.pk)
             if role == "company_admin":
                 store.company_id = CompanyMembership.objects.get(user=user).company_id
+        _issue_api_keys(store)
     return store
 
 
@@ -380,44 +381,56 @@ def _no_store_pool() -> Iterator[None]:
 
 
 def _issue_api_keys(store: LiveStore) -> None:
-    scopes = ["catalog:read", "orders:place", "orders:read"]
-    answer = store.client("owner").post(
-        "/api/v1/auth/api-keys/", json={"name": "ERP", "scopes": scopes}
-    )
-    assert answer.status_code == 201, answer.text
-    store.store_key = answer.json()["secret"]
-    answer = store.client("company_admin").post(
-        "/api/v1/auth/api-keys/",
-        json={"name": "Buyer integration", "scopes": ["catalog:read", "orders:read"]},
-    )
-    assert answer.status_code == 201, answer.text
-    store.company_key = answer.json()["secret"]
+    """The store's own integration key (every scope) and the company's (it buys)."""
+    from accounts import services
+    from accounts.models import Company, User
+
+    owner = User.objects.get(pk=store.people["owner"].user_id)
+    company_admin = User.objects.get(pk=store.people["company_admin"].user_id)
+    store.store_key = services.create_api_key(
+        name="ERP", scopes=["catalog:read", "orders:place", "orders:read"], created_by=owner
+    ).secret
+    store.company_key = services.create_api_key(
+        name="Buyer integration",
+        scopes=["catalog:read", "orders:read"],
+        created_by=company_admin,
+        company=Company.objects.get(pk=store.company_id),
+    ).secret
 
 
-def _fill_catalog(store: LiveStore) -> None:
-    """Two active products (with B2B and cost prices) and a draft, through the owner's API."""
-    owner = store.client("owner")
+CATALOG = (("lamp", "active", "30.00"), ("mug", "active", "9.00"), ("draft", "draft", "99.00"))
+
+
+def _add_product(store: LiveStore, key: str, status: str, price: str) -> None:
+    """A product with B2B and cost prices, through the owner's API."""
     tag = store.slug.split("-")[1].upper()
-    products = (("lamp", "active", "30.00"), ("mug", "active", "9.00"), ("draft", "draft", "99.00"))
-    for key, status, price in products:
-        answer = owner.post(
-            "/api/v1/catalog/products/",
-            json={
-                "name": f"{key.title()} of store {tag}",
-                "status": status,
-                "variants": [
-                    {
-                        "sku": f"{tag}-{key.upper()}-1",
-                        "price": price,
-                        "b2b_price": str(Decimal(price) - 5),
-                        "cost_price": "12.00",
-                        "stock_on_hand": 10,
-                    }
-                ],
-            },
-        )
-        assert answer.status_code == 201, answer.text
-        store.products[key] = answer.json()
+    answer = store.client("owner").post(
+        "/api/v1/catalog/products/",
+        json={
+            "name": f"{key.title()} of store {tag}",
+            "status": status,
+            "variants": [
+                {
+                    "sku": f"{tag}-{key.upper()}-1",
+                    "price": price,
+                    "b2b_price": str(Decimal(price) - 5),
+                    "cost_price": "12.00",
+                    "stock_on_hand": 10,
+                }
+            ],
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    store.products[key] = answer.json()
+
+
+def _fill_catalogs(stores: tuple[LiveStore, ...]) -> None:
+    """Two active products and a draft in each store, requests sent side by side."""
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda store: store.token("owner"), stores))
+        jobs = [pool.submit(_add_product, store, *row) for store in stores for row in CATALOG]
+        for job in jobs:
+            job.result()
 
 
 def purge_live_stores(*, only: list[int] | None = None) -> list[str]:
@@ -484,14 +497,20 @@ def running_live_platform(db_blocker, *, log_dir: Path) -> Iterator[LivePlatform
         with db_blocker.unblock():
             connection.set_schema_to_public()
             purge_live_stores()  # left by an interrupted run
-            platform.store_a = _provision("a", port=port, server_url=platform.server_url)
-            created.append(platform.store_a.tenant_id)
-            platform.store_b = _provision("b", port=port, server_url=platform.server_url)
-            created.append(platform.store_b.tenant_id)
+
+            def provision(label: str) -> LiveStore:
+                try:
+                    store = _provision(label, port=port, server_url=platform.server_url)
+                    created.append(store.tenant_id)
+                    return store
+                finally:
+                    connection.close()  # this thread's own connection
+
+            # Set here, not in each thread: override_settings changes the one global settings.
+            with _no_store_pool(), ThreadPoolExecutor(max_workers=2) as pool:
+                platform.store_a, platform.store_b = pool.map(provision, ("a", "b"))
         platform.wait_until_healthy()
-        for store in platform.stores:
-            _issue_api_keys(store)
-            _fill_catalog(store)
+        _fill_catalogs(platform.stores)
         forget_rate_limits()
         yield platform
     finally:

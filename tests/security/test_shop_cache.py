@@ -24,8 +24,7 @@ def cached_answers(store) -> int:
 
 def test_a_forged_host_port_does_not_reach_the_next_link_others_get(live, store_a):
     right_after_a_catalog_change(live, store_a)
-    poisoned = store_a.client(host=f"{store_a.host}:6666").get("/api/v1/shop/products/?page_size=1")
-    assert poisoned.status_code == 200
+    store_a.client(host=f"{store_a.host}:6666").get("/api/v1/shop/products/?page_size=1")
 
     answer = store_a.client().get("/api/v1/shop/products/?page_size=1")
 
