@@ -18,6 +18,13 @@ storefront's real-browser tests) share ONE running platform per test session, th
 Requests go to ``http://127.0.0.1:<port>`` with the store's ``Host`` header (``*.localhost``
 does not resolve to loopback on every machine); browsers, which resolve ``*.localhost``
 themselves, use ``LiveStore.url``. Nothing is mocked: what the tests see is what runs.
+
+Shared state to mind: the server uses the configured Redis (cache, throttles, the broker). A
+test that empties it (``cache.clear()``) while the platform runs also drops the live worker's
+queue binding, after which queued tasks (imports) are lost: tests of the live platform reset
+only what they own (``forget_rate_limits``, a store's catalog version), never the whole cache.
+Data the tests add to the two stores stays for the session: make fresh people
+(``LivePlatform.new_person``) and objects for anything a test changes.
 """
 
 from __future__ import annotations
