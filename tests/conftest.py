@@ -40,8 +40,20 @@ def _ensure_store(schema_name: str, name: str) -> Tenant:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb):
     with django_db_blocker.unblock():
+        # pytest-django sets the test database up only when a collected test uses ``db``; tests
+        # of the live server do not (their data is committed, for the server to see), so a
+        # session of those alone sets it up here, as pytest-django would (--reuse-db kept).
+        from django.test.utils import setup_databases
+
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            setup_databases(
+                verbosity=0,
+                interactive=False,
+                aliases={"default"},
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
         connection.set_schema_to_public()
         for schema_name, name in TEST_STORES.items():
             _ensure_store(schema_name, name)
@@ -169,3 +181,19 @@ def two_factor_login():
         session.save()
 
     return login
+
+
+@pytest.fixture(scope="session")
+def live_platform(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The real platform running over the test database (gunicorn + a Celery worker), with two
+    stores of every role: one per session, shared by every test that asks (tests/live_server.py).
+
+    Not pytest-django's ``live_server``: that one serves from a thread of the test process and
+    makes each test that uses it a ``transactional_db`` test (tables flushed after it).
+    """
+    from tests.live_server import running_live_platform
+
+    with running_live_platform(
+        django_db_blocker, log_dir=tmp_path_factory.mktemp("live_platform")
+    ) as platform:
+        yield platform
