@@ -354,7 +354,7 @@ def _provision(label: str, *, port: int, server_url: str) -> LiveStore:
         plan=Plan.objects.get(code="pro"),  # unlimited: the tests choose what they test
         owner_email=owner_email,
         owner_password=PASSWORD,
-        **_granted_plan(),
+        plan_is_complimentary=True,
     )
     store = LiveStore(
         server_url=server_url,
@@ -378,16 +378,6 @@ def _provision(label: str, *, port: int, server_url: str) -> LiveStore:
                 store.company_id = CompanyMembership.objects.get(user=user).company_id
         _issue_api_keys(store)
     return store
-
-
-def _granted_plan() -> dict:
-    """The plan is granted, not paid for: since #10 item 12 a paid plan's limits apply only
-    while its subscription is paid, unless the platform grants it (``plan_is_complimentary``,
-    added by that change; this check can go once every branch has it)."""
-    from tenants.models import Tenant
-
-    fields = {field.name for field in Tenant._meta.get_fields()}
-    return {"plan_is_complimentary": True} if "plan_is_complimentary" in fields else {}
 
 
 @contextlib.contextmanager
