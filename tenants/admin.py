@@ -138,6 +138,10 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
         return subscription.get_status_display() if subscription else "—"
 
     def save_model(self, request, obj: Tenant, form, change: bool) -> None:
+        if change and "plan_is_complimentary" in form.changed_data:
+            services.set_plan_complimentary(
+                tenant=obj, granted=obj.plan_is_complimentary, actor=request.user
+            )
         if change and "plan" in form.changed_data:
             new_plan = obj.plan
             obj.plan = Tenant.objects.get(pk=obj.pk).plan

@@ -174,3 +174,33 @@ def test_billing_page_has_subscribe_buttons_once_configured(
     page = store_owner_client(store_a).get("/admin/billing/").content.decode()
     assert "Billing is not configured" not in page
     assert page.count(">Subscribe</button>") == 2
+
+
+def test_platform_admin_grants_a_plan_without_subscription_and_it_is_audited(
+    basic_store, platform_client, two_factor_login
+):
+    from tenants.models import AuditLogEntry
+
+    connection.set_schema_to_public()
+    admin = User.objects.create_superuser("ops", "ops@mercato.test", "Platform-pass-1")
+    two_factor_login(platform_client, admin)
+    response = platform_client.post(
+        f"/admin/tenants/tenant/{basic_store.pk}/change/",
+        {
+            "name": "Store A",
+            "plan": basic_store.plan_id,
+            "owner_email": "",
+            "plan_is_complimentary": "on",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+            "subscription-TOTAL_FORMS": "0",
+            "subscription-INITIAL_FORMS": "0",
+            "invoices-TOTAL_FORMS": "0",
+            "invoices-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    store = Tenant.objects.select_related("plan", "subscription").get(pk=basic_store.pk)
+    assert limits.plan_in_force(store).code == "basic"
+    entry = AuditLogEntry.objects.get(action="store.plan_granted", tenant=store)
+    assert (entry.actor, entry.details) == (admin, {"plan": "basic"})
