@@ -277,10 +277,12 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         previous = Tenant.objects.get(pk=obj.pk)
-        new_plan = obj.plan
-        obj.plan = previous.plan  # changed below by its service, which records it
+        new_plan, granted = obj.plan, obj.plan_is_complimentary
+        # Changed below by their services, which record them.
+        obj.plan, obj.plan_is_complimentary = previous.plan, previous.plan_is_complimentary
         super().save_model(request, obj, form, change)
-        edited = [name for name in form.changed_data if name != "plan"]
+        by_service = {"plan", "plan_is_complimentary"}
+        edited = [name for name in form.changed_data if name not in by_service]
         if edited:
             audit.record(
                 action="store.edited",
@@ -290,6 +292,8 @@ class TenantAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
                     name: [str(getattr(previous, name)), str(getattr(obj, name))] for name in edited
                 },
             )
+        if "plan_is_complimentary" in form.changed_data:
+            services.set_plan_complimentary(tenant=obj, granted=granted, actor=request.user)
         if "plan" in form.changed_data:
             services.change_plan(tenant=obj, plan=new_plan, actor=request.user)
 

@@ -17,11 +17,10 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import status
 
 from config.api_errors import DomainError
 from tenants import audit
-from tenants.errors import IllegalTransition
+from tenants.errors import BillingUnavailable, IllegalTransition, InvalidWebhook
 from tenants.models import FREE_PLAN_CODE, Invoice, Plan, StripeEvent, Subscription, Tenant
 
 logger = logging.getLogger(__name__)
@@ -30,15 +29,6 @@ _ACTIVE_STATUSES = {Subscription.Status.ACTIVE, Subscription.Status.TRIALING}
 _FAILING_STATUSES = {Subscription.Status.PAST_DUE, Subscription.Status.UNPAID}
 # Invoice statuses that are final: a late event must not move an invoice back from them.
 _FINAL_INVOICE_STATUSES = {"paid", "void", "uncollectible"}
-
-
-class BillingUnavailable(DomainError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    code = "billing_unavailable"
-
-
-class InvalidWebhook(DomainError):
-    code = "invalid_signature"
 
 
 def stripe_client() -> stripe.StripeClient:

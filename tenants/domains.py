@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tenants import audit
-from tenants.errors import DomainClaimExpired, DomainInUse, DomainNotVerified  # noqa: F401
+from tenants.errors import DomainClaimExpired, DomainInUse
 from tenants.models import Domain, Tenant
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

@@ -31,3 +31,19 @@ class DomainInUse(DomainError):
 
     status_code = status.HTTP_409_CONFLICT
     code = "domain_in_use"
+
+
+class PlanLimitReached(DomainError):
+    """The store's plan in force (tenants.limits) has no more of this resource."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "plan_limit_reached"
+
+
+class BillingUnavailable(DomainError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "billing_unavailable"
+
+
+class InvalidWebhook(DomainError):
+    code = "invalid_signature"

@@ -14,9 +14,8 @@ from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
-from rest_framework import status
 
-from config.api_errors import DomainError
+from tenants.errors import PlanLimitReached
 from tenants.models import FREE_PLAN_CODE, Plan, Subscription, Tenant
 
 RESOURCES = ("products", "staff_accounts", "monthly_orders")
@@ -26,11 +25,6 @@ _RESOURCE_NAMES = {
     "monthly_orders": "orders this month",
 }
 _counters: dict[str, Callable[[], int]] = {}
-
-
-class PlanLimitReached(DomainError):
-    status_code = status.HTTP_403_FORBIDDEN
-    code = "plan_limit_reached"
 
 
 def register_usage_counter(resource: str, counter: Callable[[], int]) -> None:

@@ -244,6 +244,26 @@ def change_plan(*, tenant: Tenant, plan: Plan, actor=None, actor_label: str = ""
     return tenant
 
 
+def set_plan_complimentary(
+    *, tenant: Tenant, granted: bool, actor=None, actor_label: str = ""
+) -> Tenant:
+    """Grant the store its plan without a subscription (or take the grant back); audited."""
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.plan_is_complimentary == granted:
+            return tenant
+        tenant.plan_is_complimentary = granted
+        tenant.save(update_fields=["plan_is_complimentary", "updated_at"])
+        audit.record(
+            action="store.plan_granted" if granted else "store.plan_grant_withdrawn",
+            tenant=tenant,
+            actor=actor,
+            actor_label=actor_label,
+            plan=tenant.plan.code if tenant.plan else None,
+        )
+    return tenant
+
+
 def delete_store(
     *,
     tenant: Tenant,

@@ -4,10 +4,12 @@ The Billing page and API say so, and in development the page names what billing 
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from accounts.services import create_staff_member
+from accounts.models import User
+from accounts.services import change_staff_role, create_staff_member
 from tenants import limits
 from tenants.models import Plan, Subscription, Tenant
 
@@ -30,23 +32,36 @@ def _subscription(tenant, status, grace_ends_at=None):
 
 
 def test_a_paid_plan_chosen_at_signup_has_the_free_plans_limits_until_paid(
-    platform_client, celery_eager
+    platform_client, celery_eager, django_capture_on_commit_callbacks
 ):
-    response = platform_client.post(
-        "/api/platform/signup/",
-        {
-            "store_name": "Paid Later",
-            "subdomain": "paid-later",
-            "owner_email": "owner@paid-later.test",
-            "owner_password": "Tandem-Ride-2026",
-            "plan": "pro",
-        },
-        content_type="application/json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = platform_client.post(
+            "/api/platform/signup/",
+            {
+                "store_name": "Paid Later",
+                "subdomain": "paid-later",
+                "owner_email": "owner@paid-later.test",
+                "owner_password": "Tandem-Ride-2026",
+                "plan": "pro",
+            },
+            content_type="application/json",
+        )
     assert response.status_code == 201
     assert response.json()["plan"] == "pro"
     store = Tenant.objects.select_related("plan", "subscription").get(slug="paid-later")
     assert limits.plan_in_force(store).code == "free"
+    assert "Your Pro plan starts when you subscribe to it" in mail.outbox[0].body
+    assert "the Free plan's limits" in mail.outbox[0].body
+
+
+def test_making_a_shopper_staff_counts_against_the_staff_limit(basic_store):
+    connection.set_tenant(basic_store)
+    create_staff_member(email="one@a.test", password="Staff-pass-2026", role="catalog_manager")
+    create_staff_member(email="two@a.test", password="Staff-pass-2026", role="catalog_manager")
+    shopper = User.objects.create_user("shopper@a.test", "shopper@a.test", "Shopper-pass-1")
+    with pytest.raises(limits.PlanLimitReached):
+        change_staff_role(user=shopper, role="support")
+    assert User.objects.get(pk=shopper.pk).is_staff is False
 
 
 def test_staff_beyond_the_free_plan_are_refused_while_basic_is_not_paid(basic_store):
@@ -159,3 +174,33 @@ def test_billing_page_has_subscribe_buttons_once_configured(
     page = store_owner_client(store_a).get("/admin/billing/").content.decode()
     assert "Billing is not configured" not in page
     assert page.count(">Subscribe</button>") == 2
+
+
+def test_platform_admin_grants_a_plan_without_subscription_and_it_is_audited(
+    basic_store, platform_client, two_factor_login
+):
+    from tenants.models import AuditLogEntry
+
+    connection.set_schema_to_public()
+    admin = User.objects.create_superuser("ops", "ops@mercato.test", "Platform-pass-1")
+    two_factor_login(platform_client, admin)
+    response = platform_client.post(
+        f"/admin/tenants/tenant/{basic_store.pk}/change/",
+        {
+            "name": "Store A",
+            "plan": basic_store.plan_id,
+            "owner_email": "",
+            "plan_is_complimentary": "on",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+            "subscription-TOTAL_FORMS": "0",
+            "subscription-INITIAL_FORMS": "0",
+            "invoices-TOTAL_FORMS": "0",
+            "invoices-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    store = Tenant.objects.select_related("plan", "subscription").get(pk=basic_store.pk)
+    assert limits.plan_in_force(store).code == "basic"
+    entry = AuditLogEntry.objects.get(action="store.plan_granted", tenant=store)
+    assert (entry.actor, entry.details) == (admin, {"plan": "basic"})
