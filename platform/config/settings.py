@@ -341,7 +341,7 @@ REST_AUTH = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.MercatoAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "accounts.api.authentication.ApiKeyAuthentication",
@@ -349,6 +349,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # The API speaks JSON; the few upload endpoints (images, imports) name multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "signup": env_str("SIGNUP_RATE", "10/hour"),
@@ -379,6 +381,8 @@ SPECTACULAR_SETTINGS = {
         "config.openapi.document_error_shape",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema endpoint is the document, not an operation of the API it documents.
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
@@ -425,6 +429,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Under /api/ a CSRF refusal answers in the API's JSON error shape (config.api_error_pages).
+CSRF_FAILURE_VIEW = "config.api_error_pages.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

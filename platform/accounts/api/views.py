@@ -18,6 +18,7 @@ from accounts import permissions, selectors, services
 from accounts.api import serializers
 from accounts.api.permissions import ANY_SCOPE, RequiresPermission
 from accounts.models import ApiKey, CompanyMembership, StoreSecurity
+from config.openapi import DETAIL_RESPONSE
 
 OWN = permissions.MANAGE_OWN_ACCOUNT
 
@@ -30,21 +31,21 @@ class OwnAccountView:
 # --- Registration, login, passwords (dj-rest-auth, with our throttles and permissions) ---------
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses={201: DETAIL_RESPONSE})
 class RegisterView(registration_views.RegisterView):
     """Sign up with email and password; a verification link is emailed."""
 
     throttle_scope = "signup"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class VerifyEmailView(registration_views.VerifyEmailView):
     """Confirm an email address with the key from the emailed link."""
 
     throttle_scope = "auth"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses={200: DETAIL_RESPONSE})
 class ResendEmailVerificationView(registration_views.ResendEmailVerificationView):
     throttle_scope = "password_reset"
 
@@ -57,7 +58,7 @@ class LoginView(rest_auth_views.LoginView):
     throttle_scope = "auth"
 
 
-@extend_schema(tags=["auth"], request=None, responses={200: None})
+@extend_schema(tags=["auth"], request=None, responses=DETAIL_RESPONSE)
 class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
     """Delete the token and end the session."""
 
@@ -65,14 +66,14 @@ class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
     throttle_scope = "auth"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class PasswordResetView(rest_auth_views.PasswordResetView):
     """Email a password reset link (the same answer whether or not the address is known)."""
 
     throttle_scope = "password_reset"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
     """Set a new password with the uid and key from the emailed link; a link works once.
 
@@ -89,7 +90,7 @@ class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
         return Response({"detail": "Password has been reset with the new password."})
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class PasswordChangeView(OwnAccountView, rest_auth_views.PasswordChangeView):
     throttle_scope = "auth"
 

@@ -12,8 +12,14 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.http import http_date
 from django.utils.text import slugify
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import status
+from rest_framework.fields import IntegerField
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -27,6 +33,7 @@ from catalog.catalog_version import catalog_version
 from catalog.errors import CatalogError
 from catalog.models import Attribute, AttributeOption, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
+from config.pagination import BoundedPageSize
 
 
 def _actor(request: Request) -> str:
@@ -42,7 +49,7 @@ def _perms(model: str) -> dict:
     }
 
 
-class StaffPagination(CursorPagination):
+class StaffPagination(BoundedPageSize, CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
@@ -114,6 +121,9 @@ class CategoryMoveView(GenericAPIView):
     required_permissions = {"POST": "catalog.change_category"}
     serializer_class = serializers.CategoryMoveSerializer
 
+    @extend_schema(
+        request=serializers.CategoryMoveSerializer, responses=serializers.CategorySerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         category = _get(Category, pk)
         serializer = serializers.CategoryMoveSerializer(data=request.data)
@@ -285,6 +295,7 @@ class VariantCreateView(GenericAPIView):
     required_permissions = {"POST": "catalog.add_productvariant"}
     serializer_class = serializers.VariantSerializer
 
+    @extend_schema(responses={201: serializers.VariantSerializer})
     def post(self, request: Request, pk: int) -> Response:
         product = _get(Product.objects.all(), pk)
         serializer = serializers.VariantSerializer(data=request.data)
@@ -322,6 +333,11 @@ class VariantBulkUpdateView(GenericAPIView):
     required_permissions = {"POST": "catalog.change_productvariant"}
     serializer_class = serializers.BulkVariantSerializer
 
+    @extend_schema(
+        responses=inline_serializer(
+            "BulkVariantResult", fields={"updated": IntegerField(min_value=0)}
+        )
+    )
     def post(self, request: Request) -> Response:
         serializer = serializers.BulkVariantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -333,7 +349,7 @@ class VariantBulkUpdateView(GenericAPIView):
 # --- Shoppers ----------------------------------------------------------------------------------
 
 
-class ShopPagination(CursorPagination):
+class ShopPagination(BoundedPageSize, CursorPagination):
     page_size = 24
     max_page_size = 100
     page_size_query_param = "page_size"
@@ -516,7 +532,8 @@ def _get(queryset, pk, *, field: str | None = None):
     return found
 
 
-# List endpoints answer lists (paginated ones inside "results"): say so in the OpenAPI schema.
+# List endpoints answer lists (paginated ones inside "results"), and creations 201 with the
+# created object: say so in the OpenAPI schema.
 for _list_view in (
     CategoryListView,
     BrandListView,
@@ -528,3 +545,7 @@ for _list_view in (
     extend_schema_view(get=extend_schema(responses=_list_view.serializer_class(many=True)))(
         _list_view
     )
+    if hasattr(_list_view, "post"):
+        extend_schema_view(post=extend_schema(responses={201: _list_view.serializer_class}))(
+            _list_view
+        )
