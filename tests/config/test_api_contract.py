@@ -5,7 +5,7 @@ import pytest
 import yaml
 from django.test import Client, RequestFactory
 
-from config.api_error_pages import csrf_failure
+from config.api_error_pages import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -92,14 +92,18 @@ def test_a_session_caller_without_csrf_token_gets_the_json_error_shape(store_a):
 
 def test_a_token_call_with_a_stale_session_cookie_is_not_refused_for_csrf(store_a):
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from catalog.models import Brand
-    from tests.matrix import make_person
+    from tests.matrix import PASSWORD, make_person
 
     connection.set_tenant(store_a)
     owner = make_person("owner")
-    token = Token.objects.create(user=owner).key
+    login = Client(HTTP_HOST=store_a.primary_host).post(
+        "/api/v1/auth/login/",
+        {"email": owner.email, "password": PASSWORD},
+        content_type="application/json",
+    )
+    token = login.json()["key"]
     client = Client(HTTP_HOST=store_a.primary_host, enforce_csrf_checks=True)
     client.force_login(owner)  # a browser session of the same person, no CSRF token sent
 
@@ -124,6 +128,19 @@ def test_django_csrf_refusals_under_api_are_json_and_html_elsewhere():
     assert api["Content-Type"] == "application/json"
     assert b'"csrf_failed"' in api.content
     assert page.status_code == 403
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_api_is_json_and_html_elsewhere():
+    factory = RequestFactory()
+
+    api = server_error(factory.get("/api/v1/anything/"))
+    page = server_error(factory.get("/"))
+
+    assert api.status_code == 500
+    assert api["Content-Type"] == "application/json"
+    assert b'"server_error"' in api.content
+    assert page.status_code == 500
     assert page["Content-Type"].startswith("text/html")
 
 
