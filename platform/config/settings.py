@@ -368,11 +368,13 @@ SPECTACULAR_SETTINGS = {
         "it returns as `Authorization: Token <key>`. B2B integrations send an API key as "
         "`Authorization: Api-Key mk_...`; a key reaches only the endpoints its scopes "
         "(`catalog:read`, `orders:place`, `orders:read`) open. Storefront sessions also work, "
-        "with CSRF.\n\n"
+        "with CSRF; calls with a token or an API key are not subject to CSRF.\n\n"
+        "**Bodies** are JSON (`Content-Type: application/json`); only file uploads (product "
+        "images, catalog imports) are `multipart/form-data`.\n\n"
         '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
-        "(`fields` only for invalid input): 400 invalid input, 401 not authenticated, 403 not "
-        "allowed, 404 not found (also another store's or person's objects), 429 throttled or "
-        "locked out."
+        "(`fields` only for invalid input), everywhere under `/api/`: 400 invalid input, 401 "
+        "not authenticated, 403 not allowed, 404 not found (also another store's or person's "
+        "objects, and any path no endpoint has), 429 throttled or locked out."
     ),
     # Only our own API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["config.openapi.only_mercato_api"],

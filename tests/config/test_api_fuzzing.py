@@ -14,6 +14,7 @@ Generation is derandomized, so a run is repeatable.
 """
 
 import json
+import os
 import traceback
 from dataclasses import dataclass, field
 
@@ -41,8 +42,13 @@ from tests.matrix import PASSWORD, make_person
 pytestmark = pytest.mark.django_db
 
 # Generated requests per operation and caller: valid ones, valid ones aimed at existing objects,
-# and invalid ones (fewer: most are refused early, and making them costs the most).
-EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 5, GenerationMode.NEGATIVE: 3}
+# and invalid ones (fewer: most are refused early, and making them costs the most). A deeper
+# run, by hand: API_FUZZ_EXAMPLES=50 .venv/bin/pytest tests/config/test_api_fuzzing.py
+_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
+EXAMPLES_PER_OPERATION = {
+    GenerationMode.POSITIVE: _EXAMPLES,
+    GenerationMode.NEGATIVE: max(1, _EXAMPLES * 3 // 5),
+}
 
 TRACEBACK_LINES = 12
 
