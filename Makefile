@@ -59,4 +59,4 @@ stop-services: install
 	$(DEV_ENV) $(PY) manage.py embedded_services stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -9,6 +9,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
+from config.api_error_pages import api_error_response, is_api_request
 from tenants.models import Tenant
 
 
@@ -16,7 +17,8 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
     """The root domain is the platform (public schema); ``<slug>.<root>`` is a store.
 
     A malformed or foreign host gets 400; a host that is no store gets a helpful 404 page; a
-    suspended store answers 503 with a friendly page. Its data is never touched.
+    suspended store answers 503 with a friendly page. Its data is never touched. Under
+    ``/api/`` each of these answers is JSON, in the API's one error shape.
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
@@ -24,6 +26,8 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         try:
             hostname = self.hostname_from_request(request).lower()
         except DisallowedHost:
+            if is_api_request(request):
+                return api_error_response(code="bad_request", message="Bad request.", status=400)
             return render(request, "400.html", status=400)
 
         if hostname == settings.PLATFORM_DOMAIN:
@@ -40,6 +44,10 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         if tenant is None:
             return self.no_tenant_found(request, hostname)
         if tenant.status == Tenant.Status.SUSPENDED and not _open_while_suspended(request.path):
+            if is_api_request(request):
+                return api_error_response(
+                    code="store_suspended", message="This store is suspended.", status=503
+                )
             return render(request, "tenants/store_suspended.html", {"store": tenant}, status=503)
 
         tenant.domain_url = hostname
@@ -49,6 +57,10 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
         return None
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
+        if is_api_request(request):
+            return api_error_response(
+                code="store_not_found", message="No store answers at this address.", status=404
+            )
         return render(
             request,
             "tenants/store_not_found.html",

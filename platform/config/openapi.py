@@ -1,4 +1,24 @@
-"""OpenAPI (drf-spectacular) hooks."""
+"""OpenAPI (drf-spectacular): the hooks, and the platform host's own schema.
+
+Each host documents the routes it serves: a store host its store API (``config.urls_tenant``),
+the platform host its own API under ``/api/platform/`` (``config.urls_public``).
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+PLATFORM_SCHEMA_SETTINGS = {
+    "TITLE": "Mercato platform API",
+    "DESCRIPTION": (
+        "The platform's own API, at the root domain: the public plans, subdomain availability, "
+        "store signup (the store is live at `store_url` when the answer returns) and the Stripe "
+        "Billing webhook (authenticated by Stripe's signature). Each store's API is at "
+        "`https://<store>.<platform domain>/api/v1/` and documented at its `/api/schema/`.\n\n"
+        '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
+        "(`fields` only for invalid input)."
+    ),
+}
 
 ERROR_RESPONSES = {
     "400": "Invalid input: `error.fields` maps each field to its messages.",
@@ -30,13 +50,46 @@ ERROR_SCHEMA = {
 }
 
 
+# The answer of the endpoints that only confirm what they did (dj-rest-auth's flows).
+DETAIL_RESPONSE = inline_serializer("Detail", fields={"detail": serializers.CharField()})
+
+
+class MercatoAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus the body of a DELETE that declares one with
+    ``extend_schema(request=...)``: some deletions need a confirmation (a password, a TOTP
+    code), and a client must know it has to send it."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE" or not self._declares_request_body():
+            return super()._get_request_body(direction)
+        # drf-spectacular documents bodies of unsafe methods only: describe this one as such.
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+    def _declares_request_body(self) -> bool:
+        # What the view declares, told apart from the serializer drf-spectacular would guess
+        # (guessing for a plain APIView logs an error, so the guess is stubbed out here).
+        guessed = object()
+        self._get_serializer = lambda: guessed
+        try:
+            declared = self.get_request_serializer()
+        finally:
+            del self._get_serializer
+        return declared is not None and declared is not guessed
+
+
 def only_mercato_api(endpoints):
     """Document the /api/ routes only, not the internal endpoints of the Wagtail admin."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
 
 
 def document_error_shape(result, generator, request, public):
-    """Add the error shape, and the error answers every endpoint may give, to the schema."""
+    """Add the error shape, and the error answers every endpoint may give, to the schema.
+
+    An error answer a view documents itself (a 409, a 503) gets the one error shape too."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path_item in result.get("paths", {}).values():
@@ -44,4 +97,7 @@ def document_error_shape(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_RESPONSES.items():
                 responses.setdefault(status, {"description": description, "content": reference})
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400 and not response.get("content"):
+                    response["content"] = reference
     return result

@@ -388,7 +388,7 @@ REST_AUTH = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.MercatoAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.TokenAuthentication",
         "accounts.api.authentication.ApiKeyAuthentication",
@@ -396,6 +396,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # The API speaks JSON; the few upload endpoints (images, imports) name multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttles.ScopedRateThrottle"],
     # Our throttles ask config.client_ip; this keeps any stock DRF throttle in agreement.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -419,11 +421,13 @@ SPECTACULAR_SETTINGS = {
         "(`catalog:read`, `orders:place`, `orders:read`) open for its kind: the store's own "
         "keys reach the staff endpoints, a company's keys only what the company reaches as a "
         "buyer (the shop catalog at its prices, its own orders). Storefront sessions also work, "
-        "with CSRF.\n\n"
+        "with CSRF; calls with a token or an API key are not subject to CSRF.\n\n"
+        "**Bodies** are JSON (`Content-Type: application/json`); only file uploads (product "
+        "images, catalog imports) are `multipart/form-data`.\n\n"
         '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
-        "(`fields` only for invalid input): 400 invalid input, 401 not authenticated, 403 not "
-        "allowed, 404 not found (also another store's or person's objects), 429 throttled or "
-        "locked out."
+        "(`fields` only for invalid input), everywhere under `/api/`: 400 invalid input, 401 "
+        "not authenticated, 403 not allowed, 404 not found (also another store's or person's "
+        "objects, and any path no endpoint has), 429 throttled or locked out."
     ),
     # Only our own API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["config.openapi.only_mercato_api"],
@@ -438,6 +442,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI's default sends the schema's URL to validator.swagger.io for a badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The schema endpoint is the document, not an operation of the API it documents.
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
@@ -486,6 +492,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Under /api/ a CSRF refusal answers in the API's JSON error shape (config.api_error_pages).
+CSRF_FAILURE_VIEW = "config.api_error_pages.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

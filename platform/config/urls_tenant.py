@@ -2,13 +2,19 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import site_files
+from config.api_error_pages import api_not_found
+
+handler400 = "config.api_error_pages.bad_request"
+handler403 = "config.api_error_pages.permission_denied"
+handler404 = "config.api_error_pages.page_not_found"
+handler500 = "config.api_error_pages.server_error"
 
 urlpatterns = [
     path("favicon.ico", site_files.favicon, name="favicon"),
@@ -23,8 +29,13 @@ urlpatterns = [
     path("api/v1/", include("tenants.api.store_urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("search.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Any other /api/ path (an id the route's pattern refuses included) is a JSON 404, never a
+    # storefront page (nor, for a POST, the storefront's CSRF refusal).
+    re_path(r"^api/", api_not_found),
 ]
 
 if not settings.AWS_STORAGE_BUCKET_NAME:

@@ -1,6 +1,6 @@
 """Search API: GET /api/v1/search/ and /api/v1/search/suggest/ (anyone; the buyer's channel)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -53,7 +53,12 @@ class SuggestView(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.SuggestionSerializer
 
-    @extend_schema(parameters=[serializers.SuggestParamsSerializer])
+    @extend_schema(
+        parameters=[serializers.SuggestParamsSerializer],
+        responses=inline_serializer(
+            "Suggestions", fields={"results": serializers.SuggestionSerializer(many=True)}
+        ),
+    )
     def get(self, request: Request) -> Response:
         params = serializers.SuggestParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -114,6 +114,11 @@ class CheckoutResultSerializer(serializers.Serializer):
     checkout_url = serializers.URLField()
 
 
+class DomainClaimSerializer(serializers.Serializer):
+    # The host name's own rules (and whether it is free) are tenants.domains' to check.
+    domain = serializers.CharField(max_length=253)
+
+
 class DomainSerializer(serializers.ModelSerializer):
     txt_record_name = serializers.CharField(read_only=True)
     txt_record_value = serializers.CharField(read_only=True)

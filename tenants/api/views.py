@@ -4,8 +4,13 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import fields, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +24,8 @@ from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.api.throttles import SignupThrottle
 from tenants.errors import DomainNotVerified
 from tenants.models import Domain, Plan, Tenant
+
+BILLING_UNAVAILABLE = OpenApiResponse(description="Billing is not configured on this platform.")
 
 
 class PlanListView(APIView):
@@ -76,7 +83,16 @@ class StripeWebhookView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "WebhookReceipt",
+                fields={"received": fields.BooleanField(), "outcome": fields.CharField()},
+            ),
+            503: BILLING_UNAVAILABLE,
+        },
+    )
     def post(self, request: Request) -> Response:
         outcome = billing.receive_webhook(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
@@ -107,7 +123,8 @@ class BillingCheckoutView(APIView):
     required_permissions = {"POST": MANAGE_BILLING}
 
     @extend_schema(
-        request=serializers.CheckoutSerializer, responses=serializers.CheckoutResultSerializer
+        request=serializers.CheckoutSerializer,
+        responses={200: serializers.CheckoutResultSerializer, 503: BILLING_UNAVAILABLE},
     )
     def post(self, request: Request) -> Response:
         serializer = serializers.CheckoutSerializer(data=request.data)
@@ -167,12 +184,14 @@ class DomainListView(APIView):
         return Response(serializers.DomainSerializer(rows, many=True).data)
 
     @extend_schema(
-        request=serializers.DomainSerializer, responses={201: serializers.DomainSerializer}
+        request=serializers.DomainClaimSerializer, responses={201: serializers.DomainSerializer}
     )
     def post(self, request: Request) -> Response:
+        claim = serializers.DomainClaimSerializer(data=request.data)
+        claim.is_valid(raise_exception=True)
         domain = domains.add_custom_domain(
             tenant=request.tenant,
-            hostname=request.data.get("domain", ""),
+            hostname=claim.validated_data["domain"],
             actor_label=f"{request.user.email} (store owner)",
         )
         return Response(serializers.DomainSerializer(domain).data, status=status.HTTP_201_CREATED)

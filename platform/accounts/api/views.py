@@ -19,6 +19,7 @@ from accounts import permissions, selectors, services
 from accounts.api import serializers
 from accounts.api.permissions import ANY_SCOPE, RequiresPermission
 from accounts.models import ApiKey, AuthToken, StoreSecurity
+from config.openapi import DETAIL_RESPONSE
 
 OWN = permissions.MANAGE_OWN_ACCOUNT
 
@@ -31,7 +32,7 @@ class OwnAccountView:
 # --- Registration, login, passwords (dj-rest-auth, with our throttles and permissions) ---------
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses={201: DETAIL_RESPONSE})
 class RegisterView(registration_views.RegisterView):
     """Sign up with email and password; a verification link is emailed.
 
@@ -55,14 +56,14 @@ class RegisterView(registration_views.RegisterView):
         return None
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class VerifyEmailView(registration_views.VerifyEmailView):
     """Confirm an email address with the key from the emailed link."""
 
     throttle_scope = "auth"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses={200: DETAIL_RESPONSE})
 class ResendEmailVerificationView(registration_views.ResendEmailVerificationView):
     throttle_scope = "password_reset"
 
@@ -82,7 +83,7 @@ class LoginView(rest_auth_views.LoginView):
         self.token = services.issue_auth_token(user=self.user)
 
 
-@extend_schema(tags=["auth"], request=None, responses={200: None})
+@extend_schema(tags=["auth"], request=None, responses=DETAIL_RESPONSE)
 class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
     """End this sign-in: the token making the request (or else the session)."""
 
@@ -97,14 +98,14 @@ class LogoutView(OwnAccountView, rest_auth_views.LogoutView):
         return Response({"detail": "Successfully logged out."})
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class PasswordResetView(rest_auth_views.PasswordResetView):
     """Email a password reset link (the same answer whether or not the address is known)."""
 
     throttle_scope = "password_reset"
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(tags=["auth"], responses=DETAIL_RESPONSE)
 class PasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
     """Set a new password with the uid and key from the emailed link; a link works once.
 

@@ -12,9 +12,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import IntegerField
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -30,6 +36,7 @@ from catalog.errors import CatalogError
 from catalog.models import Attribute, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
 from config.api_input import check_query_parameters
+from config.pagination import BoundedPageSize
 
 
 def _actor(request: Request) -> str:
@@ -45,7 +52,7 @@ def _perms(model: str) -> dict:
     }
 
 
-class StaffPagination(CursorPagination):
+class StaffPagination(BoundedPageSize, CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
@@ -115,6 +122,9 @@ class CategoryMoveView(GenericAPIView):
     required_permissions = {"POST": "catalog.change_category"}
     serializer_class = serializers.CategoryMoveSerializer
 
+    @extend_schema(
+        request=serializers.CategoryMoveSerializer, responses=serializers.CategorySerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         category = _get(Category, pk)
         serializer = serializers.CategoryMoveSerializer(data=request.data)
@@ -296,6 +306,7 @@ class VariantCreateView(GenericAPIView):
     required_permissions = {"POST": "catalog.add_productvariant"}
     serializer_class = serializers.VariantSerializer
 
+    @extend_schema(responses={201: serializers.VariantSerializer})
     def post(self, request: Request, pk: int) -> Response:
         product = _get(Product.objects.all(), pk)
         serializer = serializers.VariantSerializer(data=request.data)
@@ -333,6 +344,11 @@ class VariantBulkUpdateView(GenericAPIView):
     required_permissions = {"POST": "catalog.change_productvariant"}
     serializer_class = serializers.BulkVariantSerializer
 
+    @extend_schema(
+        responses=inline_serializer(
+            "BulkVariantResult", fields={"updated": IntegerField(min_value=0)}
+        )
+    )
     def post(self, request: Request) -> Response:
         serializer = serializers.BulkVariantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -344,7 +360,7 @@ class VariantBulkUpdateView(GenericAPIView):
 # --- Shoppers ----------------------------------------------------------------------------------
 
 
-class ShopPagination(CursorPagination):
+class ShopPagination(BoundedPageSize, CursorPagination):
     page_size = 24
     max_page_size = 100
     page_size_query_param = "page_size"
@@ -516,7 +532,9 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         channel = _channel(request)
-        filters = self.listing_filters()  # a bad parameter is refused before any cached answer
+        # A bad parameter is refused before any cached answer could be served for it.
+        filters = self.listing_filters()
+        self.paginator.get_page_size(request)
         sort = filters.pop("sort")
         query = shop_listing_query(request.query_params)  # the cache key: known parameters only
 
@@ -597,7 +615,8 @@ def _get(queryset, pk, *, field: str | None = None):
     return found
 
 
-# List endpoints answer lists (paginated ones inside "results"): say so in the OpenAPI schema.
+# List endpoints answer lists (paginated ones inside "results"), and creations 201 with the
+# created object: say so in the OpenAPI schema.
 for _list_view in (
     CategoryListView,
     BrandListView,
@@ -609,3 +628,7 @@ for _list_view in (
     extend_schema_view(get=extend_schema(responses=_list_view.serializer_class(many=True)))(
         _list_view
     )
+    if hasattr(_list_view, "post"):
+        extend_schema_view(post=extend_schema(responses={201: _list_view.serializer_class}))(
+            _list_view
+        )

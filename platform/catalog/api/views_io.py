@@ -7,12 +7,13 @@ Another store's objects do not exist here (each store is its own schema): they a
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,9 +22,10 @@ from catalog import exports, images, imports
 from catalog.api import serializers_io as serializers
 from catalog.inventory import adjust_stock
 from catalog.models import ImportJob, Product, ProductImage, ProductVariant, StockAdjustment
+from config.pagination import BoundedPageSize
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPageSize, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -42,7 +44,8 @@ class ProductImageListView(CatalogView):
     variant). Renditions appear once the background task has made them."""
 
     required_permissions = {"GET": "catalog.view_productimage", "POST": "catalog.add_productimage"}
-    parser_classes = [MultiPartParser, FormParser]
+    # A file travels in multipart only (a urlencoded form cannot carry one).
+    parser_classes = [MultiPartParser]
 
     @extend_schema(responses=serializers.ProductImageSerializer(many=True))
     def get(self, request, product_id: int):
@@ -80,7 +83,6 @@ class ProductImageDetailView(CatalogView):
         "PATCH": "catalog.change_productimage",
         "DELETE": "catalog.delete_productimage",
     }
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _image(self, product_id: int, image_id: int) -> ProductImage:
         return get_object_or_404(
@@ -122,11 +124,12 @@ class StockAdjustmentListView(CatalogView):
         "GET": "catalog.view_stockadjustment",
         "POST": "catalog.add_stockadjustment",
     }
+    pagination_class = Page
 
     @extend_schema(responses=serializers.StockAdjustmentSerializer(many=True))
     def get(self, request, variant_id: int):
         variant = get_object_or_404(ProductVariant, pk=variant_id)
-        paginator = Page()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             StockAdjustment.objects.filter(variant=variant), request, view=self
         )
@@ -158,11 +161,12 @@ class ImportJobListView(CatalogView):
     dry_run, default true). Answers 202: the job runs in the background; poll it."""
 
     required_permissions = {"GET": "catalog.view_importjob", "POST": "catalog.add_importjob"}
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
+    pagination_class = Page
 
     @extend_schema(responses=serializers.ImportJobSerializer(many=True))
     def get(self, request):
-        paginator = Page()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(ImportJob.objects.all(), request, view=self)
         return paginator.get_paginated_response(
             serializers.ImportJobSerializer(page, many=True).data
@@ -217,7 +221,11 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 @extend_schema(
     tags=["catalog"],
     parameters=[OpenApiParameter("format", str, enum=list(EXPORT_TYPES), default="csv")],
-    responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): OpenApiTypes.STR},
+    responses={
+        (200, "text/csv"): OpenApiTypes.STR,
+        # One object per row, with the CSV's columns as keys.
+        (200, "application/json"): build_array_type(build_basic_type(OpenApiTypes.OBJECT)),
+    },
 )
 class CatalogExportView(CatalogView):
     """The whole catalog, streamed, in the import's columns (an export imports back)."""
