@@ -122,17 +122,6 @@ def test_the_platform_login_page_offers_no_sign_up(platform_client):
     assert "sign up" not in page.content.decode().lower()
 
 
-@pytest.fixture
-def _platform_404s_answer(settings):
-    # Until issue #10 item 16 is merged, Wagtail's redirect middleware turns every 404 of the
-    # platform host into a 500 (it queries wagtailcore_site in the public schema). Drop this
-    # fixture once that fix is in.
-    settings.MIDDLEWARE = [
-        name for name in settings.MIDDLEWARE if not name.startswith("wagtail.contrib.redirects")
-    ]
-
-
-@pytest.mark.usefixtures("_platform_404s_answer")
 def test_nobody_signs_up_at_the_platform_host(platform_client):
     assert platform_client.get("/accounts/signup/").status_code == 404
     refused = platform_client.post(

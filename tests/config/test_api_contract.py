@@ -39,11 +39,6 @@ def test_store_schema_documents_no_platform_operation(store_a, store_client):
     assert not [path for path in schema["paths"] if not path.startswith("/api/v1/")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN_UNTIL_MERGE: item 16 (every 404 of the platform host is a 500 today: "
-    "Wagtail's redirect middleware queries the public schema)",
-)
 def test_store_paths_answer_a_json_404_on_the_platform_host(platform_client):
     response = platform_client.get("/api/v1/catalog/products/")
 
