@@ -11,6 +11,16 @@ from django_tenants.utils import get_public_schema_name, schema_context
 class TenantFileSystemStorage(_TenantFileSystemStorage):
     """Local files under ``MEDIA_ROOT/<schema>/`` (development and tests)."""
 
+    def _clear_cached_properties(self, setting, **kwargs):
+        # django-tenants caches the root it derives from MEDIA_ROOT and MEDIA_URL but forgets it
+        # only when MULTITENANT_RELATIVE_MEDIA_ROOT changes (and hands Django the settings module
+        # instead of the setting's name): a changed MEDIA_ROOT kept writing to the old one.
+        FileSystemStorage._clear_cached_properties(self, setting, **kwargs)
+        if setting in {"MEDIA_ROOT", "MULTITENANT_RELATIVE_MEDIA_ROOT"}:
+            self.__dict__.pop("relative_media_root", None)
+        if setting in {"MEDIA_URL", "MULTITENANT_RELATIVE_MEDIA_ROOT"}:
+            self.__dict__.pop("relative_media_url", None)
+
 
 def __getattr__(name: str):
     # The S3 storage (and boto3, a third of a second to import) loads only where it is used.

@@ -86,7 +86,7 @@ def test_equivalent_listings_share_one_cached_answer(
     for equivalent in (
         {"brand": "bosch,acme", "in_stock": "true"},
         {"brand": " acme , bosch,acme", "in_stock": "yes", "page_size": "024"},
-        {"brand": "acme,bosch", "in_stock": "1", "category": "", "page_size": "abc"},
+        {"brand": "acme,bosch", "in_stock": "1", "category": ""},
     ):
         with django_assert_num_queries(2):
             assert shop.get(LISTING, equivalent).json() == first.json()

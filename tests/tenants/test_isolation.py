@@ -94,3 +94,12 @@ def test_a_store_serves_its_own_media_and_not_another_stores(
 
     assert store_client(store_a).get("/media/store_a/public.txt").status_code == 200
     assert store_client(store_a).get("/media/store_b/secret.txt").status_code == 404
+
+
+def test_a_changed_media_root_takes_effect_after_the_storage_was_used(store_a, settings, tmp_path):
+    connection.set_tenant(store_a)
+    default_storage.exists("warm-up.txt")  # the storage derives (and caches) its root
+    settings.MEDIA_ROOT = tmp_path / "moved"
+    name = default_storage.save("products/label.txt", ContentFile(b"label"))
+
+    assert (tmp_path / "moved" / "store_a" / name).read_bytes() == b"label"
