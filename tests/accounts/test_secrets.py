@@ -177,6 +177,16 @@ def test_sign_in_tokens_are_stored_as_digests_only(in_store_a, api_client):
     assert api_client(in_store_a, token=key).get("/api/v1/auth/user/").status_code == 200
 
 
+def test_a_deactivated_persons_token_is_refused(in_store_a, api_client):
+    user = make_customer()
+    key = services.issue_auth_token(user=user).key
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = api_client(in_store_a, token=key).get("/api/v1/auth/user/")
+    assert response.status_code == 401
+    assert not AuthToken.objects.filter(user=user).exists()  # and forgotten
+
+
 def test_each_login_issues_its_own_token_and_logout_ends_only_its_own(in_store_a, api_client):
     user = make_customer()
     body = {"email": user.email, "password": PASSWORD}
