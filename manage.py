@@ -8,14 +8,17 @@ import sourceroot
 
 def main() -> None:
     sourceroot.activate()
+    from django.core.exceptions import ImproperlyConfigured
+
     from config.embedded import EmbeddedServiceError
 
     try:
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(sys.argv)
-    except EmbeddedServiceError as error:
-        # One line that says what to do, never a traceback: see config/embedded.py.
+    except (EmbeddedServiceError, ImproperlyConfigured) as error:
+        # One line that says what to do, never a traceback: a service that cannot start
+        # (config/embedded.py) or a setting that is missing or unsafe (config/settings.py).
         sys.stderr.write(f"mercato: {error}\n")
         sys.exit(2)
 
