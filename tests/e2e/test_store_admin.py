@@ -1,0 +1,28 @@
+"""The store admin (Wagtail) in a browser, as the store's staff reach it."""
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import screenshot
+from tests.live_server import LivePlatform
+
+
+def test_store_owner_signs_in_to_the_store_admin_and_sees_the_dashboard(
+    live: LivePlatform, page: Page
+):
+    store = live.store_a
+    owner = store.people["owner"]
+
+    page.goto(f"{store.url}/admin/")
+    expect(page).to_have_url(f"{store.url}/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(owner.email)
+    page.get_by_label("Password").fill(owner.password)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(f"{store.url}/admin/")
+    # Wagtail names the dashboard after the site of the explorable root: for an owner (a
+    # superuser) the tree's root, which has no site, hence WAGTAIL_SITE_NAME, not the store's.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mercato")
+    expect(page.get_by_role("heading", level=2, name=owner.email)).to_be_visible()
+    expect(page.get_by_role("link", name="1 Page")).to_be_visible()
+    expect(page.get_by_role("link", name="Billing")).to_be_visible()
+    screenshot(page, "store-admin-dashboard")
