@@ -459,10 +459,6 @@ class IssuedApiKey:
     secret: str
 
 
-def digest_api_key(secret: str) -> str:
-    return digest_secret(secret)
-
-
 def create_api_key(
     *, name: str, scopes: list[str], created_by: User, company: Company | None = None
 ) -> IssuedApiKey:

@@ -40,9 +40,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid API key header.")
         # Imported here: DRF imports this module while it is itself being imported.
         from accounts import selectors, services
+        from accounts.models import digest_secret
 
         secret = header[1].decode(errors="replace")
-        api_key = selectors.api_key_for_secret(digest=services.digest_api_key(secret))
+        api_key = selectors.api_key_for_secret(digest=digest_secret(secret))
         if api_key is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         services.record_api_key_use(api_key=api_key)
