@@ -383,13 +383,14 @@ INVITATION_VALID_FOR = timedelta(days=7)
 
 
 def invite_to_company(
-    *, company: Company, email: str, role: str, invited_by: User, request
+    *, company: Company, email: str, role: str, invited_by: User, site_url: str
 ) -> CompanyInvitation:
     """Invite whoever reads ``email`` to join ``company``: emails them a link to accept.
 
     The same happens whether or not the address has an account at the store (staff included:
     they can never accept), so that the inviter learns nothing about it. Only a digest of the
-    link's secret is stored; the email goes out once the invitation is committed.
+    link's secret is stored; the email goes out once the invitation is committed. ``site_url``
+    is the store's address (scheme and host) the link points to.
     """
     secret = secrets.token_urlsafe(32)
     invitation = CompanyInvitation.objects.create(
@@ -400,9 +401,7 @@ def invite_to_company(
         invited_by=invited_by,
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
-    accept_url = request.build_absolute_uri(
-        reverse("account-company-invitation", kwargs={"secret": secret})
-    )
+    accept_url = site_url + reverse("account-company-invitation", kwargs={"secret": secret})
     transaction.on_commit(lambda: _send_invitation(invitation=invitation, accept_url=accept_url))
     return invitation
 

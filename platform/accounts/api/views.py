@@ -385,7 +385,10 @@ class CompanyMemberListView(generics.ListCreateAPIView):
         serializer = serializers.CompanyInvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.invite_to_company(
-            company=company, invited_by=request.user, request=request, **serializer.validated_data
+            company=company,
+            invited_by=request.user,
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+            **serializer.validated_data,
         )
         return Response(serializer.data, status=status.HTTP_202_ACCEPTED)
 
