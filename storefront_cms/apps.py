@@ -7,3 +7,6 @@ class StorefrontCmsConfig(AppConfig):
 
     def ready(self) -> None:
         from storefront_cms import provisioning  # noqa: F401 - connects the signal receivers
+        from storefront_cms.shell import connect_signals
+
+        connect_signals()

@@ -198,6 +198,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.platform",
+                "storefront_cms.context_processors.storefront",
             ],
         },
     },

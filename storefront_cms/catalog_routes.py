@@ -1,0 +1,5 @@
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+
+class CatalogRoutes(RoutablePageMixin):
+    pass
