@@ -133,9 +133,15 @@ def _menu_links(menu, request) -> list[MenuLink]:
 def forget_shell(**kwargs) -> None:
     """Drop the current store's cached shell, now and again after the commit (a request
     between the two would otherwise cache what is about to change)."""
+    key = drop_cached_shell()
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def drop_cached_shell() -> str:
+    """Drop the current store's cached shell now; returns its key."""
     key = _shell_key()
     cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    return key
 
 
 def connect_signals() -> None:
