@@ -14,6 +14,7 @@ hex_colour_validator = RegexValidator(
 DEFAULT_PRIMARY = "#1f4e79"
 DEFAULT_ACCENT = "#d9822b"
 WHITE = "#ffffff"
+BLACK = "#000000"
 INK = "#14161a"  # the darkest text colour of the storefront
 # WCAG 2.2 AA for normal text.
 MIN_TEXT_CONTRAST = 4.5
@@ -68,10 +69,12 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def text_colour_on(background: str) -> str:
-    """White or ink, whichever reads better on ``background`` (one of them always passes AA)."""
-    if contrast_ratio(background, WHITE) >= contrast_ratio(background, INK):
-        return WHITE
-    return INK
+    """White or ink, whichever reads better on ``background``; pure black for the few
+    mid-tones where neither reaches AA (one of white and black always does)."""
+    for candidate in sorted((WHITE, INK), key=lambda text: -contrast_ratio(background, text)):
+        if contrast_ratio(background, candidate) >= MIN_TEXT_CONTRAST:
+            return candidate
+    return BLACK
 
 
 def readable_on_white(colour: str) -> str:
