@@ -11,6 +11,7 @@ import uuid
 from django.db import migrations
 from django.utils import timezone
 
+# storefront_cms.provisioning puts the store's name in the heading ("Welcome to <store>").
 HERO = {
     "heading": "Welcome to our shop",
     "text": "Things we love, chosen with care and shipped quickly. Have a look around.",

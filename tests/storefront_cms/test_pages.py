@@ -151,6 +151,7 @@ def test_a_new_store_is_provisioned_with_its_pages_and_theme(db, settings):
         home = HomePage.objects.get()
         assert home.title == "Fresh Flowers"
         assert [block.block_type for block in home.body] == ["hero", "promo_strip"]
+        assert home.body[0].value["heading"] == "Welcome to Fresh Flowers"
         assert set(ContentPage.objects.live().values_list("slug", flat=True)) == {
             "about",
             "faq",
