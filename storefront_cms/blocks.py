@@ -63,7 +63,9 @@ class CategoryChooserBlock(_CatalogChooserBlock):
 class HeroBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False, max_length=400)
-    image = ImageChooserBlock(required=False, help_text="Wide picture, at least 1600 × 700.")
+    image = ImageChooserBlock(
+        required=False, help_text="Wide picture, at least 1600 by 700 pixels."
+    )
     button_text = blocks.CharBlock(required=False, max_length=40)
     button_link = PathBlock(required=False, help_text="For example /c/new-arrivals/")
 

@@ -100,7 +100,9 @@ class CategoryChooserViewSet(ChooserViewSet):
     register_widget = False
 
 
-product_chooser_viewset = ProductChooserViewSet("product_chooser", url_prefix="storefront/choose-product")
+product_chooser_viewset = ProductChooserViewSet(
+    "product_chooser", url_prefix="storefront/choose-product"
+)
 category_chooser_viewset = CategoryChooserViewSet(
     "category_chooser", url_prefix="storefront/choose-category"
 )

@@ -1,4 +1,4 @@
-"""Storefront pages and the store's theme, edited by each merchant in their store's Wagtail admin."""
+"""Storefront pages and the store's theme, edited by each merchant in their Wagtail admin."""
 
 from django.core.validators import URLValidator
 from django.db import models
@@ -7,7 +7,6 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from pricing import channel_for
 from storefront_cms.blocks import content_page_blocks, home_page_blocks, menu_blocks, path_validator
 from storefront_cms.catalog_routes import CatalogRoutes
 from storefront_cms.theme import (
@@ -36,6 +35,9 @@ class HomePage(CatalogRoutes, Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
+        # pricing is a module of the platform's source root, like the apps (contract 5).
+        from pricing import channel_for
+
         context = super().get_context(request, *args, **kwargs)
         # Featured products show what this shopper may buy, at their channel's prices.
         context["channel"] = channel_for(user=getattr(request, "user", None))
@@ -106,12 +108,12 @@ class ThemeSettings(BaseSiteSetting):
         max_length=20,
         choices=FontStack.choices,
         default=FontStack.SYSTEM,
-        help_text="Fonts already on your shoppers' devices: pages load fast, nothing is downloaded.",
+        help_text="Fonts already on your shoppers' devices: nothing to download, pages load fast.",
     )
     announcement_text = models.CharField(
         max_length=160,
         blank=True,
-        help_text="A short line above the header, such as 'Free shipping over $50'. Empty hides it.",
+        help_text="A line above the header, such as 'Free shipping over $50'. Empty hides it.",
     )
     announcement_link = models.CharField(
         max_length=300,

@@ -38,8 +38,8 @@ class FontStack(models.TextChoices):
 FONT_STACK_CSS = {
     FontStack.SYSTEM: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
     "sans-serif",
-    FontStack.HUMANIST: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", source-sans-pro, '
-    "sans-serif",
+    FontStack.HUMANIST: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", '
+    "source-sans-pro, sans-serif",
     FontStack.GEOMETRIC: 'Avenir, Montserrat, Corbel, "URW Gothic", source-sans-pro, sans-serif',
     FontStack.TRANSITIONAL: 'Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif',
     FontStack.OLD_STYLE: '"Iowan Old Style", "Palatino Linotype", "URW Palladio L", P052, serif',

@@ -44,7 +44,10 @@ def compose_storefront(live: LivePlatform, store: LiveStore) -> None:
                 "type": "category_grid",
                 "value": {"heading": "Shop by category", "categories": [c.pk for c in categories]},
             },
-            {"type": "promo_strip", "value": {"text": "Free returns within 30 days", "link": "/faq/"}},
+            {
+                "type": "promo_strip",
+                "value": {"text": "Free returns within 30 days", "link": "/faq/"},
+            },
         ]
         home.save_revision().publish()
         update_theme(

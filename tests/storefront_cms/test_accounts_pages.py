@@ -97,8 +97,14 @@ def test_an_anonymous_shopper_is_offered_sign_in_and_register(in_store_a, store_
 
 @pytest.mark.parametrize(
     "path",
-    ["/account/", "/account/addresses/new/", "/account/delete/", "/accounts/email/",
-     "/accounts/password/change/", "/accounts/2fa/"],
+    [
+        "/account/",
+        "/account/addresses/new/",
+        "/account/delete/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+    ],
 )
 def test_the_account_area_wears_the_theme_and_leads_back_to_the_shop(
     in_store_a, store_client, path

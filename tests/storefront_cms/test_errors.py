@@ -53,9 +53,7 @@ def broken_about_page(monkeypatch):
     monkeypatch.setattr(ContentPage, "get_context", fail)
 
 
-def test_a_server_error_on_a_store_is_its_own_page_and_leaks_nothing(
-    in_store_a, broken_about_page
-):
+def test_a_server_error_on_a_store_is_its_own_page_and_leaks_nothing(in_store_a, broken_about_page):
     client = HostClient(HTTP_HOST=in_store_a.primary_host, raise_request_exception=False)
 
     response = client.get("/about/")

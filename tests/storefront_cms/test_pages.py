@@ -181,9 +181,7 @@ def test_content_page_uses_its_seo_title_and_description(in_store_a, store_clien
     assert '<meta name="description" content="A family business since 1998.">' in page
 
 
-def test_merchant_adds_a_content_page_and_shoppers_see_it_once_published(
-    in_store_a, store_client
-):
+def test_merchant_adds_a_content_page_and_shoppers_see_it_once_published(in_store_a, store_client):
     page = ContentPage(
         title="Gift cards",
         slug="gift-cards",

@@ -110,7 +110,9 @@ def test_a_colour_saved_without_validation_never_reaches_the_stylesheet(in_store
     assert "--primary:#1f4e79" in page
 
 
-@pytest.mark.parametrize("colour", ["#ffeb3b", "#f2c14e", "#00ffff", "#777777", "#1f4e79", "#000000"])
+@pytest.mark.parametrize(
+    "colour", ["#ffeb3b", "#f2c14e", "#00ffff", "#777777", "#1f4e79", "#000000"]
+)
 def test_any_primary_colour_gets_readable_text_and_links(colour):
     colours = colour_properties(primary=colour, accent=colour)
 
