@@ -52,9 +52,16 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return defaults.permission_denied(request, exception)
 
 
+# A store's own admin screens keep Django's pages: the storefront's are for shoppers.
+_ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+
 def is_store_request(request: HttpRequest) -> bool:
+    """A shopper's request to a store's host (not its admin, not the platform's host)."""
     tenant = getattr(request, "tenant", None)
-    return tenant is not None and tenant.schema_name != "public"
+    if tenant is None or tenant.schema_name == "public":
+        return False
+    return not request.path.startswith(_ADMIN_PREFIXES)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -89,3 +89,10 @@ def test_a_suspended_store_keeps_its_friendly_503(store_a, store_client):
     page = response.content.decode()
     assert "Store A is temporarily unavailable" in page
     assert THEMED in page
+
+
+def test_a_missing_admin_screen_keeps_djangos_page(store_a, store_owner_client):
+    response = store_owner_client(store_a).get("/django-admin/no-such-screen/")
+
+    assert response.status_code == 404
+    assert THEMED not in response.content.decode()
