@@ -85,6 +85,11 @@ def storefront_shell(request) -> Shell:
     )
 
 
+def cached_store_shell() -> Shell | None:
+    """The current store's shell if it is cached (no category menu); never reads the database."""
+    return cache.get(_shell_key())
+
+
 def build_shell(request) -> Shell:
     """The store's name, theme and menus, read from the database."""
     from storefront_cms.models import ThemeSettings

@@ -3,6 +3,7 @@ theme, with DEBUG off; JSON under /api/; the platform's own pages on its host.""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from storefront_cms.models import ContentPage
 from tenants.models import Tenant
@@ -80,15 +81,21 @@ def test_a_server_error_under_the_api_stays_json(in_store_a, monkeypatch):
     assert b'"code": "server_error"' in response.content
 
 
-def test_a_suspended_store_keeps_its_friendly_503(store_a, store_client):
-    Tenant.objects.filter(pk=store_a.pk).update(status=Tenant.Status.SUSPENDED)
+def test_a_suspended_store_keeps_its_friendly_503_in_its_theme(in_store_a, store_client):
+    update_theme(primary_color="#0b6e4f")
+    client = store_client(in_store_a)
+    client.get("/")  # the theme is in the cache
+    connection.set_schema_to_public()
+    Tenant.objects.filter(pk=in_store_a.pk).update(status=Tenant.Status.SUSPENDED)
 
-    response = store_client(store_a).get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
 
     assert response.status_code == 503
     page = response.content.decode()
     assert "Store A is temporarily unavailable" in page
-    assert THEMED in page
+    assert THEMED in page and "--primary:#0b6e4f" in page
+    assert not [query for query in queries if "store_a" in query["sql"]]
 
 
 def test_a_missing_admin_screen_keeps_djangos_page(store_a, store_owner_client):
