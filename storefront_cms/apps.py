@@ -6,4 +6,6 @@ class StorefrontCmsConfig(AppConfig):
     verbose_name = "Storefront"
 
     def ready(self) -> None:
-        from storefront_cms import provisioning  # noqa: F401 - connects the signal receivers
+        from storefront_cms import caching, provisioning  # noqa: F401 - connects receivers
+
+        caching.connect_signals()

@@ -4,8 +4,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from storefront_cms.catalog_routes import CatalogRoutes
 
-class HomePage(Page):
+
+class HomePage(CatalogRoutes, Page):
     """The storefront's front page (one per store, at the root of its site)."""
 
     intro = RichTextField(blank=True)
