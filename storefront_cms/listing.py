@@ -142,6 +142,7 @@ def product_listing(
                 filters={**choice.filters, **fixed},
                 sort=choice.sort,
                 page=choice.page,
+                fixed=tuple(fixed),  # the page's own category or brand scopes its facets
             )
             break
         except SearchError as error:
