@@ -1,18 +1,21 @@
-"""Placeholder of storefront-catalog's pricing module (contract 5): at merge, theirs wins.
+"""What a buyer pays: the sales channel of a buyer (and, later, ``price_for``).
 
-Only what the storefront shell needs to show featured products at the shopper's channel.
+A store sells on two channels: consumers (B2C) and businesses (B2B, with their own list
+prices and products). The API, the search and the storefront all ask this module which one a
+buyer is on, so they never disagree.
 """
 
 from django.db import models
 
 
 class Channel(models.TextChoices):
-    B2C = "b2c", "Consumers"
-    B2B = "b2b", "Businesses"
+    B2C = "b2c", "Consumers (B2C)"
+    B2B = "b2b", "Businesses (B2B)"
 
 
 def channel_for(*, user, auth=None) -> Channel:
-    """B2B for company buyers and API keys, B2C for everyone else."""
+    """B2B for a member of a company and for an API key (a company's or the store's own
+    integration), B2C for everyone else, anonymous visitors included."""
     from accounts.models import ApiKey
     from accounts.permissions import company_of
 
