@@ -204,13 +204,28 @@ def staff_mfa_missing(user) -> bool:
     """Staff of a store that requires two-factor (or any platform admin) without TOTP."""
     from allauth.mfa.models import Authenticator
 
+    # Cached on the user object, as the membership is: one page asks for dozens of permissions
+    # (the admin's menu alone), and the answer cannot change within a request that did not
+    # enrol (enrolment and the store's policy change drop it: forget_permission_answers).
+    cached = getattr(user, "_mercato_staff_mfa_missing", None)
+    if cached is not None and cached[0] == connection.schema_name:
+        return cached[1]
     if connection.schema_name == "public":
         required = user.is_staff or user.is_superuser
     else:
         required = bool(user.staff_role) and _store_requires_staff_mfa()
-    if not required:
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    missing = required and not (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
+    user._mercato_staff_mfa_missing = (connection.schema_name, missing)
+    return missing
+
+
+def forget_permission_answers(user) -> None:
+    """Drop the answers cached on ``user`` (after a change of its company, two-factor or the
+    store's policy within the same request or test)."""
+    for name in ("_mercato_staff_mfa_missing", "_mercato_membership"):
+        user.__dict__.pop(name, None)
 
 
 def company_of(user):
