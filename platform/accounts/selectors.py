@@ -73,12 +73,7 @@ def customer_list() -> QuerySet[User]:
 
 def customer_detail(*, pk: int) -> User | None:
     """A shopper (never staff) with their address book and company, or None."""
-    return (
-        customer_list()
-        .prefetch_related("addresses", "emailaddress_set")
-        .filter(pk=pk)
-        .first()
-    )
+    return customer_list().prefetch_related("addresses", "emailaddress_set").filter(pk=pk).first()
 
 
 def company_list() -> QuerySet[Company]:

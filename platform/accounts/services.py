@@ -577,9 +577,10 @@ def _set_password_path(user: User) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
+    key = default_token_generator.make_token(user)
     return reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
     )
 
 

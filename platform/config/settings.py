@@ -450,7 +450,6 @@ SPECTACULAR_SETTINGS = {
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
 
 
-
 def _served_store_name() -> str:
     # Evaluated when a page or email is rendered (apps are loaded by then), not at start-up.
     from tenants.store_admin.branding import served_store_name

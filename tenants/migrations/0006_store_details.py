@@ -4,55 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0005_complimentary_plans_welcome_email_and_domain_claims'),
+        ("tenants", "0005_complimentary_plans_welcome_email_and_domain_claims"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tenant',
-            name='address_line1',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address line 1'),
+            model_name="tenant",
+            name="address_line1",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address line 1"),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='address_line2',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address line 2'),
+            model_name="tenant",
+            name="address_line2",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address line 2"),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='city',
+            model_name="tenant",
+            name="city",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='Where shoppers write to the store; shown on the storefront.', max_length=254),
+            model_name="tenant",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where shoppers write to the store; shown on the storefront.",
+                max_length=254,
+            ),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='country',
-            field=models.CharField(blank=True, help_text='ISO 3166-1 alpha-2 code', max_length=2),
+            model_name="tenant",
+            name="country",
+            field=models.CharField(blank=True, help_text="ISO 3166-1 alpha-2 code", max_length=2),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='postal_code',
+            model_name="tenant",
+            name="postal_code",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='region',
-            field=models.CharField(blank=True, max_length=100, verbose_name='state or region'),
+            model_name="tenant",
+            name="region",
+            field=models.CharField(blank=True, max_length=100, verbose_name="state or region"),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='time_zone',
-            field=models.CharField(default='UTC', help_text='An IANA time zone, such as Europe/Paris.', max_length=64),
+            model_name="tenant",
+            name="time_zone",
+            field=models.CharField(
+                default="UTC", help_text="An IANA time zone, such as Europe/Paris.", max_length=64
+            ),
         ),
         migrations.AddField(
-            model_name='tenant',
-            name='weight_unit',
-            field=models.CharField(choices=[('g', 'Grams (g)'), ('kg', 'Kilograms (kg)'), ('oz', 'Ounces (oz)'), ('lb', 'Pounds (lb)')], default='kg', max_length=2),
+            model_name="tenant",
+            name="weight_unit",
+            field=models.CharField(
+                choices=[
+                    ("g", "Grams (g)"),
+                    ("kg", "Kilograms (kg)"),
+                    ("oz", "Ounces (oz)"),
+                    ("lb", "Pounds (lb)"),
+                ],
+                default="kg",
+                max_length=2,
+            ),
         ),
     ]

@@ -1,4 +1,4 @@
-"""Settings › API keys: the store's own integration keys (not companies' keys). A new key's
+"""Settings > API keys: the store's own integration keys (not companies' keys). A new key's
 secret is shown once, in the answer to its creation, and never again."""
 
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""Settings › Domains: the store's platform address and its custom domains (tenants.domains:
+"""Settings > Domains: the store's platform address and its custom domains (tenants.domains:
 claim, verify by DNS TXT record, remove)."""
 
 from django.contrib import messages

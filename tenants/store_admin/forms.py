@@ -84,6 +84,4 @@ class ApiKeyForm(forms.Form):
 
 
 class CustomDomainForm(forms.Form):
-    domain = forms.CharField(
-        label="Domain", max_length=253, help_text="Such as shop.example.com."
-    )
+    domain = forms.CharField(label="Domain", max_length=253, help_text="Such as shop.example.com.")

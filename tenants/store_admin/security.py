@@ -1,4 +1,4 @@
-"""Settings › Security: whether the store's staff must use two-factor authentication
+"""Settings > Security: whether the store's staff must use two-factor authentication
 (accounts.services.set_store_security)."""
 
 from allauth.mfa.models import Authenticator

@@ -1,4 +1,4 @@
-"""Settings › Staff: who works on the store, with which role; invite, change a role, remove
+"""Settings > Staff: who works on the store, with which role; invite, change a role, remove
 (accounts.services: invite_staff_member, change_staff_role, remove_staff_member). The owner
 is neither removed nor demoted."""
 

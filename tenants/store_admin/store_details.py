@@ -1,4 +1,4 @@
-"""Settings › Store details: the store's name, contact email, address, weight unit and time
+"""Settings > Store details: the store's name, contact email, address, weight unit and time
 zone (tenants.services.update_store_details)."""
 
 from django.contrib import messages

@@ -8,8 +8,8 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet
 
 from accounts import selectors
 from accounts.models import Company

@@ -17,8 +17,8 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import AdminDateInput
 
 from accounts import selectors, services
@@ -94,7 +94,12 @@ class CustomerIndexView(RequiresPermissionMixin, IndexView):
     default_ordering = "-date_joined"
     paginate_by = 50
     list_export = ["email", "first_name", "last_name", "email_verified", "company", "date_joined"]
-    export_headings = {"email_verified": "Email verified", "company": "Company"}
+    export_headings = {
+        "email": "Email",
+        "email_verified": "Email verified",
+        "company": "Company",
+        "date_joined": "Signed up",
+    }
     export_filename = "customers"
 
     def get_base_queryset(self):
@@ -145,9 +150,10 @@ class CustomerIndexView(RequiresPermissionMixin, IndexView):
         return super().get(request, *args, **kwargs)
 
     def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        row["company"] = _company_name(item)
-        return row
+        return {
+            field: _company_name(item) if field == "company" else getattr(item, field)
+            for field in self.list_export
+        }
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
@@ -264,7 +270,7 @@ class ErasureForm(forms.Form):
 def erase(request, pk: int):
     """Erase on request (GDPR): a page that says what goes, then the erasure service."""
     customer = _customer_or_404(pk)
-    form = ErasureForm(request.POST or None, customer=customer)
+    form = ErasureForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_customer_on_request(user=customer, by=request.user)
