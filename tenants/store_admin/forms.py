@@ -29,7 +29,7 @@ def show_domain_error(form: forms.Form, error: DomainError | ValidationError) ->
 
 class StoreDetailsForm(forms.Form):
     name = forms.CharField(label="Store name", max_length=STORE_DETAIL_LIMITS["name"])
-    contact_email = forms.CharField(
+    contact_email = forms.EmailField(
         label="Contact email",
         required=False,
         max_length=254,
