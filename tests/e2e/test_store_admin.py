@@ -51,3 +51,29 @@ def test_billing_is_under_the_settings_menu(live: LivePlatform, page: Page):
     expect(page.get_by_role("link", name="Store details")).to_be_visible()
     expect(page.get_by_role("link", name="Staff")).to_be_visible()
     screenshot(page, "store-admin-settings-menu")
+
+
+def test_the_owner_finds_a_customer_and_manages_the_staff(live: LivePlatform, page: Page):
+    store = live.store_a
+    customer = store.people["customer"]
+    sign_in(page.context, store, "owner")
+
+    page.goto(f"{store.url}/admin/customers/")
+    expect(page.get_by_role("heading", level=1, name="Customers")).to_be_visible()
+    page.get_by_role("textbox", name="Search term").fill(customer.email)
+    row = page.get_by_role("row").filter(has_text=customer.email)
+    expect(row).to_have_count(1)
+    screenshot(page, "store-admin-customers")
+
+    row.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Profile")).to_be_visible()
+    expect(page.get_by_role("button", name="Deactivate account")).to_be_visible()
+    screenshot(page, "store-admin-customer")
+
+    page.goto(f"{store.url}/admin/store/staff/")
+    expect(page.locator(f'[data-member="{store.people["support"].email}"]')).to_be_visible()
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("not-an-email")
+    screenshot(page, "store-admin-staff")

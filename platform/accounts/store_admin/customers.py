@@ -87,6 +87,8 @@ class CustomerIndexView(RequiresPermissionMixin, IndexView):
     refusal_reason = REFUSAL_REASON
     permission_policy = None  # the role table decides (RequiresPermissionMixin)
     page_title = "Customers"
+    verbose_name = "customer"
+    verbose_name_plural = "customers"
     header_icon = "group"
     filterset_class = CustomerFilterSet
     search_fields = ["email", "first_name", "last_name"]
