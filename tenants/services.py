@@ -18,7 +18,7 @@ from tenants.errors import InvalidStoreDetails
 from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
 from tenants.models import FREE_PLAN_CODE, Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
-from tenants.signals import store_provisioned
+from tenants.signals import store_details_changed, store_provisioned
 from tenants.state import StoreTransition
 from tenants.storage import delete_store_files
 from tenants.subdomains import is_taken, normalize_subdomain, schema_name_for
@@ -354,7 +354,8 @@ def update_store_details(
     """Change the store's details: name, contact email, address, weight unit and time zone.
 
     Every field is checked first; InvalidStoreDetails names each bad one and nothing is saved.
-    The row is locked while it changes; the change is audited (which fields, by whom).
+    The row is locked while it changes; the change is audited (which fields, by whom) and
+    ``store_details_changed`` is sent once it is committed.
     """
     values = {
         "name": (name or "").strip(),
@@ -379,6 +380,9 @@ def update_store_details(
         tenant.save(update_fields=[*changed, "updated_at"])
         audit.record(
             action="store.details_changed", tenant=tenant, actor_label=actor_label, fields=changed
+        )
+        transaction.on_commit(
+            partial(store_details_changed.send, sender=Tenant, tenant=tenant, fields=changed)
         )
     return tenant
 

@@ -434,3 +434,27 @@ def test_another_store_s_domain_is_not_found(admin_client, store_b):
 
     assert client.post(f"/admin/store/domains/{other.pk}/remove/").status_code == 404
     assert Domain.objects.filter(pk=other.pk).exists()
+
+
+def test_a_change_of_details_is_announced_once_committed(
+    admin_client, in_store, django_capture_on_commit_callbacks
+):
+    from tenants.signals import store_details_changed
+
+    client = admin_client("owner")
+    heard = []
+
+    def listener(sender, tenant, fields, **kwargs):
+        heard.append((tenant.pk, sorted(fields)))
+
+    store_details_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/admin/store/details/",
+                {"name": "Store A", "weight_unit": "lb", "time_zone": "UTC"},
+            )
+    finally:
+        store_details_changed.disconnect(listener)
+
+    assert heard == [(in_store.pk, ["weight_unit"])]
