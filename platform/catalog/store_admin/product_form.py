@@ -1,0 +1,840 @@
+"""The product form of the store admin: the product, its typed attribute values, its variants
+(option pickers, prices per channel, stock with a reason) and its images, on one page.
+
+The forms only read and check what was typed; saving is a series of calls of catalog.services,
+catalog.inventory and catalog.images in one transaction. A domain error they raise is shown
+next to the field it names and rolls the whole save back, so nothing is half-saved and nothing
+typed is lost. A form opened before someone else saved the product is refused (its version,
+a digest of what the form edits, no longer matches) rather than overwriting their changes.
+"""
+
+import hashlib
+import json
+from contextlib import contextmanager
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from wagtail.admin.rich_text import DraftailRichTextArea
+from wagtail.admin.views import generic
+
+from catalog import images, inventory, services
+from catalog.models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Product,
+    ProductImage,
+    ProductType,
+    ProductVariant,
+    StockAdjustment,
+)
+from config.api_errors import DomainError
+from tenants.errors import PlanLimitReached
+
+TEMPLATES = "catalog/store_admin/products"
+# Stock typed in a form: far beyond any shelf, well within the columns.
+STOCK_LIMIT = 1_000_000_000
+# What the description's editor may produce: text formatting, headings, lists and links.
+DESCRIPTION_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "hr", "link"]
+STOCK_REASONS = [
+    (reason.value, reason.label)
+    for reason in StockAdjustment.Reason
+    if reason not in (StockAdjustment.Reason.SOLD, StockAdjustment.Reason.IMPORT)
+]
+UNREADABLE = object()
+
+
+class RefusedWith403:
+    """Refusals of these views are a 403 page, for GETs and POSTs alike."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return refused(request)
+
+
+def refused(request):
+    return TemplateResponse(request, f"{TEMPLATES}/refused.html", status=403)
+
+
+class DescriptionEditor(DraftailRichTextArea):
+    """Wagtail's Draftail editor; what it stores is HTML rebuilt from the editor's content
+    state with the allowed features only (text escaped, link URLs checked), so nothing typed
+    or posted reaches the storefront as raw HTML."""
+
+    def __init__(self, **kwargs):
+        super().__init__(features=DESCRIPTION_FEATURES, **kwargs)
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return super().value_from_datadict(data, files, name)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return UNREADABLE
+
+
+# --- The product -------------------------------------------------------------------------------
+
+
+def attribute_field(attribute: Attribute) -> forms.Field:
+    """The input of one typed attribute: text, number, yes/no, or its options."""
+    label = attribute.name + (f" ({attribute.unit})" if attribute.unit else "")
+    common = {"label": label, "required": False}
+    if attribute.type == Attribute.Type.NUMBER:
+        return forms.DecimalField(max_digits=14, decimal_places=4, **common)
+    if attribute.type == Attribute.Type.BOOLEAN:
+        return forms.TypedChoiceField(
+            choices=[("", "Not set"), ("true", "Yes"), ("false", "No")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            **common,
+        )
+    if attribute.type == Attribute.Type.CHOICE:
+        return forms.ModelChoiceField(
+            queryset=attribute.options.all(), to_field_name="slug", **common
+        )
+    if attribute.type == Attribute.Type.MULTI_CHOICE:
+        return forms.ModelMultipleChoiceField(
+            queryset=attribute.options.all(),
+            to_field_name="slug",
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    return forms.CharField(max_length=500, **common)
+
+
+def attribute_service_value(attribute: Attribute, value):
+    """What catalog.services.set_attribute_values takes for a cleaned input (None: unset)."""
+    if value in (None, "") or (attribute.type == Attribute.Type.MULTI_CHOICE and not value):
+        return None
+    if attribute.type == Attribute.Type.CHOICE:
+        return value.slug
+    if attribute.type == Attribute.Type.MULTI_CHOICE:
+        return [option.slug for option in value]
+    return value
+
+
+def attribute_display(attribute: Attribute, value) -> str:
+    if attribute.type == Attribute.Type.CHOICE:
+        return value.value
+    if attribute.type == Attribute.Type.BOOLEAN:
+        return "Yes" if value else "No"
+    if attribute.type == Attribute.Type.NUMBER:
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def stored_attribute_value(value: AttributeValue, attribute: Attribute):
+    """The initial value of an attribute's input from what is stored."""
+    if attribute.type == Attribute.Type.NUMBER:
+        return value.number
+    if attribute.type == Attribute.Type.BOOLEAN:
+        return "" if value.boolean is None else ("true" if value.boolean else "false")
+    if attribute.type == Attribute.Type.CHOICE:
+        option = next(iter(value.options.all()), None)
+        return option.slug if option else None
+    if attribute.type == Attribute.Type.MULTI_CHOICE:
+        return [option.slug for option in value.options.all()]
+    return value.text
+
+
+class CategoryChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, category):
+        # The tree, as indentation: depth 1 is a top-level category.
+        return "— " * (category.depth - 1) + category.name
+
+
+class ProductForm(forms.ModelForm):
+    """The product's own fields and its attribute values (``attribute_<code>`` inputs)."""
+
+    slug = forms.SlugField(
+        max_length=220, required=False, help_text="Left empty, it is made from the name."
+    )
+    categories = CategoryChoices(
+        queryset=Category.objects.order_by("path"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "categories",
+            "brand",
+            "status",
+            "visible_b2c",
+            "visible_b2b",
+            "seo_title",
+            "seo_description",
+        ]
+        labels = {
+            "visible_b2c": "Sold to consumers (B2C)",
+            "visible_b2b": "Sold to businesses (B2B)",
+            "seo_title": "Search engine title",
+            "seo_description": "Search engine description",
+        }
+        widgets = {"description": DescriptionEditor, "seo_description": forms.Textarea}
+
+    def __init__(self, *args, product_type: ProductType | None = None, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product_type = product_type
+        self.fields["description"].help_text = ""
+        self.attributes = list(product_type.product_attributes.all()) if product_type else []
+        stored = {}
+        if self.instance.pk:
+            stored = {
+                value.attribute_id: value
+                for value in self.instance.attribute_values.prefetch_related("options")
+            }
+        for attribute in self.attributes:
+            name = f"attribute_{attribute.code}"
+            self.fields[name] = attribute_field(attribute)
+            if attribute.pk in stored:
+                self.initial[name] = stored_attribute_value(stored[attribute.pk], attribute)
+
+    def attribute_fields(self):
+        return [self[f"attribute_{attribute.code}"] for attribute in self.attributes]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def clean_description(self):
+        description = self.cleaned_data.get("description")
+        if description is UNREADABLE:
+            raise forms.ValidationError("The description could not be read; type it again.")
+        return description or ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            slug = services.slug_from(cleaned["name"], max_length=220)
+            if not slug:
+                self.add_error("slug", services.NO_SLUG_MESSAGE)
+            cleaned["slug"] = self.instance.slug = slug
+        return cleaned
+
+    def product_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "categories"}
+        data["product_type"] = self.product_type
+        return data
+
+    def attribute_values(self) -> dict:
+        return {
+            attribute.code: attribute_service_value(
+                attribute, self.cleaned_data.get(f"attribute_{attribute.code}")
+            )
+            for attribute in self.attributes
+        }
+
+
+# --- Variants ----------------------------------------------------------------------------------
+
+
+class VariantForm(forms.ModelForm):
+    """One variant: SKU, option pickers (``option_<code>``), prices per channel, stock."""
+
+    stock = forms.IntegerField(
+        required=False, min_value=-STOCK_LIMIT, max_value=STOCK_LIMIT, initial=0
+    )
+    stock_reason = forms.ChoiceField(
+        choices=STOCK_REASONS, initial=StockAdjustment.Reason.RECEIVED, label="Reason"
+    )
+    low_stock_threshold = forms.IntegerField(
+        min_value=0, max_value=STOCK_LIMIT, initial=0, label="Low stock at"
+    )
+    weight_grams = forms.IntegerField(
+        min_value=0, max_value=STOCK_LIMIT, required=False, label="Weight (g)"
+    )
+
+    class Meta:
+        model = ProductVariant
+        fields = [
+            "sku",
+            "name",
+            "price",
+            "b2b_price",
+            "compare_at_price",
+            "cost_price",
+            "stock_policy",
+            "low_stock_threshold",
+            "weight_grams",
+            "barcode",
+        ]
+        labels = {
+            "sku": "SKU",
+            "price": "Price (B2C)",
+            "b2b_price": "Price (B2B)",
+            "compare_at_price": "Compare-at price",
+            "cost_price": "Cost",
+            "stock_policy": "When out of stock",
+        }
+        help_texts = {"b2b_price": "Empty: businesses pay the B2C price."}
+
+    def __init__(self, *args, option_attributes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_attributes = list(option_attributes)
+        self.fields["name"].required = False
+        if self.instance.pk:
+            variant = self.instance
+            self.fields["stock"].label = "Add or remove stock"
+            self.fields["stock"].help_text = (
+                f"Now {variant.stock_on_hand} on hand, {variant.stock_reserved} reserved. "
+                "A negative number removes stock."
+            )
+        else:
+            self.fields["stock"].label = "Stock on hand"
+        stored = {}
+        if self.instance.pk:
+            stored = {value.attribute_id: value for value in self.instance.attribute_values.all()}
+        for attribute in self.option_attributes:
+            name = f"option_{attribute.code}"
+            self.fields[name] = attribute_field(attribute)
+            if attribute.pk in stored:
+                self.initial[name] = stored_attribute_value(stored[attribute.pk], attribute)
+
+    def option_fields(self):
+        return [self[f"option_{attribute.code}"] for attribute in self.option_attributes]
+
+    def price_fields(self):
+        return [self[name] for name in ("price", "b2b_price", "compare_at_price", "cost_price")]
+
+    def other_fields(self):
+        return [self[name] for name in ("stock_policy", "low_stock_threshold", "weight_grams")]
+
+    def clean_stock(self):
+        stock = self.cleaned_data.get("stock") or 0
+        if not self.instance.pk and stock < 0:
+            raise forms.ValidationError("A new variant starts with 0 or more in stock.")
+        return stock
+
+    def service_data(self, *, position: int, currency: str) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["weight_grams"] = self.cleaned_data.get("weight_grams")
+        data["position"] = position
+        if not self.instance.pk:
+            data["currency"] = currency
+        options, attributes = {}, {}
+        for attribute in self.option_attributes:
+            value = self.cleaned_data.get(f"option_{attribute.code}")
+            attributes[attribute.code] = attribute_service_value(attribute, value)
+            if attributes[attribute.code] is not None:
+                options[attribute.code] = attribute_display(attribute, value)
+        if self.option_attributes:
+            data["options"] = options
+            data["attributes"] = attributes
+        return data
+
+
+class BaseVariantFormSet(BaseModelFormSet):
+    def __init__(self, *args, option_attributes=(), **kwargs):
+        self.option_attributes = option_attributes
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "option_attributes": self.option_attributes}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            option_attributes=self.option_attributes,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+VariantFormSet = modelformset_factory(
+    ProductVariant,
+    form=VariantForm,
+    formset=BaseVariantFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=200,
+    validate_max=True,
+)
+
+
+# --- Images ------------------------------------------------------------------------------------
+
+
+class ImageForm(forms.Form):
+    """An image of the product: its alt text, its place in the order, or its deletion."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    alt_text = forms.CharField(max_length=250, required=False, label="Alt text")
+    position = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10_000)
+    DELETE = forms.BooleanField(required=False, label="Delete")
+
+
+class NewImageForm(forms.Form):
+    upload = forms.FileField(required=False, label="Image", help_text="JPEG, PNG, WebP or GIF.")
+    alt_text = forms.CharField(
+        max_length=250, required=False, label="Alt text", help_text="What the image shows."
+    )
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            return None
+        # Checked before anything is saved (catalog.images checks again when it stores it).
+        try:
+            images.clean_image(upload=upload)
+        except images.ImageRefused as error:
+            raise forms.ValidationError(error.message) from error
+        finally:
+            upload.seek(0)
+        return upload
+
+
+ImageFormSet = forms.formset_factory(ImageForm, extra=0, max_num=100, validate_max=True)
+NewImageFormSet = forms.formset_factory(NewImageForm, extra=1, max_num=20, validate_max=True)
+
+
+# --- The version of what the form edits --------------------------------------------------------
+
+_PRODUCT_VERSION_FIELDS = [name for name in ProductForm.Meta.fields if name != "categories"]
+_VARIANT_VERSION_FIELDS = ["pk", *VariantForm.Meta.fields, "options", "position"]
+
+
+def edit_version(product_id: int) -> str:
+    """A digest of everything the product form edits (not stock, not summaries, not
+    renditions, which change without anyone editing the product): it changes exactly when
+    someone saves an edit of the product."""
+    values = {
+        "product": list(
+            Product.objects.filter(pk=product_id).values_list(
+                *_PRODUCT_VERSION_FIELDS, "product_type_id", "brand_id"
+            )
+        ),
+        "categories": sorted(
+            Product.categories.through.objects.filter(product_id=product_id).values_list(
+                "category_id", flat=True
+            )
+        ),
+        "variants": list(
+            ProductVariant.objects.filter(product_id=product_id)
+            .order_by("pk")
+            .values_list(*_VARIANT_VERSION_FIELDS)
+        ),
+        "attributes": list(
+            AttributeValue.objects.filter(
+                Q(product_id=product_id) | Q(variant__product_id=product_id)
+            )
+            .order_by("pk")
+            .values_list("pk", "attribute_id", "variant_id", "text", "number", "boolean")
+        ),
+        "options": sorted(
+            AttributeValue.options.through.objects.filter(
+                Q(attributevalue__product_id=product_id)
+                | Q(attributevalue__variant__product_id=product_id)
+            ).values_list("attributevalue_id", "attributeoption_id")
+        ),
+        "images": list(
+            ProductImage.objects.filter(product_id=product_id)
+            .order_by("pk")
+            .values_list("pk", "alt_text", "position", "variant_id")
+        ),
+    }
+    encoded = json.dumps(values, default=str, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:40]
+
+
+# --- The views ---------------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A service refused part of the save: the errors are on the forms, the save rolls back."""
+
+
+class ProductFormViewMixin(RefusedWith403):
+    template_name = f"{TEMPLATES}/form.html"
+
+    def get_form_class(self):
+        return ProductForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["product_type"] = self.product_type
+        return kwargs
+
+    @cached_property
+    def option_attributes(self):
+        if self.product_type is None:
+            return []
+        return list(self.product_type.variant_attributes.prefetch_related("options"))
+
+    def _data(self):
+        return self.request.POST if self.request.method == "POST" else None
+
+    def _files(self):
+        return self.request.FILES if self.request.method == "POST" else None
+
+    @cached_property
+    def variant_formset(self):
+        queryset = (
+            self.object.variants.prefetch_related("attribute_values__options")
+            if getattr(self, "object", None) and self.object.pk
+            else ProductVariant.objects.none()
+        )
+        formset = VariantFormSet(
+            self._data(),
+            queryset=queryset,
+            prefix="variants",
+            option_attributes=self.option_attributes,
+        )
+        if self._data() is None and not queryset.exists():
+            formset.extra = 1
+        return formset
+
+    @cached_property
+    def image_formset(self):
+        initial = [
+            {"id": image.pk, "alt_text": image.alt_text, "position": position}
+            for position, image in enumerate(self.existing_images.values())
+        ]
+        return ImageFormSet(self._data(), initial=initial, prefix="images")
+
+    @cached_property
+    def existing_images(self) -> dict[int, ProductImage]:
+        if not getattr(self, "object", None) or not self.object.pk:
+            return {}
+        return {image.pk: image for image in self.object.images.all()}
+
+    @cached_property
+    def new_image_formset(self):
+        return NewImageFormSet(self._data(), self._files(), prefix="new_images")
+
+    def post(self, request, *args, **kwargs):
+        if "add_variant" in request.POST or "move_image" in request.POST:
+            return self.rearranged(request)
+        return super().post(request, *args, **kwargs)
+
+    def rearranged(self, request):
+        """Without JavaScript, "Add a variant" and the up/down buttons of images come back
+        here: the same form with one more variant, or the images in their new order (nothing
+        saved yet, nothing typed lost; files chosen must be chosen again)."""
+        if not hasattr(self, "object"):
+            self.object = self.get_object() if self.is_edit else None
+        data = request.POST.copy()
+        if "add_variant" in data:
+            total = _number(data.get("variants-TOTAL_FORMS"), limit=199)
+            data["variants-TOTAL_FORMS"] = str(total + 1)
+        else:
+            _move_image(data, data.get("move_image", ""))
+        request.POST = data
+        self.form = self.get_form()
+        for name in ("variant_formset", "image_formset", "new_image_formset"):
+            self.__dict__.pop(name, None)
+        return self.render_to_response(self.get_context_data(form=self.form))
+
+    def is_valid(self, form):
+        valid = all(
+            [
+                form.is_valid(),
+                self.variant_formset.is_valid(),
+                self.image_formset.is_valid(),
+                self.new_image_formset.is_valid(),
+                self._images_are_this_products(),
+            ]
+        )
+        if not valid:
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+        return valid
+
+    def _images_are_this_products(self) -> bool:
+        seen = set()
+        for image_form in self.image_formset.forms:
+            image_id = getattr(image_form, "cleaned_data", {}).get("id")
+            if image_id not in self.existing_images or image_id in seen:
+                image_form.add_error(None, "This image is not one of the product's.")
+                return False
+            seen.add(image_id)
+        return True
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_instance()
+        except Refused:
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else response
+
+    @property
+    def actor(self) -> str:
+        return self.request.user.email or self.request.user.get_username()
+
+    def save_variants(self, product: Product) -> None:
+        formset = self.variant_formset
+        currency = getattr(self.request.tenant, "currency", "") or "USD"
+        failed = False
+        position = 0
+        for variant_form in formset.forms:
+            if not variant_form.has_changed() and not variant_form.instance.pk:
+                continue
+            if variant_form.instance.pk and variant_form in formset.deleted_forms:
+                with self.refusal(variant_form) as refusal:
+                    services.delete_variant(variant=variant_form.instance)
+                failed |= refusal.failed
+                continue
+            data = variant_form.service_data(position=position, currency=currency)
+            position += 1
+            stock_errors = {"delta": "stock", "stock_on_hand": "stock"}
+            with self.refusal(variant_form, stock_errors) as refusal:
+                if variant_form.instance.pk:
+                    variant = services.update_variant(
+                        variant=variant_form.instance, data=data, actor=self.actor
+                    )
+                else:
+                    variant = services.create_variant(product=product, data=data)
+                if variant_form.cleaned_data["stock"]:
+                    inventory.adjust_stock(
+                        variant_id=variant.pk,
+                        delta=variant_form.cleaned_data["stock"],
+                        reason=variant_form.cleaned_data["stock_reason"],
+                        actor=self.actor,
+                        note="Store admin: product form",
+                    )
+            failed |= refusal.failed
+        if failed:
+            raise Refused
+
+    def save_images(self, product: Product) -> None:
+        failed = False
+        position = 0
+        in_order = sorted(self.image_formset.forms, key=lambda f: f.cleaned_data["position"])
+        for image_form in in_order:
+            data = image_form.cleaned_data
+            image = self.existing_images[data["id"]]
+            with self.refusal(image_form) as refusal:
+                if data["DELETE"]:
+                    images.delete_product_image(image=image)
+                elif (image.alt_text, image.position) != (data["alt_text"], position):
+                    images.update_product_image(
+                        image=image, data={"alt_text": data["alt_text"], "position": position}
+                    )
+            failed |= refusal.failed
+            position += 0 if data["DELETE"] else 1
+        for new_form in self.new_image_formset.forms:
+            upload = new_form.cleaned_data.get("upload")
+            if upload is None:
+                continue
+            with self.refusal(new_form, {"image": "upload"}) as refusal:
+                images.add_product_image(
+                    product=product,
+                    upload=upload,
+                    alt_text=new_form.cleaned_data["alt_text"],
+                    position=position,
+                )
+            position += 1
+            failed |= refusal.failed
+        if failed:
+            raise Refused
+
+    @contextmanager
+    def refusal(self, form, renamed: dict | None = None):
+        """Run a service call; a domain error it raises goes onto ``form``, next to the field
+        it names (renamed by ``renamed``, attribute values onto their inputs)."""
+        outcome = _Outcome()
+        try:
+            with transaction.atomic():
+                yield outcome
+        except PlanLimitReached as error:
+            outcome.failed = True
+            form.add_error(
+                None,
+                format_html(
+                    '{} <a href="{}">Upgrade your plan on the Billing page</a>.',
+                    error.message,
+                    reverse("store_billing"),
+                ),
+            )
+        except DomainError as error:
+            outcome.failed = True
+            _add_domain_errors(form, error, renamed or {})
+
+
+class _Outcome:
+    failed = False
+
+
+def _add_domain_errors(form, error: DomainError, renamed: dict) -> None:
+    if not error.fields:
+        form.add_error(None, error.message)
+        return
+    for field, messages in error.fields.items():
+        name = renamed.get(field, field)
+        if name.startswith("attributes."):
+            code = name.split(".", 1)[1]
+            name = next(
+                (
+                    candidate
+                    for candidate in (f"attribute_{code}", f"option_{code}")
+                    if candidate in form.fields
+                ),
+                None,
+            )
+        if name not in form.fields:
+            name = None
+        for message in messages:
+            form.add_error(name, message)
+
+
+def _move_image(data, instruction: str) -> None:
+    """Swap an image's position with its neighbour's: ``"<form index>:up"`` or ``":down"``."""
+    index, _, direction = instruction.partition(":")
+    total = _number(data.get("images-TOTAL_FORMS"), limit=100)
+    if not index.isdigit() or direction not in ("up", "down") or int(index) >= total:
+        return
+    order = sorted(range(total), key=lambda i: _number(data.get(f"images-{i}-position")))
+    place = order.index(int(index))
+    other = place - 1 if direction == "up" else place + 1
+    if not 0 <= other < total:
+        return
+    order[place], order[other] = order[other], order[place]
+    for position, form_index in enumerate(order):
+        data[f"images-{form_index}-position"] = str(position)
+
+
+def _number(value, *, limit: int = 10_000) -> int:
+    """A small whole number typed into a form (management fields, positions), else 0."""
+    text = str(value or "")
+    return min(int(text), limit) if text.isdigit() and len(text) < 6 else 0
+
+
+class ProductCreateView(ProductFormViewMixin, generic.CreateView):
+    is_edit = False
+    submit_button_label = "Create product"
+
+    def get(self, request, *args, **kwargs):
+        if self.product_type is None and not self.type_chosen and ProductType.objects.exists():
+            return TemplateResponse(
+                request,
+                f"{TEMPLATES}/choose_type.html",
+                {
+                    "product_types": ProductType.objects.all(),
+                    "add_url": reverse(self.add_url_name),
+                    "index_url": reverse(self.index_url_name),
+                },
+            )
+        return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def type_chosen(self) -> bool:
+        return "product_type" in self.request.GET or "product_type" in self.request.POST
+
+    @cached_property
+    def product_type(self) -> ProductType | None:
+        chosen = self.request.POST.get("product_type") or self.request.GET.get("product_type")
+        if not chosen or not str(chosen).isdigit() or len(chosen) > 18:
+            return None
+        return ProductType.objects.filter(pk=chosen).first()
+
+    def get_add_url(self):
+        url = super().get_add_url()
+        if self.product_type is not None:
+            return f"{url}?product_type={self.product_type.pk}"
+        return url
+
+    def save_instance(self):
+        form = self.form
+        with self.refusal(form) as refusal:
+            product = services.create_product(
+                data=form.product_data(),
+                categories=form.cleaned_data["categories"],
+                attributes=form.attribute_values() or None,
+            )
+        if refusal.failed:
+            raise Refused
+        self.save_variants(product)
+        self.save_images(product)
+        return product
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return _form_context(self, context)
+
+
+class ProductEditView(ProductFormViewMixin, generic.EditView):
+    is_edit = True
+
+    @cached_property
+    def product_type(self) -> ProductType | None:
+        return self.object.product_type
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not form.is_bound:
+            form.initial["version"] = edit_version(self.object.pk)
+        return form
+
+    def save_instance(self):
+        form = self.form
+        product = Product.objects.select_for_update().get(pk=self.object.pk)
+        if edit_version(product.pk) != form.cleaned_data.get("version"):
+            form.add_error(
+                None,
+                format_html(
+                    "Someone else saved this product after you opened it, so your changes "
+                    'were not saved. <a href="{}">Open the latest version</a> and make them '
+                    "again (copy what you typed first).",
+                    self.get_edit_url(),
+                ),
+            )
+            raise Refused
+        with self.refusal(form) as refusal:
+            product = services.update_product(
+                product=product,
+                data=form.product_data(),
+                categories=form.cleaned_data["categories"],
+                attributes=form.attribute_values(),
+            )
+        if refusal.failed:
+            raise Refused
+        self.save_variants(product)
+        self.save_images(product)
+        return product
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return _form_context(self, context)
+
+
+def _form_context(view, context: dict) -> dict:
+    image_rows = []
+    for index, image_form in enumerate(view.image_formset.forms):
+        image_id = image_form["id"].value()
+        image = view.existing_images.get(int(image_id)) if str(image_id).isdigit() else None
+        image_rows.append({"form": image_form, "image": image, "index": index})
+    image_rows.sort(key=lambda row: _number(row["form"]["position"].value()))
+    context.update(
+        {
+            "product_type": view.product_type,
+            "variant_formset": view.variant_formset,
+            "image_formset": view.image_formset,
+            "image_rows": image_rows,
+            "new_image_formset": view.new_image_formset,
+            "form_is_multipart": True,
+        }
+    )
+    return context
