@@ -48,7 +48,9 @@ STOCK_REASONS = [
     for reason in StockAdjustment.Reason
     if reason not in (StockAdjustment.Reason.SOLD, StockAdjustment.Reason.IMPORT)
 ]
-UNREADABLE = object()
+# What the editor's input gives when its content state cannot be read (the editor itself always
+# posts HTML it made, which never is this).
+UNREADABLE = "\x1eunreadable"
 
 
 class RefusedWith403:
@@ -162,6 +164,7 @@ class ProductForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    description = forms.CharField(widget=DescriptionEditor, required=False, strip=False)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -184,12 +187,11 @@ class ProductForm(forms.ModelForm):
             "seo_title": "Search engine title",
             "seo_description": "Search engine description",
         }
-        widgets = {"description": DescriptionEditor, "seo_description": forms.Textarea}
+        widgets = {"seo_description": forms.Textarea}
 
     def __init__(self, *args, product_type: ProductType | None = None, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product_type = product_type
-        self.fields["description"].help_text = ""
         self.attributes = list(product_type.product_attributes.all()) if product_type else []
         stored = {}
         if self.instance.pk:
@@ -211,7 +213,7 @@ class ProductForm(forms.ModelForm):
 
     def clean_description(self):
         description = self.cleaned_data.get("description")
-        if description is UNREADABLE:
+        if description == UNREADABLE:
             raise forms.ValidationError("The description could not be read; type it again.")
         return description or ""
 
@@ -318,11 +320,11 @@ class VariantForm(forms.ModelForm):
             raise forms.ValidationError("A new variant starts with 0 or more in stock.")
         return stock
 
-    def service_data(self, *, position: int, currency: str) -> dict:
+    def service_data(self, *, position: int, currency: str | None) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["weight_grams"] = self.cleaned_data.get("weight_grams")
         data["position"] = position
-        if not self.instance.pk:
+        if currency and not self.instance.pk:
             data["currency"] = currency
         options, attributes = {}, {}
         for attribute in self.option_attributes:
@@ -586,7 +588,8 @@ class ProductFormViewMixin(RefusedWith403):
 
     def save_variants(self, product: Product) -> None:
         formset = self.variant_formset
-        currency = getattr(self.request.tenant, "currency", "") or "USD"
+        # The store's currency once stores have one (a store setting); else the model's default.
+        currency = getattr(self.request.tenant, "currency", None)
         failed = False
         position = 0
         for variant_form in formset.forms:

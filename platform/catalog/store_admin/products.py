@@ -138,7 +138,6 @@ class ProductIndexView(RefusedWith403, generic.IndexView):
     search_fields = ["name"]  # and SKUs: search_queryset
     filterset_class = ProductFilterSet
     default_ordering = "name"
-    paginate_by = 25
     list_export = ["name", "skus", "price_range", "stock", "status", "channels", "brand"]
     export_headings = {
         "name": "Name",
@@ -149,7 +148,6 @@ class ProductIndexView(RefusedWith403, generic.IndexView):
         "channels": "Channels",
         "brand": "Brand",
     }
-    export_filename = "products"
 
     def get_base_queryset(self):
         # Everything the list shows comes from the product row (its summary and listing) and
@@ -248,6 +246,8 @@ class ProductViewSet(ModelViewSet):
     menu_label = "Products"
     name = "products"
     add_to_admin_menu = False
+    list_per_page = 25
+    export_filename = "products"
     inspect_view_enabled = True
     copy_view_enabled = False
     index_view_class = ProductIndexView
