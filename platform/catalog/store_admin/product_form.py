@@ -275,6 +275,7 @@ class VariantForm(forms.ModelForm):
         ]
         labels = {
             "sku": "SKU",
+            "name": "Variant name",
             "price": "Price (B2C)",
             "b2b_price": "Price (B2B)",
             "compare_at_price": "Compare-at price",
@@ -536,6 +537,12 @@ class ProductFormViewMixin(RefusedWith403):
         if "add_variant" in data:
             total = _number(data.get("variants-TOTAL_FORMS"), limit=199)
             data["variants-TOTAL_FORMS"] = str(total + 1)
+            # The new variant starts as a blank one would (no stock, received, deny...).
+            blank = VariantForm(option_attributes=self.option_attributes)
+            for name, field in blank.fields.items():
+                initial = blank.get_initial_for_field(field, name)
+                if initial is not None:
+                    data[f"variants-{total}-{name}"] = str(initial)
         else:
             _move_image(data, data.get("move_image", ""))
         request.POST = data
