@@ -609,6 +609,13 @@ class ProductFormViewMixin(RefusedWith403):
                 continue
             data = variant_form.service_data(position=position, currency=currency)
             position += 1
+            unchanged = (
+                variant_form.instance.pk
+                and not variant_form.has_changed()
+                and variant_form.instance.position == data["position"]
+            )
+            if unchanged:
+                continue
             stock_errors = {"delta": "stock", "stock_on_hand": "stock"}
             with self.refusal(variant_form, stock_errors) as refusal:
                 if variant_form.instance.pk:
@@ -671,14 +678,7 @@ class ProductFormViewMixin(RefusedWith403):
                 yield outcome
         except PlanLimitReached as error:
             outcome.failed = True
-            form.add_error(
-                None,
-                format_html(
-                    '{} <a href="{}">Upgrade your plan on the Billing page</a>.',
-                    error.message,
-                    reverse("store_billing"),
-                ),
-            )
+            form.add_error(None, _with_billing_link(error.message))
         except DomainError as error:
             outcome.failed = True
             _add_domain_errors(form, error, renamed or {})
@@ -782,7 +782,30 @@ class ProductCreateView(ProductFormViewMixin, generic.CreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.request.method == "GET":
+            context["plan_limit"] = _plan_limit_notice()
         return _form_context(self, context)
+
+
+def _plan_limit_notice() -> str:
+    """Said before the form is filled: the plan has no product left (checked again, under
+    the limit's lock, when the product is created)."""
+    from tenants.limits import ensure_current_store_within_plan
+
+    try:
+        with transaction.atomic():
+            ensure_current_store_within_plan(resource="products")
+    except PlanLimitReached as error:
+        return _with_billing_link(error.message)
+    return ""
+
+
+def _with_billing_link(message: str) -> str:
+    return format_html(
+        '{} <a href="{}">Upgrade your plan on the Billing page</a>.',
+        message,
+        reverse("store_billing"),
+    )
 
 
 class ProductEditView(ProductFormViewMixin, generic.EditView):

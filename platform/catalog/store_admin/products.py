@@ -10,7 +10,6 @@ person to the dashboard with a message, which a refused POST should not look lik
 
 from django import forms
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
@@ -47,9 +46,19 @@ class Channel:
     CHOICES = [(B2C, "Consumers (B2C)"), (B2B, "Businesses (B2B)")]
 
 
+class CategoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        # The tree, as indentation: depth 1 is a top-level category.
+        return "— " * (category.depth - 1) + category.name
+
+
+class CategoryFilter(ModelChoiceFilter):
+    field_class = CategoryChoice
+
+
 class ProductFilterSet(WagtailFilterSet):
-    category = ModelChoiceFilter(
-        queryset=Category.objects.all(),
+    category = CategoryFilter(
+        queryset=Category.objects.order_by("path"),
         method="filter_category",
         label="Category",
         help_text="Includes its subcategories.",
@@ -214,9 +223,6 @@ class ProductIndexView(RefusedWith403, generic.IndexView):
 class ProductInspectView(RefusedWith403, generic.InspectView):
     template_name = f"{TEMPLATES}/inspect.html"
 
-    def get_object(self, queryset=None):
-        return generic.InspectView.get_object(self)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = self.object
@@ -306,9 +312,9 @@ class StatusBulkAction(ProductBulkAction):
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
-        with transaction.atomic():
-            for product in objects:
-                services.update_product(product=product, data={"status": cls.status})
+        # Wagtail runs the action in one transaction: all of them change, or none.
+        for product in objects:
+            services.update_product(product=product, data={"status": cls.status})
         return len(objects), 0
 
 
@@ -333,8 +339,8 @@ class ArchiveProducts(StatusBulkAction):
 
 
 class MoveToCategoryForm(forms.Form):
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(),
+    category = CategoryChoice(
+        queryset=Category.objects.order_by("path"),
         label="Move to category",
         help_text="The products will be in this category only.",
     )
@@ -352,9 +358,8 @@ class MoveProductsToCategory(ProductBulkAction):
     @classmethod
     def execute_action(cls, objects, form=None, **kwargs):
         category = form.cleaned_data["category"]
-        with transaction.atomic():
-            for product in objects:
-                services.update_product(product=product, data={}, categories=[category])
+        for product in objects:
+            services.update_product(product=product, data={}, categories=[category])
         return len(objects), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
