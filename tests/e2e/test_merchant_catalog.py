@@ -95,3 +95,17 @@ def test_owner_creates_a_product_with_variants_stock_and_an_image_shoppers_then_
         {made["finish"]: "Black"},
     ]
     assert all(variant["in_stock"] for variant in product["variants"])
+
+    # Archived from the list's bulk actions, it leaves the shop.
+    page.goto(f"{store.url}/admin/products/?q={suffix}")
+    row = page.get_by_role("row").filter(has_text=name)
+    row.hover()
+    row.get_by_role("checkbox").check()
+    page.get_by_role("link", name="Archive the selected products").click()
+    expect(page.get_by_text("Archive this product?")).to_be_visible()
+    screenshot(page, "merchant-catalog-bulk-archive")
+    page.get_by_role("button", name="Yes, archive").click()
+    expect(page.get_by_text("1 product archived.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("Archived")
+    shop = store.client().get("/api/v1/shop/products/", params={"category": made["category_slug"]})
+    assert name not in [product["name"] for product in shop.json()["results"]]
