@@ -732,3 +732,42 @@ def test_owner_deletes_a_product_from_its_page(owner, in_store_a):
     assert response.status_code == 302
     assert not Product.objects.filter(pk=product.pk).exists()
     assert not ProductImage.objects.filter(product_id=product.pk).exists()
+
+
+def test_typed_attributes_are_proper_inputs_and_come_back_on_edit(owner, in_store_a):
+    weight = factories.attribute("weight", "number", unit="kg")
+    waterproof = factories.attribute("waterproof", "boolean")
+    colours = factories.attribute("colours", "multi_choice", ["Red", "Blue", "Green"])
+    tents = ProductType.objects.create(name="Tents", slug="tents")
+    tents.product_attributes.add(weight, waterproof, colours)
+    url = f"{ADD}?product_type={tents.pk}"
+
+    html = owner.get(url).content.decode()
+    assert 'type="number" name="attribute_weight"' in html
+    assert '<select name="attribute_waterproof"' in html
+    assert 'type="checkbox" name="attribute_colours" value="blue"' in html
+    refused = owner.post(
+        url,
+        product_post("Tent", variants=[{"sku": "TENT", "price": "99"}], attribute_weight="heavy"),
+    )
+    assert refused.status_code == 200
+    assert "Enter a number." in refused.content.decode()
+
+    data = product_post(
+        "Tent",
+        variants=[{"sku": "TENT", "price": "99"}],
+        attribute_weight="2.5",
+        attribute_waterproof="true",
+        attribute_colours=["red", "green"],
+    )
+    assert owner.post(url, data).status_code == 302
+
+    product = Product.objects.get(name="Tent")
+    values = {value.attribute.code: value for value in product.attribute_values.all()}
+    assert values["weight"].number == Decimal("2.5")
+    assert values["waterproof"].boolean is True
+    assert {option.value for option in values["colours"].options.all()} == {"Red", "Green"}
+    edit = owner.get(edit_url(product)).content.decode()
+    assert 'name="attribute_weight" value="2.5"' in edit
+    assert '<option value="true" selected>Yes</option>' in edit
+    assert 'value="green" id="id_attribute_colours_2" checked' in edit

@@ -136,7 +136,8 @@ def attribute_display(attribute: Attribute, value) -> str:
 def stored_attribute_value(value: AttributeValue, attribute: Attribute):
     """The initial value of an attribute's input from what is stored."""
     if attribute.type == Attribute.Type.NUMBER:
-        return value.number
+        # 2.5, not the column's 2.5000 (and 100, not 1E+2).
+        return None if value.number is None else f"{value.number.normalize():f}"
     if attribute.type == Attribute.Type.BOOLEAN:
         return "" if value.boolean is None else ("true" if value.boolean else "false")
     if attribute.type == Attribute.Type.CHOICE:
