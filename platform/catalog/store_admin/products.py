@@ -1,7 +1,7 @@
 """The store admin's products: list (filters, search, bulk actions, export), inspect, form.
 
 A ``ModelViewSet`` of Wagtail whose views never write a model: the form's views
-(catalog.store_admin.product_form) and the bulk actions here call catalog.services,
+(catalog.store_admin.product_views) and the bulk actions here call catalog.services,
 catalog.inventory and catalog.images. Who may do what is the one permission layer's answer
 (``user.has_perm``, backed by accounts.permissions): catalog managers and the owner edit,
 support only reads, and every refusal here is a 403 page (Wagtail's default would send the
@@ -22,7 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from catalog import services
 from catalog.models import Brand, Category, Product, ProductVariant
-from catalog.store_admin.product_form import (
+from catalog.store_admin.product_forms import CategoryChoice
+from catalog.store_admin.product_views import (
     TEMPLATES,
     ProductCreateView,
     ProductEditView,
@@ -44,12 +45,6 @@ class Channel:
     B2C = "b2c"
     B2B = "b2b"
     CHOICES = [(B2C, "Consumers (B2C)"), (B2B, "Businesses (B2B)")]
-
-
-class CategoryChoice(forms.ModelChoiceField):
-    def label_from_instance(self, category):
-        # The tree, as indentation: depth 1 is a top-level category.
-        return "— " * (category.depth - 1) + category.name
 
 
 class CategoryFilter(ModelChoiceFilter):
@@ -261,7 +256,7 @@ class ProductViewSet(ModelViewSet):
     edit_view_class = ProductEditView
     inspect_view_class = ProductInspectView
     delete_view_class = ProductDeleteView
-    # The views build their own forms (catalog.store_admin.product_form); this only keeps
+    # The views build their own forms (catalog.store_admin.product_forms); this only keeps
     # ModelViewSet from asking for form fields.
     form_fields = ["name"]
     inspect_view_fields = ["name", "slug", "status", "brand", "product_type"]
