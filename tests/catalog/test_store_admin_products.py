@@ -771,3 +771,40 @@ def test_typed_attributes_are_proper_inputs_and_come_back_on_edit(owner, in_stor
     assert 'name="attribute_weight" value="2.5"' in edit
     assert '<option value="true" selected>Yes</option>' in edit
     assert 'value="green" id="id_attribute_colours_2" checked' in edit
+
+
+def _edit_page_queries(client, product) -> int:
+    variants = product.variants.count()
+    store = connection.tenant
+    connection.set_schema_to_public()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(edit_url(product))
+    assert response.status_code == 200
+    connection.set_tenant(store)
+    assert response.content.decode().count('name="variants-') > variants * 10
+    return len(queries)
+
+
+def test_the_edit_page_query_count_does_not_grow_with_variants(owner, in_store_a):
+    size = factories.attribute("size", "choice", ["S", "M", "L", "XL"])
+    colour = factories.attribute("colour", "choice", ["Red", "Blue"])
+    tees = ProductType.objects.create(name="Tees", slug="tees")
+    tees.variant_attributes.add(size, colour)
+
+    def tee(slug: str, count: int) -> Product:
+        return services.create_product(
+            data={"name": slug, "slug": slug, "product_type": tees},
+            variants=[
+                {
+                    "sku": f"{slug}-{number}",
+                    "price": Decimal(10),
+                    "attributes": {"size": ["s", "m", "l", "xl"][number % 4], "colour": "red"},
+                }
+                for number in range(count)
+            ],
+        )
+
+    two, eight = tee("two", 2), tee("eight", 8)
+
+    few, many = _edit_page_queries(owner, two), _edit_page_queries(owner, eight)
+    assert few == many

@@ -71,17 +71,41 @@ def attribute_field(attribute: Attribute) -> forms.Field:
             **common,
         )
     if attribute.type == Attribute.Type.CHOICE:
-        return forms.ModelChoiceField(
-            queryset=attribute.options.all(), to_field_name="slug", **common
-        )
+        return OptionChoiceField(options=attribute.options.all(), **common)
     if attribute.type == Attribute.Type.MULTI_CHOICE:
-        return forms.ModelMultipleChoiceField(
-            queryset=attribute.options.all(),
-            to_field_name="slug",
-            widget=forms.CheckboxSelectMultiple,
-            **common,
+        return OptionsChoiceField(
+            options=attribute.options.all(), widget=forms.CheckboxSelectMultiple, **common
         )
     return forms.CharField(max_length=500, **common)
+
+
+# The option pickers offer the options loaded with the attributes (prefetched), unlike Django's
+# model choice fields, which query them again for every picker of every variant.
+
+
+class OptionChoiceField(forms.ChoiceField):
+    """One option of a choice attribute; cleans to the AttributeOption (or None)."""
+
+    def __init__(self, *, options, **kwargs):
+        self.options = {option.slug: option for option in options}
+        choices = [("", "---------"), *((o.slug, o.value) for o in self.options.values())]
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        slug = super().clean(value)
+        return self.options.get(slug) if slug else None
+
+
+class OptionsChoiceField(forms.MultipleChoiceField):
+    """Options of a multiple-choice attribute; cleans to a list of AttributeOption."""
+
+    def __init__(self, *, options, **kwargs):
+        self.options = {option.slug: option for option in options}
+        choices = [(option.slug, option.value) for option in self.options.values()]
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        return [self.options[slug] for slug in super().clean(value)]
 
 
 def attribute_service_value(attribute: Attribute, value):
@@ -174,7 +198,11 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, product_type: ProductType | None = None, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product_type = product_type
-        self.attributes = list(product_type.product_attributes.all()) if product_type else []
+        self.attributes = (
+            list(product_type.product_attributes.prefetch_related("options"))
+            if product_type
+            else []
+        )
         stored = {}
         if self.instance.pk:
             stored = {
