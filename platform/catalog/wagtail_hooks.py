@@ -1,0 +1,38 @@
+"""The catalog in the store admin (Wagtail): one "Catalog" menu group.
+
+Its items, in this order: Products, Categories, Brands, Attributes, Product types, Inventory,
+Import & export. Each screen lives in catalog/store_admin/ and writes through the catalog's
+services; each menu item shows only to people whose role may use it.
+"""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from catalog.store_admin.inventory import InventoryViewSet
+from catalog.store_admin.taxonomy import (
+    AttributeViewSet,
+    BrandViewSet,
+    CategoryViewSet,
+    ProductTypeViewSet,
+)
+from catalog.store_admin.transfer import TransferViewSet
+
+
+class CatalogViewSetGroup(ViewSetGroup):
+    menu_label = "Catalog"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        # Products (catalog/store_admin/products.py, branch admin-products) goes first here.
+        CategoryViewSet("categories"),
+        BrandViewSet("brands"),
+        AttributeViewSet("attributes"),
+        ProductTypeViewSet("product_types"),
+        InventoryViewSet("inventory"),
+        TransferViewSet("catalog_transfer"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_catalog_viewsets():
+    return CatalogViewSetGroup()
