@@ -259,6 +259,16 @@ def test_a_brand_whose_name_gives_no_slug_is_refused_next_to_the_slug(manager, s
     assert 'value="!!!"' in response.content.decode()
 
 
+def test_a_brand_whose_slug_is_cleared_gets_one_made_from_its_name(manager, store_a):
+    connection.set_tenant(store_a)
+    acme = brand("Acme")
+
+    response = manager.post(f"{BRANDS}edit/{acme.pk}/", {"name": "Acme Tools", "slug": ""})
+
+    assert response.status_code == 302
+    assert reload(acme).slug == "acme-tools"
+
+
 def test_a_too_long_brand_name_is_refused_next_to_the_field(manager, store_a):
     response = manager.post(f"{BRANDS}new/", {"name": "x" * 121, "slug": ""})
 
@@ -428,6 +438,31 @@ def test_a_product_type_is_created_with_its_product_and_variant_attributes(manag
     assert list(tee.variant_attributes.all()) == [size]
     listing = manager.get(PRODUCT_TYPES)
     assert "Material" in listing.content.decode()
+
+
+def test_product_types_are_filtered_by_attribute(manager, store_a):
+    connection.set_tenant(store_a)
+    size = attribute("size", "choice", ["S"])
+    services.create_product_type(name="T-shirt", variant_attributes=[size])
+    services.create_product_type(name="Poster")
+
+    response = manager.get(PRODUCT_TYPES, {"variant_attributes": size.pk})
+
+    assert [t.name for t in response.context["object_list"]] == ["T-shirt"]
+
+
+def test_categories_are_exported_with_their_depth_and_products(manager, tree):
+    product(categories=[tree["tees"]])
+
+    response = manager.get(CATEGORIES, {"export": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["Name"], row["Depth"], row["Products"]) for row in rows] == [
+        ("Clothes", "1", "0"),
+        ("Tops", "2", "0"),
+        ("T-shirts", "3", "1"),
+        ("Home", "1", "0"),
+    ]
 
 
 def test_a_product_type_in_use_is_not_deleted_and_says_why(manager, store_a):

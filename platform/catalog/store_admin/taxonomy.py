@@ -100,6 +100,21 @@ class ServiceForm(WagtailAdminModelForm):
         pass
 
 
+class SlugFromName:
+    """A form whose empty slug is made from the name, as the services make it on create, so
+    that an edit never stores an empty slug."""
+
+    def clean_slug(self):
+        slug, name = self.cleaned_data.get("slug"), self.cleaned_data.get("name")
+        if slug or not name:
+            return slug
+        max_length = self._meta.model._meta.get_field("slug").max_length
+        slug = services.slug_from(name, max_length=max_length)
+        if not slug:
+            raise forms.ValidationError(services.NO_SLUG_MESSAGE)
+        return slug
+
+
 class ServiceWriteMixin:
     """Create and edit views that save through a service (``save_instance``); a domain error
     re-renders the form with the error next to its field and nothing typed lost."""
@@ -172,7 +187,7 @@ def category_choices(**kwargs) -> CategoryChoiceField:
     )
 
 
-class CategoryForm(ServiceForm):
+class CategoryForm(SlugFromName, ServiceForm):
     slug = forms.SlugField(max_length=140, required=False, help_text=SLUG_HELP)
     parent = category_choices(help_text="The category this one is shown under.")
 
@@ -313,9 +328,10 @@ class CategoryMoveView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
             show_domain_error(form, error)
             return self.form_invalid(form)
         message = f"{moved} moved under {moved.get_parent() or 'the top level'}."
+        # Said on the next page too: the tree reloads after a drop.
+        messages.success(self.request, message)
         if self.wants_json:
             return JsonResponse({"message": message})
-        messages.success(self.request, message)
         return redirect(self.index_url_name)
 
     def form_invalid(self, form):
@@ -365,7 +381,7 @@ class CategoryViewSet(CatalogViewSet):
 # --- Brands ------------------------------------------------------------------------------------
 
 
-class BrandForm(ServiceForm):
+class BrandForm(SlugFromName, ServiceForm):
     slug = forms.SlugField(max_length=140, required=False, help_text=SLUG_HELP)
 
     class Meta:
@@ -560,7 +576,7 @@ def attribute_choices(label: str, help_text: str) -> forms.ModelMultipleChoiceFi
     )
 
 
-class ProductTypeForm(ServiceForm):
+class ProductTypeForm(SlugFromName, ServiceForm):
     slug = forms.SlugField(max_length=140, required=False, help_text=SLUG_HELP)
     product_attributes = attribute_choices(
         "Product attributes", "What products of this type are described by (material...)."
@@ -621,6 +637,7 @@ class ProductTypeViewSet(CatalogViewSet):
         AttributeNamesColumn("variant_attributes", label="Variant attributes"),
         Column("product_count", label="Products"),
     ]
+    list_filter = ["product_attributes", "variant_attributes"]
     search_fields = ["name", "slug"]
     list_export = ["name", "slug", "product_count"]
     export_headings = {"product_count": "Products"}
