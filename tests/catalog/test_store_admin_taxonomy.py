@@ -107,6 +107,13 @@ def test_a_category_is_created_under_its_parent(manager, tree):
     assert created.description == "Collars"
 
 
+def test_add_subcategory_opens_the_form_with_its_parent_chosen(manager, tree):
+    response = manager.get(f"{CATEGORIES}new/", {"parent": tree["tops"].pk})
+
+    assert response.status_code == 200
+    assert str(response.context["form"]["parent"].value()) == str(tree["tops"].pk)
+
+
 def test_a_taken_slug_is_refused_next_to_the_field_with_what_was_typed_kept(manager, tree):
     response = manager.post(
         f"{CATEGORIES}new/", {"name": "More clothes", "slug": "clothes", "parent": ""}
@@ -249,6 +256,21 @@ def test_a_brand_is_created_edited_inspected_and_deleted(manager, store_a):
     assert deleted.status_code == 302
     assert not Brand.objects.exists()
     assert reload(tool).brand is None
+
+
+def test_a_brands_history_says_who_created_and_changed_it(manager, store_a):
+    manager.post(f"{BRANDS}new/", {"name": "Acme", "slug": ""})
+    acme = Brand.objects.get()
+    manager.post(f"{BRANDS}edit/{acme.pk}/", {"name": "Acme Tools", "slug": "acme"})
+
+    history = manager.get(f"{BRANDS}history/{acme.pk}/")
+
+    assert history.status_code == 200
+    actions = [entry.action for entry in history.context["object_list"]]
+    assert actions == ["wagtail.edit", "wagtail.create"]
+    assert {entry.user.email for entry in history.context["object_list"]} == {
+        "catalog_manager@example.com"
+    }
 
 
 def test_a_brand_whose_name_gives_no_slug_is_refused_next_to_the_slug(manager, store_a):

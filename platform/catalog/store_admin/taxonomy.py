@@ -25,6 +25,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -116,24 +117,37 @@ class SlugFromName:
 
 
 class ServiceWriteMixin:
-    """Create and edit views that save through a service (``save_instance``); a domain error
-    re-renders the form with the error next to its field and nothing typed lost."""
+    """Create and edit views that save through a service (``write``); a domain error
+    re-renders the form with the error next to its field and nothing typed lost. The change
+    is logged for the object's history, as Wagtail's own saves are."""
+
+    def write(self):
+        raise NotImplementedError
+
+    def save_instance(self):
+        instance = self.write()
+        action = "wagtail.edit" if isinstance(self, generic.EditView) else "wagtail.create"
+        log(instance=instance, action=action, user=self.request.user)
+        return instance
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
         except DomainError as error:
-            show_domain_error(form, error, renamed=getattr(self, "error_fields", None))
+            show_domain_error(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
 class ServiceDeleteMixin:
-    """Delete views that delete through a service; a refusal is said, nothing deleted."""
+    """Delete views that delete through a service (``delete_action``); a refusal is said,
+    nothing deleted. The deletion is logged, as Wagtail's own are."""
 
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            with transaction.atomic():  # a refused deletion takes its log entry with it
+                log(instance=self.object, action="wagtail.delete", user=self.request.user)
+                return super().form_valid(form)
         except DomainError as error:
             messages.error(self.request, error.message)
             return redirect(self.get_delete_url())
@@ -203,6 +217,11 @@ class CategoryForm(SlugFromName, ServiceForm):
             "seo_description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "is_active": "Shown in the storefront",
+            "seo_title": "Title for search engines",
+            "seo_description": "Description for search engines",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,13 +266,13 @@ class CategoryCreateView(ServiceWriteMixin, generic.CreateView):
             initial["parent"] = parent
         return initial
 
-    def save_instance(self):
+    def write(self):
         form = self.form
         return services.create_category(parent=form.cleaned_data["parent"], **form.texts())
 
 
 class CategoryEditView(ServiceWriteMixin, generic.EditView):
-    def save_instance(self):
+    def write(self):
         form = self.form
         category = services.update_category(category=self.object, data=form.texts())
         parent = form.cleaned_data["parent"]
@@ -391,12 +410,12 @@ class BrandForm(SlugFromName, ServiceForm):
 
 
 class BrandCreateView(ServiceWriteMixin, generic.CreateView):
-    def save_instance(self):
+    def write(self):
         return services.create_brand(**self.form.cleaned_data)
 
 
 class BrandEditView(ServiceWriteMixin, generic.EditView):
-    def save_instance(self):
+    def write(self):
         return services.update_brand(brand=self.object, data=self.form.cleaned_data)
 
 
@@ -432,6 +451,8 @@ class AttributeForm(ServiceForm):
     class Meta:
         model = Attribute
         fields = ["name", "code", "type", "unit", "is_filterable"]
+        labels = {"is_filterable": "Shoppers can filter by it"}
+        help_texts = {"code": "Names the attribute in imports and exports (attr.<code>)."}
 
 
 class OptionForm(forms.Form):
@@ -513,12 +534,12 @@ class AttributeFormMixin(ServiceWriteMixin):
 
 
 class AttributeCreateView(AttributeFormMixin, generic.CreateView):
-    def save_instance(self):
+    def write(self):
         return services.create_attribute(data=self.form.cleaned_data, options=self.option_rows)
 
 
 class AttributeEditView(AttributeFormMixin, generic.EditView):
-    def save_instance(self):
+    def write(self):
         return services.update_attribute(
             attribute=self.object, data=self.form.cleaned_data, options=self.option_rows
         )
@@ -591,12 +612,12 @@ class ProductTypeForm(SlugFromName, ServiceForm):
 
 
 class ProductTypeCreateView(ServiceWriteMixin, generic.CreateView):
-    def save_instance(self):
+    def write(self):
         return services.create_product_type(**self.form.cleaned_data)
 
 
 class ProductTypeEditView(ServiceWriteMixin, generic.EditView):
-    def save_instance(self):
+    def write(self):
         data = dict(self.form.cleaned_data)
         return services.update_product_type(
             product_type=self.object,
