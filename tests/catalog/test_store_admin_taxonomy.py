@@ -541,6 +541,7 @@ def test_support_reads_the_lists_without_any_write_button(as_role, tree, listing
     assert f"{listing}delete/" not in html
     assert "/move/" not in html
     assert 'draggable="true"' not in html
+    assert "/edit/" not in html
 
 
 def test_support_is_refused_every_write(as_role, tree, store_a):

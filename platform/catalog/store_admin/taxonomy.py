@@ -239,6 +239,7 @@ class CategoryIndexView(CountedIndexView):
     default_ordering = "path"
     annotations = {"product_count": Count("products")}
     results_template_name = TEMPLATES + "categories/index_results.html"
+    move_url_name = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,8 +254,6 @@ class CategoryIndexView(CountedIndexView):
             inspect_url_name=self.inspect_url_name,
         )
         return context
-
-    move_url_name = None
 
 
 class CategoryCreateView(ServiceWriteMixin, generic.CreateView):
