@@ -160,6 +160,8 @@ def test_the_move_page_moves_a_category_without_javascript(manager, tree):
     assert response.status_code == 302
     assert response["Location"] == CATEGORIES
     assert parent_of(tree["tees"]) is None
+    history = manager.get(f"{CATEGORIES}history/{tree['tees'].pk}/")
+    assert [entry.action for entry in history.context["object_list"]] == ["wagtail.edit"]
 
 
 def test_the_move_page_refuses_a_cycle_next_to_the_select(manager, tree):

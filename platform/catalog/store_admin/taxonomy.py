@@ -342,6 +342,7 @@ class CategoryMoveView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
                 moved = services.move_category(
                     category=self.object, parent=form.cleaned_data["parent"]
                 )
+                log(instance=moved, action="wagtail.edit", user=self.request.user)
         except DomainError as error:
             show_domain_error(form, error)
             return self.form_invalid(form)
