@@ -225,6 +225,19 @@ def test_brands_are_listed_with_their_products_searched_and_exported(manager, st
     assert rows[1][:2] == ["Acme", "acme"]
 
 
+@pytest.mark.parametrize(("has_products", "expected"), [("true", ["Acme"]), ("false", ["Zenith"])])
+def test_brands_are_filtered_by_whether_they_have_products(
+    manager, store_a, has_products, expected
+):
+    connection.set_tenant(store_a)
+    product(brand_name="Acme")
+    brand("Zenith")
+
+    response = manager.get(BRANDS, {"has_products": has_products})
+
+    assert [b.name for b in response.context["object_list"]] == expected
+
+
 def test_the_brand_list_takes_the_same_queries_for_2_or_20_brands(manager, store_a):
     connection.set_tenant(store_a)
     product(brand_name="Acme")

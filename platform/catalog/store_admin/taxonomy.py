@@ -8,6 +8,7 @@ asks ``user.has_perm`` and so the one role layer (accounts.permissions).
 
 from functools import wraps
 
+import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,12 +20,14 @@ from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -424,6 +427,20 @@ class BrandDeleteView(ServiceDeleteMixin, generic.DeleteView):
         services.delete_brand(brand=self.object)
 
 
+class BrandFilterSet(WagtailFilterSet):
+    has_products = django_filters.BooleanFilter(
+        label="Has products", method="filter_has_products", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Brand
+        fields = []
+
+    def filter_has_products(self, queryset, name, value):
+        # The listing's queryset carries product_count (BrandIndexView).
+        return queryset.filter(product_count__gt=0) if value else queryset.filter(product_count=0)
+
+
 class BrandIndexView(CountedIndexView):
     annotations = {"product_count": Count("products")}
 
@@ -438,6 +455,7 @@ class BrandViewSet(CatalogViewSet):
     edit_view_class = BrandEditView
     delete_view_class = BrandDeleteView
     list_display = ["name", "slug", Column("product_count", label="Products")]
+    filterset_class = BrandFilterSet
     search_fields = ["name", "slug"]
     list_export = ["name", "slug", "description", "product_count"]
     export_headings = {"product_count": "Products"}
