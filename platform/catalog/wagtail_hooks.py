@@ -8,13 +8,9 @@ services; each menu item shows only to people whose role may use it.
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from catalog.store_admin.categories import CategoryViewSet
 from catalog.store_admin.inventory import InventoryViewSet
-from catalog.store_admin.taxonomy import (
-    AttributeViewSet,
-    BrandViewSet,
-    CategoryViewSet,
-    ProductTypeViewSet,
-)
+from catalog.store_admin.taxonomy import AttributeViewSet, BrandViewSet, ProductTypeViewSet
 from catalog.store_admin.transfer import TransferViewSet
 
 

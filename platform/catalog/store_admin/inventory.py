@@ -10,21 +10,18 @@ from django.db import transaction
 from django.db.models import ExpressionWrapper, F, IntegerField, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from catalog.inventory import adjust_stock, set_stock_levels
 from catalog.models import ProductVariant, StockAdjustment
-from catalog.store_admin.taxonomy import (
+from catalog.store_admin.service_views import (
     TEMPLATES,
+    PermittedViewSet,
     answered_by_roles,
-    refusing_writes_with_403,
+    paginated,
     show_domain_error,
 )
 from config.api_errors import DomainError
@@ -34,16 +31,6 @@ PER_PAGE = 50
 HISTORY_PER_PAGE = 50
 
 answered_by_roles(StockAdjustment)
-
-
-def paginated(rows, request, *, per_page: int) -> dict:
-    """A page of ``rows`` (``?p=``) and what Wagtail's pagination_nav.html needs."""
-    paginator = WagtailPaginator(rows, per_page)
-    page = paginator.get_page(request.GET.get("p"))
-    return {
-        "page_obj": page,
-        "elided_page_range": paginator.get_elided_page_range(page.number),
-    }
 
 
 class StockFilter(forms.Form):
@@ -231,25 +218,6 @@ class StockHistoryView(InventoryView, TemplateView):
         page = paginated(adjustments, self.request, per_page=HISTORY_PER_PAGE)
         context.update(variant=self.variant, **page)
         return context
-
-
-class PermittedViewSet(ViewSet):
-    """A viewset of our own views whose menu item shows to those holding one of
-    ``menu_permissions`` (the role layer, through ``user.has_perm``)."""
-
-    menu_permissions: tuple[str, ...] = ()
-
-    @cached_property
-    def menu_item_class(self):
-        permissions = self.menu_permissions
-
-        def is_shown(_self, request):
-            return any(request.user.has_perm(permission) for permission in permissions)
-
-        return type(f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown})
-
-    def construct_view(self, view_class, **kwargs):
-        return refusing_writes_with_403(super().construct_view(view_class, **kwargs))
 
 
 class InventoryViewSet(PermittedViewSet):

@@ -20,8 +20,13 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from catalog import exports, imports
 from catalog.models import ImportJob
-from catalog.store_admin.inventory import PermittedViewSet, paginated
-from catalog.store_admin.taxonomy import TEMPLATES, answered_by_roles, show_domain_error
+from catalog.store_admin.service_views import (
+    TEMPLATES,
+    PermittedViewSet,
+    answered_by_roles,
+    paginated,
+    show_domain_error,
+)
 from config.api_errors import DomainError
 
 JOBS_PER_PAGE = 20
