@@ -194,27 +194,38 @@ def _theme_is_set() -> bool | None:
     return theme_model.objects.exists()
 
 
-def default_steps() -> list[GettingStartedStep]:
+def _link_for(request, permission: str, name: str, *args) -> str:
+    """A step's link, for the people who may use the screen it opens (others see the step)."""
+    return _url(name, *args) if has_permission(request.user, permission) else ""
+
+
+def default_steps(request) -> list[GettingStartedStep]:
     """The steps every store goes through, each ticked from the store's own data."""
     return [
         GettingStartedStep(
             key="product",
             label="Add a product",
             done=_exists("catalog", "Product"),
-            url=_url("products:index"),
+            url=_link_for(request, "catalog.add_product", "products:index"),
             help="With its variants, prices and stock.",
         ),
         GettingStartedStep(
             key="image",
             label="Upload a product image",
             done=_exists("catalog", "ProductImage"),
-            url=_url("products:index"),
+            url=_link_for(request, "catalog.change_product", "products:index"),
         ),
         GettingStartedStep(
             key="theme",
             label="Set your storefront's theme",
             done=_theme_is_set(),
-            url=_url("wagtailsettings:edit", "storefront_cms", "themesettings"),
+            url=_link_for(
+                request,
+                "storefront_cms.change_themesettings",
+                "wagtailsettings:edit",
+                "storefront_cms",
+                "themesettings",
+            ),
             help="Your logo and colours.",
         ),
         # Payments and delivery arrive with their issues, which replace these two steps
@@ -225,7 +236,7 @@ def default_steps() -> list[GettingStartedStep]:
 
 
 def getting_started_steps(request) -> list[GettingStartedStep]:
-    steps = default_steps()
+    steps = default_steps(request)
     for hook in hooks.get_hooks(GETTING_STARTED_HOOK):
         hook(request, steps)
     return steps

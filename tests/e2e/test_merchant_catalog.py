@@ -42,7 +42,7 @@ def test_owner_creates_a_product_with_variants_stock_and_an_image_shoppers_then_
 
     page.goto(f"{store.url}/admin/")
     page.get_by_role("button", name="Catalog").click()
-    page.get_by_role("link", name="Products").click()
+    page.get_by_role("list", name="Catalog").get_by_role("link", name="Products").click()
     expect(page).to_have_url(f"{store.url}/admin/products/")
     page.get_by_role("link", name="Add product").first.click()
     expect(page.get_by_text("What kind of product is it?")).to_be_visible()

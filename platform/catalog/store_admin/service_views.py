@@ -136,6 +136,9 @@ class ServiceDeleteMixin:
     nothing deleted. The deletion is logged, as Wagtail's own are."""
 
     def form_valid(self, form):
+        # The service says whether the object may go, and why not; Wagtail's own check (its
+        # reference index finding a protecting foreign key) would answer a bare 403 instead.
+        self.usage = None
         try:
             with transaction.atomic():  # a refused deletion takes its log entry with it
                 log(instance=self.object, action="wagtail.delete", user=self.request.user)
