@@ -13,6 +13,27 @@ from accounts.models import User
 from catalog import images, services
 from search import services as search
 from tests.catalog.factories import image_bytes, product, upload
+from tests.storefront_cms.catalog_data import make_catalog
+
+
+@pytest.fixture
+def catalog_a(store_a):
+    return make_catalog(store_a)
+
+
+@pytest.fixture
+def shop(store_a, store_client):
+    """An anonymous shopper's client of store A (the test goes on in store A's schema)."""
+    connection.set_tenant(store_a)
+    return store_client(store_a)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded images and their renditions go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

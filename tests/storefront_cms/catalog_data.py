@@ -1,10 +1,12 @@
-"""A small catalog in store A (categories, brands, attributes, variants, channels), indexed
-for the search, and clients of the storefront's host."""
+"""A small catalog for the storefront's catalog tests (categories, brands, attributes,
+variants, channels), indexed for the search.
+
+A plain module, not a conftest: each test module declares the two fixtures it needs in a few
+lines (``catalog_a`` calling :func:`make_catalog`, ``shop``), so this folder's conftest stays
+the storefront shell's."""
 
 from decimal import Decimal
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from catalog import services as catalog
@@ -12,33 +14,10 @@ from search import services as search
 from tests.catalog.factories import attribute, product
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Cached pages live in Redis, which outlives the test transactions.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def shop(store_a, store_client):
-    """An anonymous shopper's client of store A (the test goes on in store A's schema)."""
-    connection.set_tenant(store_a)
-    return store_client(store_a)
-
-
-@pytest.fixture
-def catalog_a(store_a):
-    """Shoes and lamps in store A: a category tree, two brands, colours, a multi-variant
+def make_catalog(store) -> dict:
+    """Shoes and lamps in ``store``: a category tree, two brands, colours, a multi-variant
     product, one out of stock, one for businesses only, one draft."""
-    connection.set_tenant(store_a)
+    connection.set_tenant(store)
     clothing = catalog.create_category(name="Clothing")
     shoes = catalog.create_category(name="Shoes", parent=clothing)
     home = catalog.create_category(name="Home")
