@@ -57,7 +57,11 @@ def bump_content_version() -> None:
 
 
 def bump_content_after_commit(**kwargs) -> None:
-    """Signal receiver: a storefront page or setting changed (in the current store)."""
+    """Signal receiver: a storefront page or setting changed (in the current store).
+
+    Bumped at once, so that whoever made the change sees it on their next view, and again
+    after commit, so that a page rendered from the old rows in between is not kept."""
+    bump_content_version()
     transaction.on_commit(bump_content_version)
 
 
