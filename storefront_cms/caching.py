@@ -59,9 +59,8 @@ def bump_content_version() -> None:
 def bump_content_after_commit(**kwargs) -> None:
     """Signal receiver: a storefront page or setting changed (in the current store).
 
-    Bumped now and again after the commit: a request served between the two would otherwise
-    cache the page as it was, under the new version.
-    """
+    Bumped at once, so that whoever made the change sees it on their next view, and again
+    after commit, so that a page rendered from the old rows in between is not kept."""
     bump_content_version()
     transaction.on_commit(bump_content_version)
 

@@ -13,6 +13,27 @@ from accounts.models import User
 from catalog import images, services
 from search import services as search
 from tests.catalog.factories import image_bytes, product, upload
+from tests.storefront_cms.catalog_data import make_catalog
+
+
+@pytest.fixture
+def catalog_a(store_a):
+    return make_catalog(store_a)
+
+
+@pytest.fixture
+def shop(store_a, store_client):
+    """An anonymous shopper's client of store A (the test goes on in store A's schema)."""
+    connection.set_tenant(store_a)
+    return store_client(store_a)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded images and their renditions go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -161,9 +182,9 @@ def test_pages_of_24_with_links_to_the_others(shop, thirty_shirts):
 
 
 def _queries(client, url) -> int:
-    # The shell (theme, menus, category menu) is cached apart from the page: warm it first,
-    # so that only the page's own queries are counted.
-    client.get("/")
+    """Queries of a view of ``url``, once what every page reads once (the storefront's shell,
+    query plans) is warm."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

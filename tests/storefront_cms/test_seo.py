@@ -12,6 +12,19 @@ from accounts import services as accounts_services
 from accounts.models import User
 from catalog import services
 from tests.catalog.factories import product
+from tests.storefront_cms.catalog_data import make_catalog
+
+
+@pytest.fixture
+def catalog_a(store_a):
+    return make_catalog(store_a)
+
+
+@pytest.fixture
+def shop(store_a, store_client):
+    """An anonymous shopper's client of store A (the test goes on in store A's schema)."""
+    connection.set_tenant(store_a)
+    return store_client(store_a)
 
 
 @pytest.fixture(autouse=True)
