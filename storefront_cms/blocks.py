@@ -49,6 +49,11 @@ class _CatalogChooserBlock(blocks.ChooserBlock):
 class ProductChooserBlock(_CatalogChooserBlock):
     viewset = product_chooser_viewset
 
+    def bulk_to_python(self, values):
+        # The product card shows the brand: fetched with the products, not one query each.
+        objects = self.target_model.objects.select_related("brand").in_bulk(values)
+        return [objects.get(id) for id in values]
+
     class Meta:
         icon = "tag"
 

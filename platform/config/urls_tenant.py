@@ -35,6 +35,10 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="store-django-admin-login",
     ),
+    # Staff are managed on the Settings menu's Staff screen, through the staff services (roles,
+    # invitations, the owner kept); Wagtail's own user and group editors would write the rows
+    # directly, so their addresses lead there.
+    re_path(r"^admin/(?:users|groups)/", RedirectView.as_view(pattern_name="store_staff")),
     path("admin/", include(wagtailadmin_urls)),
     # For the platform's staff and debugging only: no store admin screen links here.
     path("django-admin/", admin.site.urls),

@@ -458,3 +458,12 @@ def test_a_change_of_details_is_announced_once_committed(
         store_details_changed.disconnect(listener)
 
     assert heard == [(in_store.pk, ["weight_unit"])]
+
+
+@pytest.mark.parametrize("path", ["/admin/users/", "/admin/users/add/", "/admin/groups/"])
+def test_wagtails_own_user_and_group_editors_lead_to_the_staff_screen(admin_client, path):
+    # They would write users and groups directly, around the staff services (roles, the owner).
+    response = admin_client("owner").get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/store/staff/"
