@@ -17,7 +17,7 @@ class Command(BaseCommand):
     # make run calls it on every start; the web server runs the system checks.
     requires_system_checks = []
     help = (
-        "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and a small catalog, "
+        "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and the demo catalog, "
         "unless it exists."
     )
 
@@ -43,9 +43,10 @@ class Command(BaseCommand):
         with schema_context(store.schema_name):
             if Product.objects.exists():
                 return  # seeded and indexed by an earlier start: nothing to do
-            self.stdout.write("Seeding the demo catalog...")
-            call_command("seed_catalog", products=24, variants_per_product=3, if_empty=True)
-        # The seed writes in bulk, without catalog events: index it for search in one go.
+            self.stdout.write("Seeding the demo catalog (products, pictures, renditions)...")
+            call_command("seed_demo_catalog")
+        # Indexed now, not by the worker the seed's event queues work for: the store is
+        # searchable as soon as `make run` prints its URL.
         self.stdout.write("Indexing the demo catalog for search...")
         call_command("search_reindex", tenant=store.slug)
 
