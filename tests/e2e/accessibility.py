@@ -50,10 +50,8 @@ class Violation:
 def violations(page: Page, *, impacts=FAILING_IMPACTS) -> list[Violation]:
     """axe's violations of WCAG 2 A/AA and best practices on the page as it is now, those of
     these impacts only (serious and critical by default), most severe first."""
-    results = _axe.run(
-        page,
-        options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": RULE_TAGS}},
-    )
+    options = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": RULE_TAGS}}
+    results = _axe.run(page, options=options)
     found = [
         Violation(
             rule=item["id"],
