@@ -61,7 +61,8 @@ CATEGORIES = {
             "Hoodies": "Fleece-backed hoodies and zips for cool mornings and long evenings.",
         },
     ),
-    "Home": (
+    # Not "Home": the menu's "Home" would read as the home page.
+    "Homeware": (
         "Things for the kitchen table and the walls around it.",
         {
             "Mugs": "Stoneware, porcelain and enamel mugs for coffee, tea and camp stoves.",
@@ -194,7 +195,7 @@ PRODUCTS = (
                 "Roomy, soft and made for slow mornings with the papers.", fit="Oversized"),
     DemoProduct("Summit Heavyweight Hoodie", "hoodie", "Trailmark", ("Black", "Mustard"), "88.00",
                 "Our heaviest fleece, with a lined hood for cold starts at the trailhead.",
-                fit="Relaxed", compare_at="110.00", stock=(6, 10, 4, 2, 12, 8, 5, 1)),
+                fit="Relaxed", compare_at="110.00", stock=(6, 10, 4, 2, 12, 8, 5, 0)),
     DemoProduct("Little Harbor Kids' Hoodie", "hoodie", "Harbor & Pine", ("Sky", "Mustard"),
                 "42.00", "The grown-ups' favourite, scaled down for tree climbing and school runs.",
                 fit="Regular", sizes=KIDS_SIZES),
@@ -280,14 +281,17 @@ PRODUCT_TYPES = {
 }
 
 
-def seed_demo_catalog(*, with_images: bool = True) -> list[Product]:
-    """Fill the current store with the demo catalog, unless it has products already.
+def seed_demo_catalog(
+    *, products: tuple[DemoProduct, ...] = PRODUCTS, if_empty: bool = True
+) -> list[Product]:
+    """Fill the current store with the demo catalog (or these of its products), unless
+    ``if_empty`` and the store has products already.
 
     One transaction and one products_changed event (search indexing and caches follow after
     commit). Each image's renditions are made here, so the demo has them without a worker.
     Returns the products created (none when the store had some).
     """
-    if Product.objects.exists():
+    if if_empty and Product.objects.exists():
         return []
     with transaction.atomic(), one_event():
         categories = _categories()
@@ -299,10 +303,7 @@ def seed_demo_catalog(*, with_images: bool = True) -> list[Product]:
         }
         _attributes()
         types = _product_types()
-        products = [
-            _create(item, categories, brands, types, with_images=with_images) for item in PRODUCTS
-        ]
-    return products
+        return [_create(item, categories, brands, types) for item in products]
 
 
 def _categories() -> dict[str, Category]:
@@ -343,7 +344,7 @@ def _product_types() -> dict[str, ProductType]:
     return types
 
 
-def _create(item: DemoProduct, categories, brands, types, *, with_images: bool) -> Product:
+def _create(item: DemoProduct, categories, brands, types) -> Product:
     kind = KINDS[item.kind]
     attributes = {"material": item.material or kind.material}
     if item.fit:
@@ -363,8 +364,7 @@ def _create(item: DemoProduct, categories, brands, types, *, with_images: bool) 
         categories=[categories[kind.category]],
         attributes=attributes,
     )
-    if with_images:
-        _add_pictures(product, item)
+    _add_pictures(product, item)
     return product
 
 

@@ -206,24 +206,30 @@ def banner_picture(
     colours: list[str],
     silhouettes: list[Silhouette],
     background: tuple[str, str] = ("#f6efe6", "#e7d8c6"),
+    leave_left: float = 0.0,
 ) -> bytes:
-    """A wide picture (hero banner, category tile): products of these kinds side by side on a
-    warm gradient, no text (the page sets its own heading beside it)."""
+    """A wide picture (hero banner, image + text): products of these kinds side by side on a
+    warm gradient, no text. ``leave_left`` (a fraction of the width) is left empty for the
+    heading a hero sets over the picture's left side."""
     width, height = size
     picture = gradient(size, hex_to_rgb(background[0]), hex_to_rgb(background[1]))
     count = max(len(silhouettes), 1)
-    tile = min(round(height * 1.1), width // count)
+    offset = round(width * leave_left)
+    width -= offset
+    # A product's shape fills about two thirds of its tile: neighbours may overlap a little.
+    tile = round(min(height * 0.95, width * 1.3 / count))
+    step = (width - tile) / max(count - 1, 1)
     for index, (silhouette, colour) in enumerate(zip(silhouettes, colours, strict=False)):
         layer = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
         shadow = Image.new("L", (SIZE, SIZE), 0)
         ImageDraw.Draw(shadow).ellipse((300, 930, 900, 1010), fill=80)
         shadow = shadow.filter(ImageFilter.GaussianBlur(28))
         layer.paste((40, 44, 52, 255), (0, 0), shadow)
-        shape = shape_layer(silhouette, hex_to_rgb(colour), WHITE)
-        layer.alpha_composite(shape)
+        layer.alpha_composite(shape_layer(silhouette, hex_to_rgb(colour), WHITE))
         layer = layer.resize((tile, tile), Image.Resampling.LANCZOS)
-        left = round((width - tile * count) / 2 + index * tile)
-        picture.paste(layer, (left, height - tile + round(tile * 0.06)), layer)
+        left = offset + round(index * step if count > 1 else (width - tile) / 2)
+        top = round((height - tile) * 0.7)
+        picture.paste(layer, (left, top), layer)
     output = io.BytesIO()
     picture.save(output, "JPEG", quality=84, optimize=True, progressive=True)
     return output.getvalue()

@@ -67,7 +67,7 @@ def _assert_catalog_looks_like_a_real_shop() -> None:
     assert tree == {
         "Accessories": ["Bags", "Caps"],
         "Apparel": ["Hoodies", "T-shirts"],
-        "Home": ["Mugs", "Posters"],
+        "Homeware": ["Mugs", "Posters"],
     }
     assert Brand.objects.count() >= 5
 
