@@ -39,6 +39,9 @@ class SearchQuery:
     page: int = 1
     page_size: int = PAGE_SIZE
     facets: bool = True
+    # Filters that define the page rather than refine it (a category page's category, a brand
+    # page's brand): they narrow the facet counts too, and the backend reads only their matches.
+    fixed: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -78,11 +81,16 @@ class Suggestion:
     product_id: int
 
 
-def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page: int = 1):
+FIXABLE = frozenset({"category", "brand"})
+
+
+def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page: int = 1, fixed=()):
     """Validate raw filters (the shop listing's vocabulary) into a :class:`SearchQuery`.
 
     Filters: category (slug, subtree), brand (slugs, comma separated), price_min, price_max,
-    in_stock, ``attr.<code>`` (values, comma separated). Raises SearchError naming each bad one.
+    in_stock, ``attr.<code>`` (values, comma separated). ``fixed`` names the filters (category,
+    brand) that scope the whole search, facet counts included. Raises SearchError naming each
+    bad one.
     """
     errors: dict[str, list[str]] = {}
     if channel not in CHANNELS:
@@ -100,9 +108,18 @@ def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page:
         "price_max": _decimal("price_max", filters.get("price_max"), errors),
         "in_stock": str(filters.get("in_stock", "")).lower() in TRUE_WORDS,
     }
+    if set(fixed) - FIXABLE:
+        errors["fixed"] = [f"Only {', '.join(sorted(FIXABLE))} can be fixed."]
     if errors:
         raise SearchError("Some search parameters are invalid.", fields=errors)
-    return SearchQuery(text=text.strip()[:200], channel=channel, sort=sort, page=page, **resolved)
+    return SearchQuery(
+        text=text.strip()[:200],
+        channel=channel,
+        sort=sort,
+        page=page,
+        fixed=frozenset(name for name in fixed if filters.get(name)),
+        **resolved,
+    )
 
 
 def _category(slug, errors) -> int | None:

@@ -86,6 +86,19 @@ def _fresh_catalog_version():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_storefront_shell():
+    # The storefront's shell (theme, menus) is cached in Redis, which outlives the test
+    # transactions (and a recreated test database): each test builds its own.
+    from django_tenants.utils import schema_context
+
+    from storefront_cms.shell import drop_cached_shell
+
+    for schema_name in TEST_STORES:
+        with schema_context(schema_name):
+            drop_cached_shell()
+
+
+@pytest.fixture(autouse=True)
 def _back_to_public_schema():
     yield
     connection.set_schema_to_public()

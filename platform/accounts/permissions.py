@@ -87,6 +87,8 @@ SUPPORT_READABLE_MODELS = (
     "search.synonym",
     "search.searchterm",
     "storefront_cms.homepage",
+    "storefront_cms.contentpage",
+    "storefront_cms.themesettings",
     "wagtailcore.page",
     "wagtailimages.image",
     "wagtaildocs.document",

@@ -185,6 +185,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "tenants.middleware.StoreRedirectMiddleware",
+    # Last: its lookup runs once the URL is resolved, before any storefront page is found.
+    "storefront_cms.caching.StorefrontCacheMiddleware",
 ]
 
 TEMPLATES = [
@@ -198,6 +200,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.platform",
+                "storefront_cms.context_processors.storefront",
             ],
         },
     },
@@ -272,6 +275,8 @@ SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
 # How long a serialized shop listing or product page is kept (keyed by the catalog's version,
 # so a change is visible at once); 0 turns the cache off.
 CATALOG_ANSWER_CACHE_SECONDS = env_int("CATALOG_ANSWER_CACHE_SECONDS", 600)
+# Anonymous storefront pages, kept under the catalog's and content's versions; 0 turns it off.
+STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 600)
 # Store schemas kept ready for signups (tenants.pool); 0 disables the pool.
 STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
 

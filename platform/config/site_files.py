@@ -37,8 +37,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(public=True, max_age=24 * 3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """What crawlers may visit: a store's storefront; the platform's home and signup."""
+    """What crawlers may visit: a store's storefront (and where its sitemap is); the
+    platform's home and signup."""
     tenant = getattr(request, "tenant", None)
     at_platform = tenant is None or tenant.schema_name == get_public_schema_name()
     body = _PLATFORM_ROBOTS if at_platform else _STORE_ROBOTS
+    if not at_platform:  # the store's own sitemap, on the host the crawler asked
+        body += f"\nSitemap: {request.build_absolute_uri('/sitemap.xml')}\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")

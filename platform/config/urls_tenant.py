@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config import site_files
 from config.api_error_pages import api_not_found
+from storefront_cms import sitemap
 
 handler400 = "config.api_error_pages.bad_request"
 handler403 = "config.api_error_pages.permission_denied"
@@ -19,6 +20,8 @@ handler500 = "config.api_error_pages.server_error"
 urlpatterns = [
     path("favicon.ico", site_files.favicon, name="favicon"),
     path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap.sitemap_index, name="sitemap"),
+    path("sitemap-<str:section>-<int:number>.xml", sitemap.sitemap_section, name="sitemap-section"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

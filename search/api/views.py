@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.api.views import _channel
 from config.api_input import check_query_parameters
+from pricing import channel_for
 from search import selectors
 from search.api import serializers
 
@@ -39,7 +39,7 @@ class SearchView(GenericAPIView):
         filters["in_stock"] = "true" if data["in_stock"] else ""
         result = selectors.search_products(
             text=data["q"],
-            channel=_channel(request),
+            channel=channel_for(user=request.user, auth=request.auth),
             filters=filters,
             sort=data["sort"],
             page=data["page"],
@@ -63,6 +63,7 @@ class SuggestView(GenericAPIView):
         params = serializers.SuggestParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         suggestions = selectors.suggest_products(
-            prefix=params.validated_data["q"], channel=_channel(request)
+            prefix=params.validated_data["q"],
+            channel=channel_for(user=request.user, auth=request.auth),
         )
         return Response({"results": serializers.SuggestionSerializer(suggestions, many=True).data})

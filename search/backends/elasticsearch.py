@@ -207,21 +207,33 @@ def _text_query(text: str) -> Q:
 
 
 def _filters(query: SearchQuery) -> list[Q]:
-    """What every hit and every facet count meets: the channel and, if asked, stock."""
+    """What every hit and every facet count meets: the channel, if asked stock, and the
+    fixed filters (a category or brand page's own)."""
     conditions = [Q("term", channels=query.channel)]
     if query.in_stock:
         conditions.append(Q("term", in_stock=True))
+    scoped = _scoped_filters(query)
+    conditions.extend(scoped[name] for name in sorted(query.fixed) if name in scoped)
+    return conditions
+
+
+def _scoped_filters(query: SearchQuery) -> dict[str, Q]:
+    conditions = {}
+    if query.category_id is not None:
+        conditions["category"] = Q("term", category_ids=query.category_id)
+    if query.brand_ids is not None:
+        conditions["brand"] = Q("terms", brand_id=list(query.brand_ids))
     return conditions
 
 
 def _facet_filters(query: SearchQuery) -> dict[str, Q]:
     """The shopper's facet filters by facet: ``category``, ``brand``, ``attr.<code>``, ``price``."""
     price = f"price.{query.channel}"
-    conditions = {}
-    if query.category_id is not None:
-        conditions["category"] = Q("term", category_ids=query.category_id)
-    if query.brand_ids is not None:
-        conditions["brand"] = Q("terms", brand_id=list(query.brand_ids))
+    conditions = {
+        name: condition
+        for name, condition in _scoped_filters(query).items()
+        if name not in query.fixed
+    }
     for tokens in query.attribute_groups:
         code = attribute_code(tokens)
         values = [token.split(":", 1)[1] for token in tokens]

@@ -246,6 +246,8 @@ def _where(query: SearchQuery, *, text: str) -> tuple[list[str], dict[str, str],
     if query.brand_ids is not None:
         facet_filters["brand"] = "d.brand_id = ANY(%(brands)s)"
         params["brands"] = list(query.brand_ids)
+    # A fixed filter scopes every match (its facet then counts within it only).
+    where.extend(facet_filters.pop(name) for name in sorted(query.fixed) if name in facet_filters)
     for index, tokens in enumerate(query.attribute_groups):
         facet_filters[f"attr.{attribute_code(tokens)}"] = (
             f"d.attribute_values && %(attr{index})s::text[]"

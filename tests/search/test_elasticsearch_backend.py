@@ -325,6 +325,26 @@ def test_b2b_search_filters_and_sorts_by_the_b2b_channel(two_products, elasticse
     assert "suggest" not in body
 
 
+def test_a_fixed_category_filters_the_query_not_the_facets(two_products, elasticsearch):
+    """A category page's own category scopes the hits and every count (a query filter, no
+    post_filter); the brand the shopper picked stays a disjunctive facet filter."""
+    made = two_products
+    elasticsearch.search_response = search_response([], aggregations=aggregations())
+    selectors.search_products(
+        text="",
+        channel="b2c",
+        filters={"category": "home", "brand": "lumen"},
+        fixed=("category",),
+    )
+    body = elasticsearch.requests[0].body
+    category = {"term": {"category_ids": made["home"].pk}}
+    brand = {"terms": {"brand_id": [made["lamp"].brand_id]}}
+    assert body["query"] == {"bool": {"filter": [{"term": {"channels": "b2c"}}, category]}}
+    assert body["post_filter"] == brand
+    assert body["aggs"]["category"]["filter"] == brand
+    assert body["aggs"]["brand"]["filter"] == {"match_all": {}}
+
+
 def test_suggest_sends_an_edge_ngram_match_in_the_channel(two_products, elasticsearch):
     lamp = two_products["lamp"]
     elasticsearch.search_response = search_response(

@@ -37,6 +37,7 @@ from catalog.models import Attribute, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
+from pricing import channel_for
 
 
 def _actor(request: Request) -> str:
@@ -418,18 +419,6 @@ def _shop_page_size(value: str) -> str:
     return str(size) if 0 < size != ShopPagination.page_size else ""
 
 
-def _channel(request: Request) -> str:
-    """B2B prices and products for B2B buyers and integrations, B2C for everyone else."""
-    from accounts.models import ApiKey
-    from accounts.permissions import company_of
-
-    if isinstance(request.auth, ApiKey):
-        return "b2b"
-    if request.user.is_authenticated and company_of(request.user) is not None:
-        return "b2b"
-    return "b2c"
-
-
 class _Revalidated:
     """ETag and Last-Modified from the store's catalog version: a client revalidating an
     unchanged catalog gets 304 before any catalog query runs.
@@ -493,6 +482,9 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     pagination_class = ShopPagination
     serializer_class = serializers.ShopProductListSerializer
 
+    def channel(self) -> str:
+        return channel_for(user=self.request.user, auth=self.request.auth)
+
     def listing_filters(self) -> dict:
         """The filters and sort the query asks for; refuses (400) an invalid one, no query."""
         query = self.request.query_params
@@ -509,7 +501,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
             }
             try:
                 selectors.product_list_for_shoppers(
-                    channel=_channel(self.request), filters={**attributes, **named}
+                    channel=self.channel(), filters={**attributes, **named}
                 )
             except CatalogError as error:
                 errors.update(error.fields)
@@ -519,7 +511,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     def get_queryset(self):
         filters = self.listing_filters()
         return selectors.product_list_for_shoppers(
-            channel=_channel(self.request), filters=filters, sort=filters.pop("sort")
+            channel=self.channel(), filters=filters, sort=filters.pop("sort")
         )
 
     @extend_schema(
@@ -531,7 +523,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
         ]
     )
     def get(self, request: Request) -> Response:
-        channel = _channel(request)
+        channel = channel_for(user=request.user, auth=request.auth)
         # A bad parameter is refused before any cached answer could be served for it.
         filters = self.listing_filters()
         self.paginator.get_page_size(request)
@@ -556,7 +548,7 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
     serializer_class = serializers.ShopProductDetailSerializer
 
     def get(self, request: Request, slug: str) -> Response:
-        channel = _channel(request)
+        channel = channel_for(user=request.user, auth=request.auth)
 
         def compute() -> dict | None:
             product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
