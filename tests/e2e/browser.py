@@ -28,6 +28,16 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # What a run leaves for people to look at (git ignores it): one screenshot per page and viewport.
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ARTIFACT_IMAGES_TIMEOUT_MS = 5_000
+# Half a screen at a time, two frames each, then back to the top.
+_SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+    scrollTo(0, y);
+    await frame();
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
 # The console mail backend ends every message it prints with this line.
 MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
 MAIL_TIMEOUT = 30
@@ -107,7 +117,7 @@ def artifact(page: Page, name: str) -> Path:
     the pages look right. Lazy images are loaded first: a full-page screenshot does not
     scroll, so pictures below the fold would be blank."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading='eager')")
+    page.evaluate(_SCROLL_THROUGH)  # the browser loads lazy images as they come into view
     loaded = "Array.from(document.images).every(i => i.complete && (i.naturalWidth || !i.src))"
     with contextlib.suppress(PlaywrightTimeoutError):  # a broken image shows as broken
         page.wait_for_function(loaded, timeout=ARTIFACT_IMAGES_TIMEOUT_MS)
