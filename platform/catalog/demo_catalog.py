@@ -12,6 +12,8 @@ that has products already, so calling it on every start costs one query.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from html import escape as escape_html
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -421,16 +423,24 @@ def _add_pictures(product: Product, item: DemoProduct) -> None:
         generate_renditions(image_id=image.pk)
 
 
+# Text between tags: &, < and > escaped; quotes need not be.
+escape = partial(escape_html, quote=False)
+
+
 def description_of(item: DemoProduct) -> str:
     """A few paragraphs of plain, safe HTML (p, ul, li, strong only)."""
     kind = KINDS[item.kind]
-    colours = ", ".join(colour.lower() for colour in item.colours)
-    details = "".join(f"<li>{detail}</li>" for detail in kind.details)
-    material = (item.material or kind.material).lower()
+    material = item.material or kind.material
+    details = "".join(
+        f"<li>{escape(detail)}</li>" for detail in (f"Material: {material}", *kind.details)
+    )
+    colours = [colour.lower() for colour in item.colours]
+    choice = (
+        f" Available in {', '.join(colours[:-1])} and {colours[-1]}." if len(colours) > 1 else ""
+    )
     return (
-        f"<p>{item.pitch}</p>"
-        f"<p>Made by <strong>{item.brand}</strong> in {material}. "
-        f"{BRANDS[item.brand]} Available in {colours}.</p>"
+        f"<p>{escape(item.pitch + choice)}</p>"
+        f"<p>From <strong>{escape(item.brand)}</strong>. {escape(BRANDS[item.brand])}</p>"
         f"<ul>{details}</ul>"
-        f"<p><strong>Care:</strong> {kind.care}</p>"
+        f"<p><strong>Care:</strong> {escape(kind.care)}</p>"
     )
