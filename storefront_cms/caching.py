@@ -57,7 +57,12 @@ def bump_content_version() -> None:
 
 
 def bump_content_after_commit(**kwargs) -> None:
-    """Signal receiver: a storefront page or setting changed (in the current store)."""
+    """Signal receiver: a storefront page or setting changed (in the current store).
+
+    Bumped now and again after the commit: a request served between the two would otherwise
+    cache the page as it was, under the new version.
+    """
+    bump_content_version()
     transaction.on_commit(bump_content_version)
 
 

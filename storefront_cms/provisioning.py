@@ -4,6 +4,7 @@ from django.db import connection
 from django.dispatch import receiver
 from wagtail.models import Page, Site
 
+from storefront_cms.shell import drop_cached_shell
 from tenants.signals import store_provisioned
 
 # The hero heading of the template's home page (migration 0004); a new store's names the store.
@@ -30,3 +31,6 @@ def name_storefront(sender, tenant, **kwargs) -> None:
             "AND body->0->'value'->>'heading' = %s",
             [f"Welcome to {tenant.name}", site.root_page_id, STARTER_HERO_HEADING],
         )
+    # A schema name can come back (a store deleted and purged, its subdomain taken again):
+    # never show the old store's cached name and theme.
+    drop_cached_shell()

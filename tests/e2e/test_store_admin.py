@@ -20,6 +20,6 @@ def test_store_owner_signs_in_to_the_store_admin_and_sees_the_dashboard(
 
     expect(page).to_have_url(f"{store.url}/admin/")
     expect(page.get_by_role("heading", level=2, name=owner.email)).to_be_visible()
-    expect(page.get_by_role("link", name="1 Page")).to_be_visible()
+    expect(page.get_by_role("link", name="6 Pages")).to_be_visible()  # home + 5 content pages
     expect(page.get_by_role("link", name="Billing")).to_be_visible()
     screenshot(page, "store-admin-dashboard")

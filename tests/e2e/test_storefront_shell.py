@@ -135,3 +135,15 @@ def test_shopper_signs_in_on_the_themed_page_and_the_header_says_so(
     page.goto(f"{composed_store.url}/account/")
     expect(page.get_by_role("link", name="Continue shopping")).to_be_visible()
     screenshot(page, f"storefront-account-{device}")
+
+
+# (The live server runs with DEBUG on, so its 404 is Django's technical page: the store's own
+# 404 is tested with DEBUG off in tests/storefront_cms/test_errors.py.)
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/about/"])
+def test_nothing_overflows_a_360_pixel_phone(composed_store: LiveStore, page: Page, path: str):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{composed_store.url}{path}")
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+    assert overflow <= 0
