@@ -52,6 +52,7 @@ CATEGORIES = {
 AUDITS_SHOWN = 6
 REPORTS = ROOT / ".data" / "lighthouse"
 RUN_TIMEOUT = 240
+ATTEMPTS = 3
 
 
 def main() -> None:
@@ -138,6 +139,8 @@ def _check_page(url: str, port: int) -> None:
 
 
 def _lighthouse(url: str, output: Path) -> dict:
+    """Lighthouse's JSON report of ``url``. Its trace recording fails now and then on a busy
+    machine (NO_NAVSTART, NO_FCP): such a run is tried again, up to ATTEMPTS times."""
     command = [
         "npx", "--yes", LIGHTHOUSE, url,
         "--output=json", f"--output-path={output}", "--quiet",
@@ -145,12 +148,20 @@ def _lighthouse(url: str, output: Path) -> dict:
         "--only-categories=" + ",".join(CATEGORIES),
     ]  # fmt: skip
     environment = {**os.environ, "CHROME_PATH": CHROME}
-    result = subprocess.run(  # noqa: S603 - npx from PATH, our arguments
-        command, env=environment, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
-    )
-    if result.returncode != 0 or not output.exists():
-        sys.exit(f"Lighthouse failed on {url}:\n{result.stderr[-3000:]}")
-    return json.loads(output.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        output.unlink(missing_ok=True)
+        result = subprocess.run(  # noqa: S603 - npx from PATH, our arguments
+            command,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,  # a failed run is tried again
+        )
+        if result.returncode == 0 and output.exists():
+            return json.loads(output.read_text())
+        print(f"# {url}: Lighthouse failed (attempt {attempt} of {ATTEMPTS})", flush=True)
+    sys.exit(f"Lighthouse failed on {url}:\n{result.stderr[-3000:]}")
 
 
 def _print_figures(page: str, report: dict) -> None:
