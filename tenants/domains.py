@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tenants import audit
-from tenants.errors import DomainClaimExpired, DomainInUse
+from tenants.errors import DomainClaimExpired, DomainInUse, DomainNotRemovable
 from tenants.models import Domain, Tenant
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -131,3 +131,16 @@ def verify_custom_domain(*, domain: Domain, resolver: TxtResolver | None = None)
     losers.delete()
     audit.record(action="domain.verified", tenant=domain.tenant, domain=domain.domain)
     return True
+
+
+def remove_custom_domain(*, domain: Domain, actor_label: str = "") -> None:
+    """Stop serving the store at a custom domain (or drop an unverified claim); audited.
+
+    The store's platform subdomain (its primary domain) is never removed: DomainNotRemovable.
+    """
+    if domain.is_primary or domain.domain.endswith(f".{settings.PLATFORM_DOMAIN}"):
+        raise DomainNotRemovable("The store's own address on the platform cannot be removed.")
+    domain.delete()
+    audit.record(
+        action="domain.removed", tenant=domain.tenant, actor_label=actor_label, domain=domain.domain
+    )

@@ -47,3 +47,16 @@ class BillingUnavailable(DomainError):
 
 class InvalidWebhook(DomainError):
     code = "invalid_signature"
+
+
+class InvalidStoreDetails(DomainError):
+    """A store detail the owner entered is unusable (``fields`` says which and why)."""
+
+    code = "invalid"
+
+
+class DomainNotRemovable(DomainError):
+    """The store's platform subdomain always serves it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "domain_not_removable"

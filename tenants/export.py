@@ -247,6 +247,20 @@ NOT_EXPORTED: dict[str, str] = {
 }
 
 
+# The store's own details (tenants.services.update_store_details), exported with its data.
+STORE_DETAIL_FIELDS = (
+    "contact_email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "weight_unit",
+    "time_zone",
+)
+
+
 def export_store_data(*, tenant: Tenant) -> dict:
     """Everything a merchant needs of their store, as JSON-ready data: records per model.
 
@@ -264,6 +278,11 @@ def export_store_data(*, tenant: Tenant) -> dict:
             if rows:
                 data[label] = [{"pk": row["pk"], **row["fields"]} for row in rows]
     return {
-        "store": {"name": tenant.name, "slug": tenant.slug, "exported_at": timezone.now()},
+        "store": {
+            "name": tenant.name,
+            "slug": tenant.slug,
+            **{field: getattr(tenant, field) for field in STORE_DETAIL_FIELDS},
+            "exported_at": timezone.now(),
+        },
         "data": data,
     }

@@ -70,8 +70,19 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
 
 
 # A suspended store's staff can still sign in to its admin (which says why the store is
-# suspended) and pay; shoppers get the 503 page everywhere else.
-_OPEN_WHILE_SUSPENDED = ("/admin/", "/django-admin/", "/api/v1/billing/", "/api/v1/auth/")
+# suspended) and pay; shoppers get the 503 page everywhere else. Staff sign in on allauth's
+# pages (the admin's own login forms send them there), so those pages stay open too.
+_OPEN_WHILE_SUSPENDED = (
+    "/admin/",
+    "/django-admin/",
+    "/api/v1/billing/",
+    "/api/v1/auth/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/password/reset/",
+)
 
 
 def _open_while_suspended(path: str) -> bool:

@@ -71,11 +71,33 @@ class Tenant(TenantMixin):
         BILLING = "billing", "Unpaid subscription"
         PLATFORM = "platform", "Suspended by the platform"
 
+    class WeightUnit(models.TextChoices):
+        GRAM = "g", "Grams (g)"
+        KILOGRAM = "kg", "Kilograms (kg)"
+        OUNCE = "oz", "Ounces (oz)"
+        POUND = "lb", "Pounds (lb)"
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=63, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, related_name="stores")
     owner_email = models.EmailField(blank=True)
+    # Store details, set by the owner in the store admin (tenants.services.update_store_details).
+    contact_email = models.EmailField(
+        blank=True, help_text="Where shoppers write to the store; shown on the storefront."
+    )
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    weight_unit = models.CharField(
+        max_length=2, choices=WeightUnit.choices, default=WeightUnit.KILOGRAM
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="An IANA time zone, such as Europe/Paris."
+    )
     plan_is_complimentary = models.BooleanField(
         default=False,
         help_text="The platform grants this store its plan without a subscription "

@@ -1,7 +1,8 @@
 """Writes on stores: signup and provisioning, suspension, plans, deletion and export."""
 
 from datetime import timedelta
-from functools import partial
+from functools import cache, partial
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -13,10 +14,11 @@ from django_tenants.utils import schema_context
 
 from tenants import audit, state
 from tenants.cloning import clone_template_schema
+from tenants.errors import InvalidStoreDetails
 from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
 from tenants.models import FREE_PLAN_CODE, Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
-from tenants.signals import store_provisioned
+from tenants.signals import store_details_changed, store_provisioned
 from tenants.state import StoreTransition
 from tenants.storage import delete_store_files
 from tenants.subdomains import is_taken, normalize_subdomain, schema_name_for
@@ -320,3 +322,94 @@ def purge_deleted_stores(*, now=None) -> list[str]:
             tenant.delete()
             purged.append(tenant.slug)
     return purged
+
+
+# --- Store details (the owner's, from the store admin) -----------------------------------------
+
+STORE_DETAIL_LIMITS = {
+    "name": 100,
+    "address_line1": 200,
+    "address_line2": 200,
+    "city": 100,
+    "region": 100,
+    "postal_code": 20,
+}
+
+
+def update_store_details(
+    *,
+    tenant: Tenant,
+    name: str,
+    contact_email: str = "",
+    address_line1: str = "",
+    address_line2: str = "",
+    city: str = "",
+    region: str = "",
+    postal_code: str = "",
+    country: str = "",
+    weight_unit: str = Tenant.WeightUnit.KILOGRAM,
+    time_zone: str = "UTC",
+    actor_label: str = "",
+) -> Tenant:
+    """Change the store's details: name, contact email, address, weight unit and time zone.
+
+    Every field is checked first; InvalidStoreDetails names each bad one and nothing is saved.
+    The row is locked while it changes; the change is audited (which fields, by whom) and
+    ``store_details_changed`` is sent once it is committed.
+    """
+    values = {
+        "name": (name or "").strip(),
+        "contact_email": (contact_email or "").strip().lower(),
+        "address_line1": (address_line1 or "").strip(),
+        "address_line2": (address_line2 or "").strip(),
+        "city": (city or "").strip(),
+        "region": (region or "").strip(),
+        "postal_code": (postal_code or "").strip(),
+        "country": (country or "").strip().upper(),
+        "weight_unit": weight_unit,
+        "time_zone": (time_zone or "").strip(),
+    }
+    _check_store_details(values)
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        changed = [field for field, value in values.items() if getattr(tenant, field) != value]
+        if not changed:
+            return tenant
+        for field in changed:
+            setattr(tenant, field, values[field])
+        tenant.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            action="store.details_changed", tenant=tenant, actor_label=actor_label, fields=changed
+        )
+        transaction.on_commit(
+            partial(store_details_changed.send, sender=Tenant, tenant=tenant, fields=changed)
+        )
+    return tenant
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones a store may be in, sorted (read from the system once)."""
+    return tuple(sorted(available_timezones()))
+
+
+def _check_store_details(values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if not values["name"]:
+        errors["name"] = ["Give your store a name."]
+    for field, limit in STORE_DETAIL_LIMITS.items():
+        if field not in errors and len(values[field]) > limit:
+            errors[field] = [f"Use at most {limit} characters."]
+    if values["contact_email"]:
+        try:
+            validate_email(values["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = ["Enter a valid email address."]
+    if values["country"] and not (len(values["country"]) == 2 and values["country"].isalpha()):
+        errors["country"] = ["Use the two-letter country code (ISO 3166-1), such as FR or US."]
+    if values["weight_unit"] not in Tenant.WeightUnit.values:
+        errors["weight_unit"] = ["Choose one of the offered units."]
+    if values["time_zone"] not in time_zone_names():
+        errors["time_zone"] = ["Choose a time zone such as Europe/Paris or America/New_York."]
+    if errors:
+        raise InvalidStoreDetails("Some store details are not valid.", fields=errors)

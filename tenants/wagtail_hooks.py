@@ -1,5 +1,9 @@
-"""The store admin (Wagtail) side of the platform: billing page and suspension notice (which
-says how to reach the platform's team: ``PLATFORM_SUPPORT_EMAIL``)."""
+"""The store admin (Wagtail) side of the store itself: its dashboard, and everything under
+Wagtail's one Settings menu (store details, staff, security, API keys, domains, billing); the
+suspension notice (which says how to reach the platform's team: ``PLATFORM_SUPPORT_EMAIL``).
+
+The screens live in tenants/store_admin/; CONTRIBUTING.md ("Store admin screens") says how.
+"""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,12 +14,19 @@ from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from accounts.permissions import has_permission
+from accounts.permissions import (
+    ADD_API_KEYS,
+    CHANGE_STORE_DETAILS,
+    CHANGE_STORE_SECURITY,
+    MANAGE_STAFF,
+    has_permission,
+)
 from config.api_errors import DomainError
 from tenants import billing
-from tenants.api.permissions import MANAGE_BILLING
+from tenants.api.permissions import MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.limits import plan_in_force, plan_is_in_force
 from tenants.models import Plan, Tenant
+from tenants.store_admin import api_keys, dashboard, domains, security, staff, store_details
 
 
 def _may_manage_billing(request) -> bool:
@@ -68,13 +79,71 @@ def billing_view(request):
 
 
 @hooks.register("register_admin_urls")
-def register_billing_url():
-    return [path("billing/", billing_view, name="store_billing")]
+def register_store_settings_urls():
+    return [
+        path("billing/", billing_view, name="store_billing"),
+        path("store/details/", store_details.store_details, name="store_details"),
+        path("store/staff/", staff.staff, name="store_staff"),
+        path("store/staff/<int:pk>/role/", staff.change_role, name="store_staff_role"),
+        path("store/staff/<int:pk>/remove/", staff.remove, name="store_staff_remove"),
+        path("store/security/", security.security, name="store_security"),
+        path("store/api-keys/", api_keys.api_keys, name="store_api_keys"),
+        path("store/api-keys/<int:pk>/revoke/", api_keys.revoke, name="store_api_key_revoke"),
+        path("store/domains/", domains.domain_list, name="store_domains"),
+        path("store/domains/<int:pk>/verify/", domains.verify, name="store_domain_verify"),
+        path("store/domains/<int:pk>/remove/", domains.remove, name="store_domain_remove"),
+    ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_billing_menu_item():
-    return MenuItem("Billing", reverse("store_billing"), icon_name="doc-full", order=900)
+class StoreSettingsMenuItem(MenuItem):
+    """An item of the Settings menu, shown to whoever holds its ``permission``."""
+
+    def __init__(self, label, url_name, *, permission, **kwargs):
+        super().__init__(label, reverse(url_name), name=url_name, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        store = getattr(request, "tenant", None)
+        if store is None or store.schema_name == "public":
+            return False
+        return has_permission(request.user, self.permission)
+
+
+# The store's own settings come first in the Settings menu (Wagtail's start at 100), in the
+# order a new merchant goes through them; the storefront theme (a site setting) follows them.
+STORE_SETTINGS = (
+    ("Store details", "store_details", CHANGE_STORE_DETAILS, "site"),
+    ("Staff", "store_staff", MANAGE_STAFF, "group"),
+    ("Security", "store_security", CHANGE_STORE_SECURITY, "lock"),
+    ("API keys", "store_api_keys", ADD_API_KEYS, "key"),
+    ("Domains", "store_domains", MANAGE_DOMAINS, "link"),
+    ("Billing", "store_billing", MANAGE_BILLING, "doc-full"),
+)
+
+
+def _settings_menu_item(position: int):
+    label, url_name, permission, icon = STORE_SETTINGS[position]
+    return StoreSettingsMenuItem(
+        label, url_name, permission=permission, icon_name=icon, order=10 + position
+    )
+
+
+for _position in range(len(STORE_SETTINGS)):
+    hooks.register("register_settings_menu_item", lambda p=_position: _settings_menu_item(p))
+
+
+# Wagtail's own user and group screens edit accounts directly, around the staff services
+# (roles, plan limits, the owner's protection): the Staff screen replaces them.
+_REPLACED_SETTINGS = {"users", "groups"}
+
+
+@hooks.register("construct_settings_menu")
+def hide_replaced_settings(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in _REPLACED_SETTINGS]
+
+
+hooks.register("construct_homepage_panels", dashboard.add_dashboard_panels)
+hooks.register(dashboard.DASHBOARD_FIGURES_HOOK, dashboard.catalog_figures)
 
 
 class SuspensionNoticePanel(Component):

@@ -52,3 +52,35 @@ class InvitationForAnotherEmail(DomainError):
 class InvitationNotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
+
+
+class OwnerRoleFixed(DomainError):
+    """The store's owner is neither removed from the staff nor given another role, and nobody
+    becomes owner through a role change (ownership is not transferred that way)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "owner_role_fixed"
+
+
+class AlreadyStaff(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "already_staff"
+
+
+class NotACustomer(DomainError):
+    """Customer actions (deactivate, erase) are refused on the store's staff: remove them from
+    the staff first, so that a store cannot lose its admins by a customer screen."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "not_a_customer"
+
+
+class AlreadyVerified(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "already_verified"
+
+
+class InvalidStaffInvitation(DomainError):
+    """The invitation's email or role is unusable (``fields`` says which)."""
+
+    code = "invalid"

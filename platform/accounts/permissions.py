@@ -19,10 +19,34 @@ company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; the store admin
-order_manager     orders, shipping, payments (read), customers and companies (read)
+order_manager     orders, shipping, payments (read), customers and companies (read, export, resend
+                  a verification email)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
+
+The store admin's screens (CONTRIBUTING.md, "Store admin screens") ask for these:
+
+=========================  ==========================================  ========================
+screen or action           permission                                  roles
+=========================  ==========================================  ========================
+customers, companies       VIEW_CUSTOMERS (accounts.view_user)         owner, order_manager,
+(list, detail)                                                         support
+export customers as CSV    EXPORT_CUSTOMERS                            owner, order_manager
+resend verification email  RESEND_VERIFICATION                         owner, order_manager
+deactivate, reactivate     DEACTIVATE_CUSTOMERS                        owner
+erase on request (GDPR)    ERASE_CUSTOMERS                             owner
+store details              CHANGE_STORE_DETAILS                        owner
+staff                      MANAGE_STAFF                                owner
+security (two-factor)      CHANGE_STORE_SECURITY                       owner
+API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner
+custom domains, billing    tenants.api.permissions                     owner
+=========================  ==========================================  ========================
+
+Support only reads, so it exports nothing in bulk and changes no account; an order manager
+helps customers (a new verification email) but does not lock or erase them, which is the
+owner's call as the controller of the store's personal data. A catalog manager sees no
+customer.
 
 API keys are not people and hold no role: a key reaches only endpoints that list one of its
 scopes for its kind (the store's keys, or a company's keys: accounts.api.permissions).
@@ -53,6 +77,13 @@ REVOKE_API_KEYS = "accounts.delete_apikey"
 VIEW_STORE_SECURITY = "accounts.view_storesecurity"
 CHANGE_STORE_SECURITY = "accounts.change_storesecurity"
 ACCESS_STORE_ADMIN = "wagtailadmin.access_admin"
+VIEW_CUSTOMERS = "accounts.view_user"
+EXPORT_CUSTOMERS = "accounts.export_customers"
+RESEND_VERIFICATION = "accounts.resend_verification"
+DEACTIVATE_CUSTOMERS = "accounts.deactivate_customer"
+ERASE_CUSTOMERS = "accounts.erase_customer"
+MANAGE_STAFF = "accounts.manage_staff"
+CHANGE_STORE_DETAILS = "tenants.change_store_details"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -130,6 +161,8 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "accounts.view_address",
         "accounts.view_company",
         "accounts.view_companymembership",
+        EXPORT_CUSTOMERS,
+        RESEND_VERIFICATION,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}
@@ -204,13 +237,28 @@ def staff_mfa_missing(user) -> bool:
     """Staff of a store that requires two-factor (or any platform admin) without TOTP."""
     from allauth.mfa.models import Authenticator
 
+    # Cached on the user object, as the membership is: one page asks for dozens of permissions
+    # (the admin's menu alone), and the answer cannot change within a request that did not
+    # enrol (enrolment and the store's policy change drop it: forget_permission_answers).
+    cached = getattr(user, "_mercato_staff_mfa_missing", None)
+    if cached is not None and cached[0] == connection.schema_name:
+        return cached[1]
     if connection.schema_name == "public":
         required = user.is_staff or user.is_superuser
     else:
         required = bool(user.staff_role) and _store_requires_staff_mfa()
-    if not required:
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    missing = required and not (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
+    user._mercato_staff_mfa_missing = (connection.schema_name, missing)
+    return missing
+
+
+def forget_permission_answers(user) -> None:
+    """Drop the answers cached on ``user`` (after a change of its company, two-factor or the
+    store's policy within the same request or test)."""
+    for name in ("_mercato_staff_mfa_missing", "_mercato_membership"):
+        user.__dict__.pop(name, None)
 
 
 def company_of(user):

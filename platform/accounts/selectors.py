@@ -1,6 +1,7 @@
 """Reads on accounts, shaped for their callers."""
 
-from django.db.models import QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import (
@@ -56,3 +57,27 @@ def pending_invitation(*, secret: str) -> CompanyInvitation | None:
 def company_members(*, company: Company) -> QuerySet[CompanyMembership]:
     """The members of ``company`` with their users."""
     return CompanyMembership.objects.filter(company=company).select_related("user")
+
+
+def customer_list() -> QuerySet[User]:
+    """The store's shoppers (not its staff, not erased), newest first, each with its company
+    and ``email_verified``, in one query whatever their number."""
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return (
+        User.objects.filter(staff_role="", is_staff=False, is_superuser=False, erased_at=None)
+        .select_related("company_membership__company")
+        .annotate(email_verified=Exists(verified))
+        .order_by("-date_joined", "-pk")
+    )
+
+
+def customer_detail(*, pk: int) -> User | None:
+    """A shopper (never staff) with their address book and company, or None."""
+    return customer_list().prefetch_related("addresses", "emailaddress_set").filter(pk=pk).first()
+
+
+def company_list() -> QuerySet[Company]:
+    """The store's companies with ``member_count`` and their members (two queries)."""
+    return Company.objects.annotate(member_count=Count("memberships")).prefetch_related(
+        Prefetch("memberships", queryset=CompanyMembership.objects.select_related("user"))
+    )

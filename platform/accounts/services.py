@@ -21,10 +21,15 @@ from accounts import events, permissions
 from accounts.errors import (
     AlreadyEnrolled,
     AlreadyMember,
+    AlreadyStaff,
+    AlreadyVerified,
     EmailNotVerified,
     InvalidOneTimeCode,
+    InvalidStaffInvitation,
     InvitationForAnotherEmail,
     InvitationNotFound,
+    NotACustomer,
+    OwnerRoleFixed,
     OwnTwoFactorMissing,
     StaffCannotJoinCompany,
     WrongPassword,
@@ -91,8 +96,15 @@ def change_staff_role(*, user: User, role: str) -> User:
 
     A member of a company cannot become staff (StaffCannotJoinCompany): a person either buys
     for a company or works for the store. Making a shopper staff is refused with
-    PlanLimitReached when the plan has no staff account left.
+    PlanLimitReached when the plan has no staff account left. The owner keeps their role and
+    nobody is made owner this way (OwnerRoleFixed).
     """
+    owner = User.StaffRole.OWNER
+    if (user.staff_role == owner) != (role == owner):
+        raise OwnerRoleFixed(
+            "The store's owner keeps the owner's role, and no one else can be given it.",
+            fields={"role": ["The owner's role cannot be changed or given."]},
+        )
     if role and CompanyMembership.objects.filter(user=user).exists():
         raise StaffCannotJoinCompany("A member of a company cannot join the store's staff.")
     if role and not user.is_staff:
@@ -490,3 +502,192 @@ def record_api_key_use(*, api_key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
+
+
+# --- Staff, from the store admin (the owner's) -------------------------------------------------
+
+
+def invite_staff_member(*, email: str, role: str, invited_by: User, site_url: str) -> User:
+    """Add whoever reads ``email`` to the store's staff with ``role``, and email them.
+
+    A new person gets an account without a password and a link to choose one (allauth's
+    password-reset link, valid for PASSWORD_RESET_TIMEOUT); a shopper of the store with that
+    email becomes staff (change_staff_role's rules: not a company member, within the plan) and
+    is told so. Refused: a bad email or role (InvalidStaffInvitation), someone already on the
+    staff (AlreadyStaff), the owner's role (OwnerRoleFixed), the plan's last staff account
+    (PlanLimitReached). The email goes out once the change is committed. ``site_url`` is the
+    store's address (scheme and host) the link points to.
+    """
+    from tenants.limits import ensure_current_store_within_plan
+
+    email = (email or "").strip().lower()
+    _check_staff_invitation(email=email, role=role)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and user.staff_role:
+            raise AlreadyStaff(
+                "This person is already on the staff.",
+                fields={"email": ["Already on the staff: change their role instead."]},
+            )
+        if user is not None and not user.is_active:
+            raise InvalidStaffInvitation(
+                "This account is deactivated.",
+                fields={"email": ["This account is deactivated: reactivate it first."]},
+            )
+        if user is not None:
+            change_staff_role(user=user, role=role)
+            set_password_url = ""
+        else:
+            ensure_current_store_within_plan(resource="staff_accounts")
+            user = User(username=email, email=email, is_staff=True, staff_role=role)
+            user.set_unusable_password()
+            user.save()
+            # The invitation goes to this address only, and the password is chosen from it.
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+            _join_role_group(user)
+            set_password_url = site_url + _set_password_path(user)
+        _record(action="staff.invited", by=invited_by, user_id=user.pk, role=role)
+    transaction.on_commit(
+        lambda: _send_staff_invitation(
+            user=user, invited_by=invited_by, site_url=site_url, set_password_url=set_password_url
+        )
+    )
+    return user
+
+
+def _check_staff_invitation(*, email: str, role: str) -> None:
+    from django.core.validators import validate_email
+
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors["email"] = ["Enter a valid email address."]
+    if role == User.StaffRole.OWNER:
+        raise OwnerRoleFixed(
+            "A store has one owner.", fields={"role": ["Choose a role other than owner."]}
+        )
+    if role not in User.StaffRole.values:
+        errors["role"] = ["Choose one of the roles."]
+    if errors:
+        raise InvalidStaffInvitation("The invitation is not valid.", fields=errors)
+
+
+def _set_password_path(user: User) -> str:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    key = default_token_generator.make_token(user)
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
+    )
+
+
+def _send_staff_invitation(
+    *, user: User, invited_by: User, site_url: str, set_password_url: str
+) -> None:
+    from django.db import connection
+
+    context = {
+        "store_name": getattr(connection.tenant, "name", ""),
+        "role": user.get_staff_role_display(),
+        "invited_by": invited_by.email,
+        "set_password_url": set_password_url,
+        "admin_url": site_url + reverse("wagtailadmin_home"),
+    }
+    send_mail(
+        subject=render_to_string("accounts/email/staff_invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/staff_invitation_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+def remove_staff_member(*, user: User, by: User) -> User:
+    """Take ``user`` off the store's staff: they keep their account, as a shopper, and lose
+    the store admin at their next request. The owner cannot be removed (OwnerRoleFixed)."""
+    with transaction.atomic():
+        user = change_staff_role(user=user, role="")
+        _record(action="staff.removed", by=by, user_id=user.pk)
+    return user
+
+
+# --- Customers, from the store admin -----------------------------------------------------------
+
+
+def deactivate_customer(*, user: User, by: User) -> User:
+    """Lock a customer out: they can no longer sign in, and their sessions, sign-in tokens and
+    API keys stop working at once (every one of them requires an active person). Their data is
+    kept; reactivate_customer undoes it. Staff are refused (NotACustomer). Audited."""
+    _ensure_customer(user)
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            AuthToken.objects.filter(user=user).delete()
+            _record(action="customer.deactivated", by=by, user_id=user.pk)
+    return user
+
+
+def reactivate_customer(*, user: User, by: User) -> User:
+    """Let a deactivated customer sign in again (an erased account stays erased). Audited."""
+    _ensure_customer(user)
+    if user.erased_at is not None:
+        raise NotACustomer("This account was erased: its person can sign up again.")
+    with transaction.atomic():
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            _record(action="customer.reactivated", by=by, user_id=user.pk)
+    return user
+
+
+def resend_verification_email(*, user: User, request) -> None:
+    """Send the customer a new link to verify their email address.
+
+    Takes the request because allauth builds the link from it (the store's host). Refused
+    when the address is verified already (AlreadyVerified) or the account is not active.
+    """
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if not user.is_active or user.erased_at is not None:
+        raise NotACustomer("This account is not active.")
+    if address is None:
+        address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    if address.verified:
+        raise AlreadyVerified(f"{user.email} is verified already.")
+    address.send_confirmation(request)
+
+
+def erase_customer_on_request(*, user: User, by: User) -> None:
+    """Erase a customer's personal data at their request, made to the store (GDPR art. 17).
+
+    The same erasure as a person's own (erase_account) without their password: the store's
+    owner confirms the request instead, and the audit log records who erased which account.
+    Staff are refused (NotACustomer): remove them from the staff first.
+    """
+    _ensure_customer(user)
+    if user.erased_at is not None:
+        return
+    with transaction.atomic():
+        erase_account(user=user, password=None)
+        _record(action="customer.erased", by=by, user_id=user.pk)
+
+
+def _ensure_customer(user: User) -> None:
+    if user.staff_role or user.is_staff or user.is_superuser:
+        raise NotACustomer("This person is on the store's staff: remove them from the staff first.")
+
+
+def _record(*, action: str, by: User, **details) -> None:
+    """Note a store admin's action on a person in the platform's audit log (who, never the
+    person's personal data: the account's id only)."""
+    from django.db import connection
+
+    from tenants import audit
+    from tenants.models import Tenant
+
+    store = connection.tenant
+    if not isinstance(store, Tenant):  # inside schema_context (a command, a task)
+        store = Tenant.objects.filter(schema_name=connection.schema_name).first()
+    audit.record(action=action, tenant=store, actor_label=by.email, **details)

@@ -1,7 +1,7 @@
 """Writes on the catalog: one function per use case, one transaction, one event after commit."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
@@ -17,8 +17,10 @@ from catalog.models import (
     Attribute,
     AttributeOption,
     AttributeValue,
+    Brand,
     Category,
     Product,
+    ProductType,
     ProductVariant,
 )
 from config.api_input import column_bounds, decimal_fits, has_null_character
@@ -358,6 +360,123 @@ def _replace_options(attribute: Attribute, options: list[dict]) -> None:
         AttributeOption.objects.filter(pk=pk).update(slug=f"~{pk}")
     for option in wanted:
         option.save()
+
+
+def delete_attribute(*, attribute: Attribute) -> None:
+    """Delete an attribute, its options and every value products or variants gave it.
+
+    The products that carried it have their summaries (attribute tokens) refreshed and are
+    announced, in the same transaction.
+    """
+    from catalog.dimensions import products_of
+
+    with transaction.atomic():
+        product_ids = products_of(attribute)
+        attribute.delete()
+        emit_products_changed(product_ids)
+
+
+# --- Categories, brands and product types: deletion and the simple models ----------------------
+
+
+def delete_category(*, category: Category) -> None:
+    """Delete a category with its whole subtree; its products stay, out of those categories.
+
+    The products that were in the subtree have their summaries refreshed and are announced.
+    """
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        links = Product.categories.through.objects.filter(category__path__startswith=category.path)
+        product_ids = list(links.values_list("product_id", flat=True))
+        Category.objects.filter(path__startswith=category.path).delete()
+        emit_products_changed(product_ids)
+
+
+def create_brand(*, name: str, slug: str = "", description: str = "") -> Brand:
+    """Create a brand; the slug, when not given, is made from the name. A taken or empty slug
+    is refused (CatalogError on ``slug``)."""
+    with refusing_duplicates():
+        return Brand.objects.create(
+            name=name, slug=slug or _slug_of(name, Brand), description=description
+        )
+
+
+def update_brand(*, brand: Brand, data: dict) -> Brand:
+    """Change a brand's name, slug or description; a taken slug is refused (on ``slug``).
+    The products of the brand are announced (catalog.dimensions)."""
+    with refusing_duplicates():
+        brand = Brand.objects.select_for_update().get(pk=brand.pk)
+        for name, value in _only(data, {"name", "slug", "description"}).items():
+            setattr(brand, name, value)
+        brand.save()
+    return brand
+
+
+def delete_brand(*, brand: Brand) -> None:
+    """Delete a brand; its products stay, without a brand (their summaries follow)."""
+    with transaction.atomic():
+        product_ids = list(brand.products.values_list("pk", flat=True))
+        brand.delete()
+        emit_products_changed(product_ids)
+
+
+def create_product_type(
+    *,
+    name: str,
+    slug: str = "",
+    product_attributes: Iterable[Attribute] = (),
+    variant_attributes: Iterable[Attribute] = (),
+) -> ProductType:
+    """Create a product type with the attributes its products and its variants take.
+
+    The slug, when not given, is made from the name; a taken or empty slug is refused
+    (CatalogError on ``slug``).
+    """
+    with refusing_duplicates():
+        product_type = ProductType.objects.create(
+            name=name, slug=slug or _slug_of(name, ProductType)
+        )
+        product_type.product_attributes.set(product_attributes)
+        product_type.variant_attributes.set(variant_attributes)
+    return product_type
+
+
+def update_product_type(
+    *,
+    product_type: ProductType,
+    data: dict,
+    product_attributes: Iterable[Attribute] | None = None,
+    variant_attributes: Iterable[Attribute] | None = None,
+) -> ProductType:
+    """Change a product type's name or slug and, when given, its attribute lists (replaced).
+
+    A taken slug is refused (CatalogError on ``slug``). Values products already carry are
+    kept: an attribute taken off the type is no longer offered, nothing is deleted.
+    """
+    with refusing_duplicates():
+        product_type = ProductType.objects.select_for_update().get(pk=product_type.pk)
+        for name, value in _only(data, {"name", "slug"}).items():
+            setattr(product_type, name, value)
+        product_type.save()
+        if product_attributes is not None:
+            product_type.product_attributes.set(product_attributes)
+        if variant_attributes is not None:
+            product_type.variant_attributes.set(variant_attributes)
+    return product_type
+
+
+def delete_product_type(*, product_type: ProductType) -> None:
+    """Delete a product type no product uses; refuses one in use (CatalogError), since
+    products hold on to their type (it says which attributes they take)."""
+    with transaction.atomic():
+        in_use = product_type.products.count()
+        if in_use:
+            message = (
+                f"{in_use} product{'s' if in_use != 1 else ''} use{'s' if in_use == 1 else ''} "
+                "this type: give them another type first."
+            )
+            raise CatalogError(message)
+        product_type.delete()
 
 
 # --- Attribute values --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 from config import embedded
 
@@ -453,7 +454,23 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail (per-store storefront pages) ------------------------------------------------------
 
-WAGTAIL_SITE_NAME = "Mercato"
+
+def _served_store_name() -> str:
+    # Evaluated when a page or email is rendered (apps are loaded by then), not at start-up.
+    from tenants.store_admin.branding import served_store_name
+
+    return served_store_name()
+
+
+# The name of the store being served, so that every admin page (dashboard, summaries, window
+# title, Wagtail's emails) names the store, not the platform; "Mercato" on the platform host.
+WAGTAIL_SITE_NAME = lazy(_served_store_name, str)()
+# Staff sign in through allauth (email, password, then a TOTP code when they have one), never
+# through Wagtail's username form: a two-factor store asks for the password once.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# No page asks an outside host for anything: no Gravatar avatars, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -22,7 +23,20 @@ urlpatterns = [
     path("robots.txt", site_files.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>-<int:number>.xml", sitemap.sitemap_section, name="sitemap-section"),
+    # Staff sign in through allauth's page (email, password, then the TOTP code of a two-factor
+    # store), never through Wagtail's or Django's own password-only forms, as on the platform host.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="store-admin-login",
+    ),
+    path(
+        "django-admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="store-django-admin-login",
+    ),
     path("admin/", include(wagtailadmin_urls)),
+    # For the platform's staff and debugging only: no store admin screen links here.
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),

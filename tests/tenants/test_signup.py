@@ -58,10 +58,14 @@ def test_signup_by_api_opens_a_live_store_with_its_owner(
 def test_new_owner_can_sign_in_to_the_store_admin(platform_client):
     platform_client.post("/api/platform/signup/", GOOD, content_type="application/json")
     client = Client(HTTP_HOST="blue-bicycle.localhost")
+    # The admin's sign-in is allauth's page, by email.
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/accounts/login/?next=/admin/"
     response = client.post(
-        "/admin/login/", {"username": "maria@example.com", "password": "Tandem-Ride-2026"}
+        "/accounts/login/?next=/admin/",
+        {"login": "maria@example.com", "password": "Tandem-Ride-2026"},
     )
     assert response.status_code == 302
+    assert response["Location"] == "/admin/"
     dashboard = client.get("/admin/")
     assert dashboard.status_code == 200
     assert dashboard.wsgi_request.user.email == "maria@example.com"

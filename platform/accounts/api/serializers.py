@@ -79,7 +79,9 @@ class LoginSerializer(serializers.Serializer):
         except DjangoValidationError as error:
             # allauth refuses further attempts once the account or IP is over its limit.
             raise LockedOut() from error
-        if user is None:
+        # allauth's backend returns a deactivated account too (for its "account inactive"
+        # page): a deactivated person gets the same answer as a wrong password here.
+        if user is None or not user.is_active:
             raise serializers.ValidationError(
                 "Unable to log in with the email and password provided.", code="authorization"
             )

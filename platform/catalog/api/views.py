@@ -113,8 +113,7 @@ class CategoryDetailView(GenericAPIView):
         return Response(serializers.CategorySerializer(category, context=context).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        category = _get(Category, pk)
-        Category.objects.filter(path__startswith=category.path).delete()
+        services.delete_category(category=_get(Category, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -157,8 +156,7 @@ class _ModelListView(GenericAPIView):
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
-        with services.refusing_duplicates():
-            return serializer.save()
+        raise NotImplementedError  # each model's creation is a service
 
 
 class _ModelDetailView(GenericAPIView):
@@ -174,12 +172,14 @@ class _ModelDetailView(GenericAPIView):
         return Response(self.get_serializer(instance).data)
 
     def perform_update(self, serializer):
-        with services.refusing_duplicates():
-            return serializer.save()
+        raise NotImplementedError  # each model's change is a service
 
     def delete(self, request: Request, pk: int) -> Response:
-        self.get_object().delete()
+        self.perform_destroy(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance) -> None:
+        raise NotImplementedError  # each model's deletion is a service
 
 
 class BrandListView(_ModelListView):
@@ -187,11 +187,20 @@ class BrandListView(_ModelListView):
     serializer_class = serializers.BrandSerializer
     queryset = Brand.objects.all()
 
+    def perform_create(self, serializer):
+        return services.create_brand(**serializer.validated_data)
+
 
 class BrandDetailView(_ModelDetailView):
     required_permissions = _perms("brand")
     serializer_class = serializers.BrandSerializer
     queryset = Brand.objects.all()
+
+    def perform_update(self, serializer):
+        return services.update_brand(brand=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance) -> None:
+        services.delete_brand(brand=instance)
 
 
 class AttributeListView(_ModelListView):
@@ -218,17 +227,36 @@ class AttributeDetailView(_ModelDetailView):
         )
         return self.get_queryset().get(pk=attribute.pk)
 
+    def perform_destroy(self, instance) -> None:
+        services.delete_attribute(attribute=instance)
+
 
 class ProductTypeListView(_ModelListView):
     required_permissions = _perms("producttype")
     serializer_class = serializers.ProductTypeSerializer
     queryset = ProductType.objects.prefetch_related("product_attributes", "variant_attributes")
 
+    def perform_create(self, serializer):
+        return services.create_product_type(**serializer.validated_data)
+
 
 class ProductTypeDetailView(_ModelDetailView):
     required_permissions = _perms("producttype")
     serializer_class = serializers.ProductTypeSerializer
     queryset = ProductType.objects.prefetch_related("product_attributes", "variant_attributes")
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        product_type = services.update_product_type(
+            product_type=serializer.instance,
+            data=data,
+            product_attributes=data.pop("product_attributes", None),
+            variant_attributes=data.pop("variant_attributes", None),
+        )
+        return self.get_queryset().get(pk=product_type.pk)
+
+    def perform_destroy(self, instance) -> None:
+        services.delete_product_type(product_type=instance)
 
 
 # --- Products and variants ---------------------------------------------------------------------

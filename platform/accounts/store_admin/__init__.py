@@ -1,0 +1,5 @@
+"""The store admin (Wagtail) screens of accounts: customers and companies.
+
+Views read through accounts.selectors and write through accounts.services only; they are
+registered from accounts/wagtail_hooks.py (CONTRIBUTING.md, "Store admin screens").
+"""

@@ -1,0 +1,87 @@
+"""The forms of the store's settings screens. They keep what was typed and carry the domain
+errors of the services next to their fields (``show_domain_error``)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import ApiKey, User
+from config.api_errors import DomainError
+from tenants.models import Tenant
+from tenants.services import STORE_DETAIL_LIMITS, time_zone_names
+
+
+def show_domain_error(form: forms.Form, error: DomainError | ValidationError) -> None:
+    """Put a service's refusal on the form: each message next to its field, the rest above."""
+    if isinstance(error, ValidationError):
+        fields = error.message_dict if hasattr(error, "error_dict") else {}
+        message = "" if fields else " ".join(error.messages)
+    else:
+        fields, message = error.fields, error.message
+    placed = False
+    for name, messages in fields.items():
+        target = name if name in form.fields else None
+        for text in messages:
+            form.add_error(target, text)
+            placed = True
+    if message and not placed:
+        form.add_error(None, message)
+
+
+class StoreDetailsForm(forms.Form):
+    name = forms.CharField(label="Store name", max_length=STORE_DETAIL_LIMITS["name"])
+    contact_email = forms.EmailField(
+        label="Contact email",
+        required=False,
+        max_length=254,
+        help_text="Where shoppers write to the store.",
+    )
+    address_line1 = forms.CharField(label="Address line 1", required=False, max_length=200)
+    address_line2 = forms.CharField(label="Address line 2", required=False, max_length=200)
+    city = forms.CharField(required=False, max_length=100)
+    region = forms.CharField(label="State or region", required=False, max_length=100)
+    postal_code = forms.CharField(label="Postal code", required=False, max_length=20)
+    country = forms.CharField(
+        required=False, max_length=2, help_text="Two letters (ISO 3166-1), such as FR or US."
+    )
+    weight_unit = forms.ChoiceField(label="Weight unit", choices=Tenant.WeightUnit.choices)
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=lambda: [(name, name) for name in time_zone_names()]
+    )
+
+    @classmethod
+    def for_store(cls, store: Tenant, data=None) -> "StoreDetailsForm":
+        initial = {name: getattr(store, name) for name in cls.base_fields}
+        return cls(data, initial=initial)
+
+
+STAFF_ROLE_CHOICES = [
+    (role.value, role.label) for role in User.StaffRole if role != User.StaffRole.OWNER
+]
+
+
+class StaffInvitationForm(forms.Form):
+    email = forms.CharField(label="Email", max_length=254)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+
+
+class StoreSecurityForm(forms.Form):
+    require_staff_mfa = forms.BooleanField(
+        label="Require two-factor authentication for staff",
+        required=False,
+        help_text="Staff must enrol a TOTP authenticator before they can use the store admin.",
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What uses this key, such as “ERP sync”.")
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKey.Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class CustomDomainForm(forms.Form):
+    domain = forms.CharField(label="Domain", max_length=253, help_text="Such as shop.example.com.")
