@@ -298,9 +298,8 @@ def seed_demo_catalog(
     with transaction.atomic(), one_event():
         categories = _categories()
         brands = {
-            name: Brand.objects.get_or_create(
-                slug=slugify(name), defaults={"name": name, "description": text}
-            )[0]
+            name: Brand.objects.filter(slug=slugify(name)).first()
+            or services.create_brand(name=name, description=text)
             for name, text in BRANDS.items()
         }
         _attributes()
@@ -336,13 +335,12 @@ def _attributes() -> None:
 def _product_types() -> dict[str, ProductType]:
     types = {}
     for name, (product_codes, variant_codes) in PRODUCT_TYPES.items():
-        product_type, created = ProductType.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name}
+        existing = ProductType.objects.filter(slug=slugify(name)).first()
+        types[name] = existing or services.create_product_type(
+            name=name,
+            product_attributes=Attribute.objects.filter(code__in=product_codes),
+            variant_attributes=Attribute.objects.filter(code__in=variant_codes),
         )
-        if created:
-            product_type.product_attributes.set(Attribute.objects.filter(code__in=product_codes))
-            product_type.variant_attributes.set(Attribute.objects.filter(code__in=variant_codes))
-        types[name] = product_type
     return types
 
 
