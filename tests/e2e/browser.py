@@ -8,6 +8,7 @@ as root on a Debian machine), or fails with one line saying what to do.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,11 +19,25 @@ from pathlib import Path
 
 from django.conf import settings
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.live_server import LivePlatform, LiveStore, Person
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# What a run leaves for people to look at (git ignores it): one screenshot per page and viewport.
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACT_IMAGES_TIMEOUT_MS = 5_000
+# Half a screen at a time, two frames each, then back to the top.
+_SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+    scrollTo(0, y);
+    await frame();
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
 # The console mail backend ends every message it prints with this line.
 MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
 MAIL_TIMEOUT = 30
@@ -92,6 +107,21 @@ def screenshot(page: Page, name: str) -> Path:
     ignores the folder): open it to check the page looks right, not just that it holds text."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def artifact(page: Page, name: str) -> Path:
+    """The whole page, in ``tests/e2e/artifacts/<name>.png`` (git ignores the folder): the
+    screenshots of the storefront's pages, desktop and phone, that a person opens to check
+    the pages look right. Lazy images are loaded first: a full-page screenshot does not
+    scroll, so pictures below the fold would be blank."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate(_SCROLL_THROUGH)  # the browser loads lazy images as they come into view
+    loaded = "Array.from(document.images).every(i => i.complete && (i.naturalWidth || !i.src))"
+    with contextlib.suppress(PlaywrightTimeoutError):  # a broken image shows as broken
+        page.wait_for_function(loaded, timeout=ARTIFACT_IMAGES_TIMEOUT_MS)
+    path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
 

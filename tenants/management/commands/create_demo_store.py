@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from catalog.models import Product
+from storefront_cms.demo import compose_demo_storefront
 from tenants.models import Plan, Tenant
 from tenants.services import provision_store
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     # make run calls it on every start; the web server runs the system checks.
     requires_system_checks = []
     help = (
-        "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and a small catalog, "
+        "Create the demo store at demo.<PLATFORM_DOMAIN> with its owner and the demo catalog, "
         "unless it exists."
     )
 
@@ -41,13 +42,19 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self._ensure_platform_admin("admin@example.com")
         with schema_context(store.schema_name):
-            if Product.objects.exists():
-                return  # seeded and indexed by an earlier start: nothing to do
-            self.stdout.write("Seeding the demo catalog...")
-            call_command("seed_catalog", products=24, variants_per_product=3, if_empty=True)
-        # The seed writes in bulk, without catalog events: index it for search in one go.
-        self.stdout.write("Indexing the demo catalog for search...")
-        call_command("search_reindex", tenant=store.slug)
+            seeded = False
+            if not Product.objects.exists():  # else seeded by an earlier start
+                self.stdout.write("Seeding the demo catalog (products, pictures, renditions)...")
+                call_command("seed_demo_catalog")
+                seeded = True
+            # Once: a home page composed earlier (or edited by someone since) is left alone.
+            if compose_demo_storefront():
+                self.stdout.write("Composed the demo's home page, content pages and theme.")
+        if seeded:
+            # Indexed now, not by the worker the seed's event queues work for: the store is
+            # searchable as soon as `make run` prints its URL.
+            self.stdout.write("Indexing the demo catalog for search...")
+            call_command("search_reindex", tenant=store.slug)
 
     def _ensure_platform_admin(self, email: str) -> None:
         from allauth.account.models import EmailAddress
