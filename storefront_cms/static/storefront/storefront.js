@@ -7,7 +7,7 @@
   var phone = window.matchMedia("(max-width: 55.99em)");
   function fold(folded) {
     toggle.setAttribute("aria-expanded", String(!folded));
-    if (folded) nav.setAttribute("data-collapsed", ""); else nav.removeAttribute("data-collapsed");
+    if (folded) nav.removeAttribute("data-open"); else nav.setAttribute("data-open", "");
   }
   toggle.hidden = false;
   fold(phone.matches);
