@@ -64,28 +64,33 @@ def rebuild_elasticsearch_index() -> int:
     return get_backend().reindex()
 
 
+def check_synonym(*, terms: str, synonym: Synonym | None = None) -> str:
+    """The group's words as they would be stored (``"tv, television"``), or SynonymInvalid:
+    words refused by ``synonym_words``, a group that exists already, or a new group past
+    SYNONYM_GROUPS_MAX. ``synonym`` is the group being edited (None for a new one)."""
+    words = synonym_words(terms)
+    if synonym is None and Synonym.objects.count() >= SYNONYM_GROUPS_MAX:
+        _refuse(f"A store has at most {SYNONYM_GROUPS_MAX} synonym groups.")
+    others = Synonym.objects.all() if synonym is None else Synonym.objects.exclude(pk=synonym.pk)
+    for other in others.only("pk", "terms"):
+        if set(other.words) == set(words):
+            _refuse("This group exists already.")
+    return ", ".join(words)
+
+
 def create_synonym(*, terms: str) -> Synonym:
     """Add a group of words that mean the same ("tv, television"): a search for one finds the
-    others. Refused with SynonymInvalid (see ``_synonym_words``) or past SYNONYM_GROUPS_MAX."""
-    words = _synonym_words(terms)
+    others. Refused with SynonymInvalid (``check_synonym``)."""
     with transaction.atomic():
-        if Synonym.objects.count() >= SYNONYM_GROUPS_MAX:
-            raise SynonymInvalid(
-                f"A store has at most {SYNONYM_GROUPS_MAX} synonym groups.",
-                fields={"terms": [f"A store has at most {SYNONYM_GROUPS_MAX} synonym groups."]},
-            )
-        _refuse_duplicate(words, keep=None)
-        synonym = Synonym.objects.create(terms=", ".join(words))
+        synonym = Synonym.objects.create(terms=check_synonym(terms=terms))
         _synonyms_changed()
     return synonym
 
 
 def update_synonym(*, synonym: Synonym, terms: str) -> Synonym:
-    """Change the words of a synonym group (checked as on creation)."""
-    words = _synonym_words(terms)
+    """Change the words of a synonym group (refused as on creation: ``check_synonym``)."""
     with transaction.atomic():
-        _refuse_duplicate(words, keep=synonym)
-        synonym.terms = ", ".join(words)
+        synonym.terms = check_synonym(terms=terms, synonym=synonym)
         synonym.save(update_fields=["terms"])
         _synonyms_changed()
     return synonym
@@ -98,7 +103,7 @@ def delete_synonym(*, synonym: Synonym) -> None:
         _synonyms_changed()
 
 
-def _synonym_words(terms: str) -> list[str]:
+def synonym_words(terms: str) -> list[str]:
     """The group's words, lower-cased, in order, once each: comma-separated, at least two
     distinct ones, at most SYNONYM_GROUP_MAX_WORDS, each one word as search splits a query
     (letters and digits) of at most SYNONYM_WORD_MAX_LENGTH characters."""
@@ -122,13 +127,6 @@ def _synonym_words(terms: str) -> list[str]:
 
 def _refuse(message: str):
     raise SynonymInvalid(message, fields={"terms": [message]})
-
-
-def _refuse_duplicate(words: list[str], *, keep: Synonym | None) -> None:
-    others = Synonym.objects.exclude(pk=keep.pk) if keep is not None else Synonym.objects.all()
-    for other in others.only("pk", "terms"):
-        if set(other.words) == set(words):
-            _refuse("This group exists already.")
 
 
 def _synonyms_changed() -> None:

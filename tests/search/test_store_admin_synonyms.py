@@ -272,3 +272,30 @@ def test_with_elasticsearch_a_change_rebuilds_the_index_with_the_new_synonyms(
     assert created.body["settings"]["analysis"]["filter"]["store_synonyms"]["synonyms"] == [
         "lamp, light, luminaire"
     ]
+
+
+def test_the_platform_s_django_admin_writes_synonyms_through_the_same_services(
+    store_a, store_client
+):
+    from tests.matrix import make_person
+
+    connection.set_tenant(store_a)
+    browser = store_client(store_a)
+    browser.force_login(make_person("owner"))
+    url = "/django-admin/search/synonym/add/"
+
+    refused = browser.post(url, {"terms": "sofa"})
+    added = browser.post(url, {"terms": "Sofa, Couch"})
+    duplicate = browser.post(url, {"terms": "couch, sofa"})
+
+    assert refused.status_code == 200
+    assert "Enter at least two different words" in refused.content.decode()
+    assert added.status_code == 302
+    assert duplicate.status_code == 200
+    assert "This group exists already." in duplicate.content.decode()
+    synonym = Synonym.objects.get()
+    assert synonym.terms == "sofa, couch"
+    assert browser.post(f"/django-admin/search/synonym/{synonym.pk}/delete/", {"post": "yes"})[
+        "Location"
+    ].endswith("/django-admin/search/synonym/")
+    assert not Synonym.objects.exists()
