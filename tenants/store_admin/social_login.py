@@ -78,6 +78,9 @@ def configure(request, provider: str):
                 request, f"Sign-in with {provider.label} is on: shoppers see its button."
             )
             return redirect("store_social_login")
+    if form["secret"].value():
+        # What was typed is kept, except the secret, which no page sends back.
+        form["secret"].help_text = "Type the secret again: it is never sent back."
     return _page(request, bound=form, status=400)
 
 

@@ -204,6 +204,7 @@ def test_a_bad_client_id_is_refused_next_to_the_field(owner, client_id, message)
 
     assert response.status_code == 400
     assert field_errors(response, "google-client_id") == [message]
+    assert "Type the secret again: it is never sent back." in section(response, "google")
     assert not SocialApp.objects.exists()
 
 
