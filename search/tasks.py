@@ -22,3 +22,9 @@ def remove_products(product_ids: list[int]) -> int:
     """Remove these products of the current store from the search."""
     services.remove_products(product_ids=product_ids)
     return len(product_ids)
+
+
+@shared_task(**RETRY)
+def rebuild_elasticsearch_index() -> int:
+    """Rebuild the current store's Elasticsearch index (after a change of its synonyms)."""
+    return services.rebuild_elasticsearch_index()

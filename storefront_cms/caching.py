@@ -10,8 +10,8 @@ A page's key names the store (the cache's key function prefixes the schema), its
 shopper's channel, the path and the query string (tracking parameters left out), the
 catalog's version (catalog.catalog_version: every committed catalog change bumps it) and the
 storefront content's version (bumped here when a page is published, unpublished, moved or
-deleted, or a storefront setting changes). A change therefore makes every cached page of that
-store unreachable at once; nothing is deleted key by key.
+deleted, a storefront setting changes, or a search synonym). A change therefore makes every
+cached page of that store unreachable at once; nothing is deleted key by key.
 
 Never cached: pages for a request with a session holding anything (a signed-in shopper, a
 message to show, later a cart), with a messages cookie, pages that use a CSRF token or set a
@@ -38,8 +38,9 @@ HEADER = "X-Storefront-Cache"
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMETERS = frozenset({"gclid", "fbclid", "msclkid", "dclid", "yclid", "mc_cid"})
 MESSAGES_COOKIE = "messages"
-# Besides the storefront's own models: Wagtail's sites and pages (titles, slugs, menus).
-STOREFRONT_MODELS = frozenset({"wagtailcore.site", "wagtailcore.page"})
+# Besides the storefront's own models: Wagtail's sites and pages (titles, slugs, menus), and
+# the search's synonyms (what a search page finds).
+STOREFRONT_MODELS = frozenset({"wagtailcore.site", "wagtailcore.page", "search.synonym"})
 
 
 def content_version() -> str:

@@ -1,6 +1,7 @@
 """The store admin (Wagtail) side of the store itself: its dashboard, and everything under
-Wagtail's one Settings menu (store details, staff, security, API keys, domains, billing); the
-suspension notice (which says how to reach the platform's team: ``PLATFORM_SUPPORT_EMAIL``).
+Wagtail's one Settings menu (store details, staff, security, API keys, domains, billing,
+social login); the suspension notice (which says how to reach the platform's team:
+``PLATFORM_SUPPORT_EMAIL``).
 
 The screens live in tenants/store_admin/; CONTRIBUTING.md ("Store admin screens") says how.
 """
@@ -18,6 +19,7 @@ from accounts.permissions import (
     ADD_API_KEYS,
     CHANGE_STORE_DETAILS,
     CHANGE_STORE_SECURITY,
+    CONFIGURE_SOCIAL_LOGIN,
     MANAGE_STAFF,
     has_permission,
 )
@@ -26,7 +28,15 @@ from tenants import billing
 from tenants.api.permissions import MANAGE_BILLING, MANAGE_DOMAINS
 from tenants.limits import plan_in_force, plan_is_in_force
 from tenants.models import Plan, Tenant
-from tenants.store_admin import api_keys, dashboard, domains, security, staff, store_details
+from tenants.store_admin import (
+    api_keys,
+    dashboard,
+    domains,
+    security,
+    social_login,
+    staff,
+    store_details,
+)
 
 
 def _may_manage_billing(request) -> bool:
@@ -92,6 +102,17 @@ def register_store_settings_urls():
         path("store/domains/", domains.domain_list, name="store_domains"),
         path("store/domains/<int:pk>/verify/", domains.verify, name="store_domain_verify"),
         path("store/domains/<int:pk>/remove/", domains.remove, name="store_domain_remove"),
+        path("store/social-login/", social_login.social_login, name="store_social_login"),
+        path(
+            "store/social-login/<str:provider>/",
+            social_login.configure,
+            name="store_social_login_configure",
+        ),
+        path(
+            "store/social-login/<str:provider>/remove/",
+            social_login.remove,
+            name="store_social_login_remove",
+        ),
     ]
 
 
@@ -118,6 +139,7 @@ STORE_SETTINGS = (
     ("API keys", "store_api_keys", ADD_API_KEYS, "key"),
     ("Domains", "store_domains", MANAGE_DOMAINS, "link"),
     ("Billing", "store_billing", MANAGE_BILLING, "doc-full"),
+    ("Social login", "store_social_login", CONFIGURE_SOCIAL_LOGIN, "user"),
 )
 
 

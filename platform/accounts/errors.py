@@ -84,3 +84,10 @@ class InvalidStaffInvitation(DomainError):
     """The invitation's email or role is unusable (``fields`` says which)."""
 
     code = "invalid"
+
+
+class SocialLoginInvalid(DomainError):
+    """An OAuth client the store cannot use: an unsupported provider, or a client id or
+    secret missing or too long (each named in ``fields``)."""
+
+    code = "invalid"

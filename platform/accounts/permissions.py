@@ -40,6 +40,9 @@ store details              CHANGE_STORE_DETAILS                        owner
 staff                      MANAGE_STAFF                                owner
 security (two-factor)      CHANGE_STORE_SECURITY                       owner
 API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner
+social login (OAuth)       CONFIGURE_SOCIAL_LOGIN                      owner
+search synonyms            search.view_synonym (list),                 owner, catalog_manager;
+                           search.add/change/delete_synonym            support reads
 custom domains, billing    tenants.api.permissions                     owner
 =========================  ==========================================  ========================
 
@@ -84,6 +87,8 @@ DEACTIVATE_CUSTOMERS = "accounts.deactivate_customer"
 ERASE_CUSTOMERS = "accounts.erase_customer"
 MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
+# The store's OAuth clients (Google, Facebook): the owner's, as the secrets are theirs.
+CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {

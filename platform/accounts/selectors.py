@@ -1,6 +1,7 @@
 """Reads on accounts, shaped for their callers."""
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -81,3 +82,11 @@ def company_list() -> QuerySet[Company]:
     return Company.objects.annotate(member_count=Count("memberships")).prefetch_related(
         Prefetch("memberships", queryset=CompanyMembership.objects.select_related("user"))
     )
+
+
+def social_login_clients() -> dict[str, SocialApp]:
+    """The store's OAuth client of each configured provider, by provider (one query)."""
+    clients: dict[str, SocialApp] = {}
+    for app in SocialApp.objects.order_by("pk").only("pk", "provider", "client_id"):
+        clients.setdefault(app.provider, app)
+    return clients

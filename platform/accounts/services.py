@@ -7,12 +7,12 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from accounts.errors import (
     NotACustomer,
     OwnerRoleFixed,
     OwnTwoFactorMissing,
+    SocialLoginInvalid,
     StaffCannotJoinCompany,
     WrongPassword,
 )
@@ -691,3 +692,78 @@ def _record(*, action: str, by: User, **details) -> None:
     if not isinstance(store, Tenant):  # inside schema_context (a command, a task)
         store = Tenant.objects.filter(schema_name=connection.schema_name).first()
     audit.record(action=action, tenant=store, actor_label=by.email, **details)
+
+
+# --- Social login (the store's own OAuth clients) ---------------------------------------------
+
+
+class SocialProvider(models.TextChoices):
+    """The sign-in providers a store may offer (their allauth apps are in TENANT_APPS)."""
+
+    GOOGLE = "google", "Google"
+    FACEBOOK = "facebook", "Facebook"
+
+
+# allauth's columns: SocialApp.client_id and SocialApp.secret are varchar(191).
+SOCIAL_CLIENT_ID_MAX_LENGTH = 191
+SOCIAL_SECRET_MAX_LENGTH = 191
+
+
+def configure_social_login(
+    *, provider: str, client_id: str, secret: str = "", by: User | None = None
+) -> SocialApp:
+    """Set the store's OAuth client for ``provider`` (a SocialProvider): its sign-in button
+    then shows on the storefront's sign-in page.
+
+    One client per provider (allauth refuses to choose between two): the first is updated,
+    any other (entered twice through the Django admin) removed. An empty ``secret`` keeps the
+    stored one; a new client needs one. Refused with SocialLoginInvalid (fields named).
+    No site to attach: django.contrib.sites is not installed, so allauth offers every client
+    of the store's schema, which is the store's alone. Audited, without the secret.
+    """
+    provider, client_id, secret = str(provider), client_id.strip(), secret.strip()
+    if provider not in SocialProvider.values:
+        raise SocialLoginInvalid(
+            "Choose Google or Facebook.", fields={"provider": ["Choose Google or Facebook."]}
+        )
+    with transaction.atomic():
+        apps = list(SocialApp.objects.select_for_update().filter(provider=provider).order_by("pk"))
+        app = apps[0] if apps else SocialApp(provider=provider)
+        fields: dict[str, list[str]] = {}
+        if not client_id:
+            fields["client_id"] = ["Enter the client ID the provider gave you."]
+        elif len(client_id) > SOCIAL_CLIENT_ID_MAX_LENGTH or any(c.isspace() for c in client_id):
+            fields["client_id"] = [
+                f"A client ID is one word of at most {SOCIAL_CLIENT_ID_MAX_LENGTH} characters."
+            ]
+        if not secret and not app.secret:
+            fields["secret"] = ["Enter the client secret the provider gave you."]
+        elif len(secret) > SOCIAL_SECRET_MAX_LENGTH:
+            fields["secret"] = [f"A secret has at most {SOCIAL_SECRET_MAX_LENGTH} characters."]
+        if fields:
+            raise SocialLoginInvalid("Check the client's details.", fields=fields)
+        app.name = SocialProvider(provider).label
+        app.client_id = client_id
+        if secret:
+            app.secret = secret
+        app.save()
+        for duplicate in apps[1:]:
+            duplicate.delete()
+        if by is not None:
+            _record(
+                action="social_login.configured",
+                by=by,
+                provider=provider,
+                secret_changed=bool(secret),
+            )
+    return app
+
+
+def remove_social_login(*, provider: str, by: User | None = None) -> None:
+    """Stop offering sign-in with ``provider``: its OAuth client is deleted (tokens issued to
+    it lose their link; shoppers' linked accounts stay, for the day it comes back).
+    Idempotent. Audited."""
+    with transaction.atomic():
+        removed, _ = SocialApp.objects.filter(provider=str(provider)).delete()
+        if removed and by is not None:
+            _record(action="social_login.removed", by=by, provider=str(provider))

@@ -1,9 +1,10 @@
 """The catalog in the store admin (Wagtail): one "Catalog" menu group.
 
 Its items, in this order: Products, Categories, Brands, Attributes, Product types, Inventory,
-Import & export. Each screen lives in catalog/store_admin/ and writes only through the
-catalog's services; who may do what is the one permission layer's (accounts.permissions),
-asked through ``user.has_perm``, and each menu item shows only to people whose role may use it.
+Import & export, Search synonyms. Each screen lives in catalog/store_admin/ (the synonyms in
+search/store_admin/) and writes only through its app's services; who may do what is the one
+permission layer's (accounts.permissions), asked through ``user.has_perm``, and each menu
+item shows only to people whose role may use it.
 """
 
 from wagtail import hooks
@@ -14,6 +15,7 @@ from catalog.store_admin.inventory import InventoryViewSet
 from catalog.store_admin.products import BULK_ACTIONS, ProductViewSet
 from catalog.store_admin.taxonomy import AttributeViewSet, BrandViewSet, ProductTypeViewSet
 from catalog.store_admin.transfer import TransferViewSet
+from search.store_admin.synonyms import SynonymViewSet
 
 
 class CatalogViewSetGroup(ViewSetGroup):
@@ -28,6 +30,7 @@ class CatalogViewSetGroup(ViewSetGroup):
         ProductTypeViewSet("product_types"),
         InventoryViewSet("inventory"),
         TransferViewSet("catalog_transfer"),
+        SynonymViewSet("search_synonyms"),
     )
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import ApiKey, User
+from accounts.services import SOCIAL_CLIENT_ID_MAX_LENGTH, SOCIAL_SECRET_MAX_LENGTH
 from config.api_errors import DomainError
 from tenants.models import Tenant
 from tenants.services import STORE_DETAIL_LIMITS, time_zone_names
@@ -85,3 +86,24 @@ class ApiKeyForm(forms.Form):
 
 class CustomDomainForm(forms.Form):
     domain = forms.CharField(label="Domain", max_length=253, help_text="Such as shop.example.com.")
+
+
+class SocialLoginForm(forms.Form):
+    """A provider's OAuth client. The secret is write-only: never rendered back (not even
+    after an error), and left empty on a configured provider it keeps the stored one."""
+
+    client_id = forms.CharField(label="Client ID", max_length=SOCIAL_CLIENT_ID_MAX_LENGTH)
+    secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=SOCIAL_SECRET_MAX_LENGTH,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, configured: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secret"].help_text = (
+            "Leave empty to keep the secret already saved. It is never shown again."
+            if configured
+            else "It is never shown again once saved."
+        )
