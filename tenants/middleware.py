@@ -11,6 +11,7 @@ from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from config.api_error_pages import api_error_response, is_api_request
 from tenants.models import Tenant
+from tenants.routing import live_store_for_host
 
 
 class StoreRoutingMiddleware(TenantMainMiddleware):
@@ -35,12 +36,7 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
             self.setup_url_routing(request)
             return None
 
-        tenant = (
-            Tenant.objects.select_related("plan")
-            .filter(domains__domain=hostname, domains__is_verified=True)
-            .filter(status__in=Tenant.LIVE_STATUSES)
-            .first()
-        )
+        tenant = live_store_for_host(hostname)
         if tenant is None:
             return self.no_tenant_found(request, hostname)
         if tenant.status == Tenant.Status.SUSPENDED and not _open_while_suspended(request.path):
