@@ -10,23 +10,34 @@ from tests.live_server import LivePlatform
 
 
 def _catalog_setup(live: LivePlatform, store, suffix: str) -> dict:
-    """A category and a kind of product whose variants are chosen by finish, made through the
-    catalog's services (the category and attribute screens are another branch's)."""
-    from catalog import services
+    """A kind of product whose variants are chosen by finish, made through the catalog's
+    services (the merchant makes the category in the browser)."""
     from catalog.models import ProductType
     from tests.catalog.factories import attribute
 
     with live.database(store):
-        category = services.create_category(name=f"Lamps {suffix}")
         finish = attribute(f"finish-{suffix}", "choice", ["Brass", "Black"])
         lamps = ProductType.objects.create(name=f"Lamps {suffix}", slug=f"lamps-{suffix}")
         lamps.variant_attributes.add(finish)
         return {
-            "category": category.name,
-            "category_slug": category.slug,
+            "category": f"Lamps {suffix}",
+            "category_slug": f"lamps-{suffix}",
             "type": lamps.name,
             "finish": finish.code,
         }
+
+
+def _create_category(page: Page, store, name: str) -> None:
+    page.goto(f"{store.url}/admin/")
+    page.get_by_role("button", name="Catalog").click()
+    page.get_by_role("list", name="Catalog").get_by_role("link", name="Categories").click()
+    expect(page).to_have_url(f"{store.url}/admin/categories/")
+    page.get_by_role("link", name="Add category").first.click()
+    page.locator("[name=name]").fill(name)
+    page.get_by_label("Shown in the storefront").check()
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("row").filter(has_text=name)).to_have_count(1)
+    screenshot(page, "merchant-catalog-category-created")
 
 
 def test_owner_creates_a_product_with_variants_stock_and_an_image_shoppers_then_see(
@@ -39,6 +50,7 @@ def test_owner_creates_a_product_with_variants_stock_and_an_image_shoppers_then_
     photo.write_bytes(image_bytes(size=(640, 480)))
     name = f"Arc floor lamp {suffix}"
     sign_in(context, store, "owner")
+    _create_category(page, store, made["category"])
 
     page.goto(f"{store.url}/admin/")
     page.get_by_role("button", name="Catalog").click()
