@@ -162,7 +162,8 @@ def category_tree_for_shoppers() -> list[dict]:
 def category_page_for_shoppers(slug: str) -> dict | None:
     """An active category with its breadcrumb (root first) and active children; None when it
     does not exist or it or one of its ancestors is inactive."""
-    category = Category.objects.filter(slug=slug).first()
+    # Its image (a Wagtail image, or None) comes in the same query, for the page's header.
+    category = Category.objects.select_related("image").filter(slug=slug).first()
     if category is None or not category.is_active:
         return None
     steplen = Category.steplen
@@ -180,6 +181,7 @@ def category_page_for_shoppers(slug: str) -> dict | None:
         "description": category.description,
         "seo_title": category.seo_title,
         "seo_description": category.seo_description,
+        "image": category.image,
         "breadcrumbs": [{"slug": node.slug, "name": node.name} for node in ancestors],
         "children": [{"slug": node.slug, "name": node.name} for node in children],
     }

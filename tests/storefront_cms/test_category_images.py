@@ -4,6 +4,7 @@ picture (a Wagtail image chosen in the store admin) as a responsive, lazily load
 import re
 
 from catalog import services
+from tests.catalog.factories import product
 from tests.storefront_cms.conftest import set_home_body, wagtail_image
 from tests.storefront_cms.test_pages import home_queries, text_of
 
@@ -69,3 +70,21 @@ def test_the_grid_takes_the_same_queries_for_2_or_6_categories_with_images(
     # The store, its site, the page (type, row, view restrictions), the categories with their
     # images, and their renditions.
     assert with_two == 8
+
+
+def test_the_category_page_shows_its_image_in_the_header(in_store_a, store_client, settings):
+    settings.STOREFRONT_PAGE_CACHE_SECONDS = 0
+    lamps = with_image("Lamps")
+    candles = services.create_category(name="Candles")
+    product("Brass desk lamp", categories=[lamps])
+    product("Beeswax pillar", categories=[candles])
+    client = store_client(in_store_a)
+
+    with_picture = text_of(client.get("/c/lamps/"))
+    without = text_of(client.get("/c/candles/"))
+
+    [image] = [tag for tag in images_of(with_picture) if 'alt="Lamps"' in tag]
+    assert "fill-960x720" in image and 'width="480"' in image
+    assert "catalog-page__header--image" in with_picture
+    assert "catalog-page__header--image" not in without
+    assert 'alt="Candles"' not in without
