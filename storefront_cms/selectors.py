@@ -68,7 +68,7 @@ def brand_url(slug: str) -> str:
 def category_page(slug: str) -> CategoryPage | None:
     """The active category ``slug`` with its breadcrumb and active children (two queries);
     None when it does not exist or it or an ancestor is inactive."""
-    found = category_page_for_shoppers(slug)
+    found = category_page_for_shoppers(slug, with_image=True)
     if found is None:
         return None
     ancestors = [crumb["slug"] for crumb in found["breadcrumbs"]]

@@ -138,6 +138,17 @@ def test_categories_show_their_image_url_read_only_in_constant_queries(staff_api
     assert changed.json()["image_url"] == urls["Garden"]
 
 
+def test_the_shop_category_page_of_a_category_with_an_image_keeps_its_shape(shop):
+    services.create_category(name="Garden", image=category_picture("Garden"))
+
+    response = shop.get("/api/v1/shop/categories/garden/")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {
+        "slug", "name", "description", "seo_title", "seo_description", "breadcrumbs", "children"
+    }  # fmt: skip
+
+
 def test_bulk_endpoint_updates_a_thousand_variants_atomically(staff_api):
     variants = [{"sku": f"BULK-{n}", "price": Decimal("1.00")} for n in range(1000)]
     product(variants=variants)

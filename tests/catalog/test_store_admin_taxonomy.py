@@ -172,6 +172,9 @@ def test_the_owner_gives_a_category_an_image_with_the_image_chooser(as_role, tre
     assert reload(tree["tops"]).image == picture
     shown = owner.get(edit).content.decode()
     assert "Tops picture" in shown  # the chooser shows the chosen image
+    inspect = owner.get(f"{CATEGORIES}inspect/{tree['tops'].pk}/")
+    assert inspect.status_code == 200
+    assert "Tops picture" in inspect.content.decode()
 
 
 def test_a_new_category_gets_its_image_and_clearing_it_removes_it(manager, tree):
