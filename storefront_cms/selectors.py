@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from wagtail.images.models import AbstractImage
 
 from catalog.models import Attribute, AttributeValue, Brand, Category, Product
 from catalog.selectors import SHOP_FIELDS, category_page_for_shoppers, visible_products
@@ -36,6 +37,7 @@ class CategoryPage:
     url: str
     breadcrumbs: list[Crumb]  # its ancestors, root first
     children: list[Crumb]
+    image: AbstractImage | None = None  # chosen in the store admin, shown in the header
 
 
 @dataclass
@@ -66,7 +68,7 @@ def brand_url(slug: str) -> str:
 def category_page(slug: str) -> CategoryPage | None:
     """The active category ``slug`` with its breadcrumb and active children (two queries);
     None when it does not exist or it or an ancestor is inactive."""
-    found = category_page_for_shoppers(slug)
+    found = category_page_for_shoppers(slug, with_image=True)
     if found is None:
         return None
     ancestors = [crumb["slug"] for crumb in found["breadcrumbs"]]
@@ -80,6 +82,7 @@ def category_page(slug: str) -> CategoryPage | None:
         description=found["description"],
         seo_title=found["seo_title"],
         seo_description=found["seo_description"],
+        image=found["image"],
         url=category_url(own),
         breadcrumbs=crumbs,
         children=[

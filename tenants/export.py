@@ -72,6 +72,7 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "is_active",
         "seo_title",
         "seo_description",
+        "image",
         "updated_at",
     ),
     "catalog.brand": ("name", "slug", "description", "updated_at"),

@@ -10,17 +10,20 @@ one transaction and one products_changed event. ``seed_demo_catalog`` does nothi
 that has products already, so calling it on every start costs one query.
 """
 
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from html import escape as escape_html
 
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
+from wagtail.images import get_image_model
 
 from catalog import services
-from catalog.demo_images import Silhouette, product_picture
+from catalog.demo_images import Silhouette, banner_picture, product_picture
 from catalog.events import one_event
 from catalog.images import add_product_image, generate_renditions
 from catalog.models import Attribute, Brand, Category, Product, ProductType
@@ -79,6 +82,24 @@ CATEGORIES = {
         },
     ),
 }
+
+
+# Category -> (colours of the shapes on its picture, its backdrop gradient top and bottom).
+CATEGORY_PICTURES = {
+    "Apparel": (("Navy", "Mustard", "Sage"), ("#eef2f6", "#d9e2ec")),
+    "T-shirts": (("Sky", "White", "Terracotta"), ("#eef4f8", "#d6e4ee")),
+    "Hoodies": (("Forest", "Mustard", "Charcoal"), ("#f3f1ea", "#e1dccb")),
+    "Homeware": (("Terracotta", "Oat", "Sage"), ("#f7efe7", "#ead8c6")),
+    "Mugs": (("Sage", "White", "Plum"), ("#f1f4ee", "#dde4d5")),
+    "Posters": (("Rose", "Sky", "Mustard"), ("#f8eff0", "#ecd9dc")),
+    "Accessories": (("Sand", "Black", "Rose"), ("#f5f0e8", "#e6dccb")),
+    "Bags": (("Sand", "Navy", "Oat"), ("#f4efe6", "#e4d9c5")),
+    "Caps": (("Black", "Terracotta", "Sky"), ("#eef1f4", "#d9dee5")),
+}
+CATEGORY_PICTURE_SIZE = (960, 720)
+# The renditions of the storefront's category cards (storefront/blocks/category_grid.html),
+# made at seed time so the first visitor does not wait for them.
+CATEGORY_RENDITIONS = ("fill-480x360", "fill-960x720")
 
 
 @dataclass(frozen=True)
@@ -311,15 +332,51 @@ def _categories() -> dict[str, Category]:
     by_name = {}
     for department, (description, children) in CATEGORIES.items():
         parent = Category.objects.filter(slug=slugify(department)).first()
-        by_name[department] = parent or services.create_category(
-            name=department, description=description, seo_description=description
+        by_name[department] = _with_picture(
+            parent
+            or services.create_category(
+                name=department, description=description, seo_description=description
+            )
         )
         for name, text in children.items():
             existing = Category.objects.filter(slug=slugify(name)).first()
-            by_name[name] = existing or services.create_category(
-                name=name, parent=by_name[department], description=text, seo_description=text
+            by_name[name] = _with_picture(
+                existing
+                or services.create_category(
+                    name=name, parent=by_name[department], description=text, seo_description=text
+                )
             )
     return by_name
+
+
+def _with_picture(category: Category) -> Category:
+    """The category with its demo picture (a Wagtail image, as a merchant would choose in the
+    store admin): a few of its products' shapes in its colours on a soft backdrop."""
+    if category.image_id or category.name not in CATEGORY_PICTURES:
+        return category
+    colours, backdrop = CATEGORY_PICTURES[category.name]
+    data = banner_picture(
+        size=CATEGORY_PICTURE_SIZE,
+        colours=[COLOURS[colour] for colour in colours],
+        silhouettes=_silhouettes_of(category.name, len(colours)),
+        background=backdrop,
+    )
+    slug = slugify(category.name)
+    image = get_image_model()(
+        title=f"{category.name} (demo category)",
+        file=ImageFile(io.BytesIO(data), name=f"demo-category-{slug}.jpg"),
+    )
+    image.save()
+    image.get_renditions(*CATEGORY_RENDITIONS)
+    return services.update_category(category=category, data={"image": image})
+
+
+def _silhouettes_of(category: str, count: int) -> list[Silhouette]:
+    """A leaf category's own shape repeated; a department's children's shapes in turn."""
+    _, children = CATEGORIES.get(category, ("", {category: ""}))
+    shapes = [kind.silhouette for kind in KINDS.values() if kind.category in children]
+    shapes = list(dict.fromkeys(shapes))  # each shape once, in the children's order
+    return [shapes[index % len(shapes)] for index in range(count)]
 
 
 def _attributes() -> None:

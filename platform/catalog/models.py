@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from treebeard.mp_tree import MP_Node
+from wagtail.images import get_image_model_string
 
 ZERO = Decimal("0")
 
@@ -26,6 +27,15 @@ class Category(MP_Node):
     is_active = models.BooleanField(default=True)
     seo_title = models.CharField(max_length=120, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
+    # A merchant content image (Wagtail's, with its renditions), shown on the storefront's
+    # category cards and page header; deleting the image leaves the category without one.
+    image = models.ForeignKey(
+        get_image_model_string(),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     node_order_by = ["name"]

@@ -159,10 +159,15 @@ def category_tree_for_shoppers() -> list[dict]:
     return roots
 
 
-def category_page_for_shoppers(slug: str) -> dict | None:
+def category_page_for_shoppers(slug: str, *, with_image: bool = False) -> dict | None:
     """An active category with its breadcrumb (root first) and active children; None when it
-    does not exist or it or one of its ancestors is inactive."""
-    category = Category.objects.filter(slug=slug).first()
+    does not exist or it or one of its ancestors is inactive.
+
+    Plain data (the shop API answers it as it is), unless ``with_image``: then ``image`` is
+    the category's Wagtail image or None, joined to the same query (the storefront's header).
+    """
+    categories = Category.objects.select_related("image") if with_image else Category.objects
+    category = categories.filter(slug=slug).first()
     if category is None or not category.is_active:
         return None
     steplen = Category.steplen
@@ -174,7 +179,7 @@ def category_page_for_shoppers(slug: str) -> dict | None:
     if not all(node.is_active for node in ancestors):
         return None
     children = [node for node in related if node.depth > category.depth and node.is_active]
-    return {
+    page = {
         "slug": category.slug,
         "name": category.name,
         "description": category.description,
@@ -183,6 +188,9 @@ def category_page_for_shoppers(slug: str) -> dict | None:
         "breadcrumbs": [{"slug": node.slug, "name": node.name} for node in ancestors],
         "children": [{"slug": node.slug, "name": node.name} for node in children],
     }
+    if with_image:
+        page["image"] = category.image
+    return page
 
 
 def brands_for_shoppers() -> list[dict]:

@@ -1,11 +1,15 @@
 """The catalog API: staff CRUD and bulk updates, the shopper catalog with filters and caching."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image as PillowImage
 from rest_framework.test import APIClient
+from wagtail.images import get_image_model
 
 from accounts import services as accounts_services
 from accounts.models import User
@@ -96,6 +100,53 @@ def test_category_cycle_is_refused_by_api(staff_api):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "category_cycle"
+
+
+def category_picture(title: str):
+    output = io.BytesIO()
+    PillowImage.new("RGB", (64, 48), color=(90, 120, 160)).save(output, "JPEG")
+    return get_image_model().objects.create(
+        title=title, file=ImageFile(output, name=f"{title.lower()}.jpg")
+    )
+
+
+def category_list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/catalog/categories/")
+    assert response.status_code == 200
+    return sum(1 for query in queries if not query["sql"].startswith("SET search_path"))
+
+
+def test_categories_show_their_image_url_read_only_in_constant_queries(staff_api):
+    garden = services.create_category(name="Garden", image=category_picture("Garden"))
+    services.create_category(name="Tools")
+    category_list_queries(staff_api)  # the first call also loads the caller's permissions
+    with_two = category_list_queries(staff_api)
+    for n in range(4):
+        services.create_category(name=f"Room {n}", image=category_picture(f"Room{n}"))
+
+    listing = staff_api.get("/api/v1/catalog/categories/").json()
+    changed = staff_api.patch(
+        f"/api/v1/catalog/categories/{garden.pk}/", {"image_url": "/elsewhere.jpg"}, format="json"
+    )
+
+    urls = {row["name"]: row["image_url"] for row in listing}
+    assert urls["Garden"].endswith("garden.jpg") and urls["Garden"].startswith("/")
+    assert urls["Tools"] is None
+    assert category_list_queries(staff_api) == with_two
+    assert changed.status_code == 200
+    assert changed.json()["image_url"] == urls["Garden"]
+
+
+def test_the_shop_category_page_of_a_category_with_an_image_keeps_its_shape(shop):
+    services.create_category(name="Garden", image=category_picture("Garden"))
+
+    response = shop.get("/api/v1/shop/categories/garden/")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {
+        "slug", "name", "description", "seo_title", "seo_description", "breadcrumbs", "children"
+    }  # fmt: skip
 
 
 def test_bulk_endpoint_updates_a_thousand_variants_atomically(staff_api):

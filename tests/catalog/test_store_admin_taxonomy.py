@@ -4,8 +4,12 @@ import csv
 import io
 
 import pytest
+from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image as PillowImage
+from wagtail.images import get_image_model
+from wagtail.images.widgets import AdminImageChooser
 
 from catalog import services
 from catalog.models import Attribute, Brand, Category, Product, ProductType
@@ -135,6 +139,82 @@ def test_editing_a_category_changes_its_texts_and_moves_it(manager, tree):
     tees = reload(tree["tees"])
     assert (tees.name, tees.slug) == ("Tees", "tees")
     assert parent_of(tees) == tree["home"]
+
+
+def content_image(title: str = "Tops picture"):
+    """A merchant's Wagtail image (not a catalog.ProductImage)."""
+    output = io.BytesIO()
+    PillowImage.new("RGB", (640, 480), color=(200, 180, 150)).save(output, "JPEG")
+    return get_image_model().objects.create(title=title, file=ImageFile(output, name="tops.jpg"))
+
+
+def test_the_owner_gives_a_category_an_image_with_the_image_chooser(as_role, tree):
+    owner = as_role("owner")
+    picture = content_image()
+    edit = f"{CATEGORIES}edit/{tree['tops'].pk}/"
+
+    form = owner.get(edit)
+    response = owner.post(
+        edit,
+        {
+            "name": "Tops",
+            "slug": "tops",
+            "parent": tree["clothes"].pk,
+            "image": picture.pk,
+            "is_active": "on",
+        },
+    )
+
+    assert form.status_code == 200
+    assert isinstance(form.context["form"].fields["image"].widget, AdminImageChooser)
+    assert 'data-chooser-url="/admin/images/chooser/"' in form.content.decode()
+    assert response.status_code == 302
+    assert reload(tree["tops"]).image == picture
+    shown = owner.get(edit).content.decode()
+    assert "Tops picture" in shown  # the chooser shows the chosen image
+    inspect = owner.get(f"{CATEGORIES}inspect/{tree['tops'].pk}/")
+    assert inspect.status_code == 200
+    assert "Tops picture" in inspect.content.decode()
+
+
+def test_a_new_category_gets_its_image_and_clearing_it_removes_it(manager, tree):
+    picture = content_image("Shoes picture")
+
+    created = manager.post(
+        f"{CATEGORIES}new/", {"name": "Shoes", "parent": "", "image": picture.pk}
+    )
+    shoes = Category.objects.get(slug="shoes")
+    cleared = manager.post(
+        f"{CATEGORIES}edit/{shoes.pk}/", {"name": "Shoes", "slug": "shoes", "image": ""}
+    )
+
+    assert created.status_code == 302
+    assert shoes.image == picture
+    assert cleared.status_code == 302
+    assert reload(shoes).image is None
+
+
+def test_an_unknown_image_is_refused_next_to_the_field_with_what_was_typed_kept(manager, tree):
+    response = manager.post(
+        f"{CATEGORIES}edit/{tree['tops'].pk}/",
+        {"name": "Tops renamed", "slug": "tops", "image": 999999},
+    )
+
+    assert response.status_code == 200
+    assert errors_of(response, "image")
+    assert 'value="Tops renamed"' in response.content.decode()
+    assert reload(tree["tops"]).name == "Tops"
+
+
+def test_support_cannot_set_a_category_image(as_role, tree):
+    picture = content_image()
+    support = as_role("support")
+    edit = f"{CATEGORIES}edit/{tree['tops'].pk}/"
+
+    response = support.post(edit, {"name": "Tops", "slug": "tops", "image": picture.pk})
+
+    assert response.status_code == 403
+    assert reload(tree["tops"]).image is None
 
 
 def test_moving_a_category_under_its_own_subcategory_is_refused_and_changes_nothing(manager, tree):

@@ -85,6 +85,7 @@ def test_demo_store_is_created_once_with_a_catalog_a_merchant_would_show(
     assert "Made for slow mornings and long weekends" in html
     assert "Everyday Organic Tee" in html  # a featured product's card
     assert "Shop by category" in html and "Hoodies" in html
+    assert 'alt="Hoodies"' in html  # the category card's picture
     about = client.get("/about/")
     assert about.status_code == 200
     assert "Fewer, better things" in about.content.decode()
@@ -101,6 +102,14 @@ def _assert_catalog_looks_like_a_real_shop() -> None:
         "Homeware": ["Mugs", "Posters"],
     }
     assert Brand.objects.count() >= 5
+    # Every category has its own picture (a Wagtail image), its card renditions made.
+    pictures = {category.name: category.image for category in Category.objects.all()}
+    assert None not in pictures.values()
+    assert len({image.pk for image in pictures.values()}) == len(pictures) == 9
+    for image in pictures.values():
+        assert (image.width, image.height) == (960, 720)
+        specs = set(image.renditions.values_list("filter_spec", flat=True))
+        assert {"fill-480x360", "fill-960x720"} <= specs
 
     tee = Product.objects.get(slug="everyday-organic-tee")
     assert tee.brand.name == "Harbor & Pine"

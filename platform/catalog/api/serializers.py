@@ -49,6 +49,8 @@ _SLUG_OPTIONAL = {"slug": {"required": False, "validators": []}}
 
 class CategorySerializer(UniqueSlugMixin, serializers.ModelSerializer):
     parent = serializers.SerializerMethodField()
+    # Read-only: the image is a Wagtail image chosen in the store admin.
+    image_url = serializers.SerializerMethodField()
     parent_id = serializers.IntegerField(write_only=True, required=False, allow_null=True)
 
     class Meta:
@@ -64,6 +66,7 @@ class CategorySerializer(UniqueSlugMixin, serializers.ModelSerializer):
             "depth",
             "parent",
             "parent_id",
+            "image_url",
         ]
         read_only_fields = ["depth"]
         extra_kwargs = _SLUG_OPTIONAL
@@ -71,6 +74,10 @@ class CategorySerializer(UniqueSlugMixin, serializers.ModelSerializer):
     def get_parent(self, category: Category) -> int | None:
         parents = self.context.get("parents", {})
         return parents.get(category.path[: -Category.steplen])
+
+    def get_image_url(self, category: Category) -> str | None:
+        """The URL of the category's original image, None when it has none."""
+        return category.image.file.url if category.image_id else None
 
 
 class CategoryMoveSerializer(serializers.Serializer):

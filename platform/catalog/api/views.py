@@ -73,7 +73,7 @@ class CategoryListView(GenericAPIView):
     required_permissions = _perms("category")
     api_key_scopes = {"GET": "catalog:read"}
     serializer_class = serializers.CategorySerializer
-    queryset = Category.objects.order_by("path")
+    queryset = Category.objects.select_related("image").order_by("path")
 
     def get(self, request: Request) -> Response:
         categories = list(self.get_queryset())

@@ -14,6 +14,7 @@ from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.images.widgets import AdminImageChooser
 from wagtail.log_actions import log
 
 from catalog import services
@@ -62,11 +63,16 @@ class CategoryForm(SlugFromName, ServiceForm):
             "slug",
             "parent",
             "description",
+            "image",
             "is_active",
             "seo_title",
             "seo_description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "image": AdminImageChooser(),
+        }
+        help_texts = {"image": "Shown on the storefront's category cards and page."}
         labels = {
             "is_active": "Shown in the storefront",
             "seo_title": "Title for search engines",
@@ -232,7 +238,7 @@ class CategoryViewSet(CatalogViewSet):
     export_headings = {"product_count": "Products"}
     list_per_page = 200
     ordering = "path"
-    inspect_view_fields = ["name", "slug", "description", "is_active", "seo_title"]
+    inspect_view_fields = ["name", "slug", "description", "image", "is_active", "seo_title"]
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(move_url_name=self.get_url_name("move"), **kwargs)
