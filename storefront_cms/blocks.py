@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
 from storefront_cms.choosers import category_chooser_viewset, product_chooser_viewset
+from storefront_cms.selectors import category_links
 
 # A path on the store's own site ("/c/lamps/", "/about/"), never another host ("//evil.example").
 path_validator = RegexValidator(
@@ -148,8 +149,12 @@ class CategoryGridBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
+        chosen = [category for category in value["categories"] if category and category.is_active]
+        # Each card links to the category's full path (no redirect from its bare slug), and a
+        # category under an inactive one is left out (its page is a 404).
+        links = category_links(chosen)
         context["categories"] = [
-            category for category in value["categories"] if category and category.is_active
+            (category, links[category.pk]) for category in chosen if category.pk in links
         ]
         return context
 

@@ -125,6 +125,33 @@ def product_page(*, channel: Channel, slug: str) -> ProductPage | None:
     )
 
 
+def category_links(categories) -> dict[int, str]:
+    """The storefront address (the full path, ``/c/<parent>/<child>/``) of each of these
+    categories by id, in one query for all of them; a category under an inactive one has
+    none, as its page is a 404."""
+    steplen = Category.steplen
+    prefixes = {
+        category.path[: steplen * depth]
+        for category in categories
+        for depth in range(1, len(category.path) // steplen + 1)
+    }
+    if not prefixes:
+        return {}
+    nodes = {
+        node.path: node
+        for node in Category.objects.filter(path__in=prefixes).only("path", "slug", "is_active")
+    }
+    links = {}
+    for category in categories:
+        trail = [
+            nodes.get(category.path[: steplen * depth])
+            for depth in range(1, len(category.path) // steplen + 1)
+        ]
+        if all(node is not None and node.is_active for node in trail):
+            links[category.pk] = category_url([node.slug for node in trail])
+    return links
+
+
 def _category_trail(path: str | None) -> list[Crumb]:
     """The categories down to ``path``, root first; empty when one of them is inactive."""
     if not path:

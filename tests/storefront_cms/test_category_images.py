@@ -68,8 +68,8 @@ def test_the_grid_takes_the_same_queries_for_2_or_6_categories_with_images(
     assert with_six == with_two
     assert all(f'alt="Room {n}"' in page for n in range(6))
     # The store, its site, the page (type, row, view restrictions), the categories with their
-    # images, and their renditions.
-    assert with_two == 8
+    # images, their renditions, and the slugs of their trails (the cards' links).
+    assert with_two == 9
 
 
 def test_the_category_page_shows_its_image_in_the_header(in_store_a, store_client, settings):
@@ -88,3 +88,20 @@ def test_the_category_page_shows_its_image_in_the_header(in_store_a, store_clien
     assert "catalog-page__header--image" in with_picture
     assert "catalog-page__header--image" not in without
     assert 'alt="Candles"' not in without
+
+
+def test_grid_cards_link_to_the_full_path_and_skip_categories_under_an_inactive_one(
+    in_store_a, store_client, settings
+):
+    settings.STOREFRONT_PAGE_CACHE_SECONDS = 0
+    apparel = services.create_category(name="Apparel")
+    tees = services.create_category(name="T-shirts", parent=apparel)
+    archive = services.create_category(name="Archive", is_active=False)
+    old = services.create_category(name="Old stock", parent=archive)
+    set_home_body([grid([tees, apparel, old])])
+
+    page = text_of(store_client(in_store_a).get("/"))
+
+    assert 'href="/c/apparel/t-shirts/"' in page
+    assert 'href="/c/apparel/"' in page
+    assert "Old stock" not in page
