@@ -22,18 +22,16 @@ import json
 import random
 import secrets
 import statistics
-import subprocess
-import sys
 import time
 
 from harness import (
-    ROOT,
     bench_environment,
     drop_database,
     figure,
     migrate,
     percentile,
     request,
+    seed_bench_store,
     timed_get,
     web_server,
 )
@@ -62,7 +60,7 @@ def main() -> None:
     environment = bench_environment("bench_catalog", fresh=not args.reuse)
     migrate(environment)
     if not args.reuse:
-        seed(environment, args.variants)
+        seed_bench_store(environment, args.variants, per_product=4)
 
     import django
 
@@ -97,38 +95,6 @@ def main() -> None:
     figure("catalog_bulk_update_1000_max_ms", max(bulk), "ms")
     if not (args.keep or args.reuse):
         drop_database(environment)
-
-
-def seed(environment, variants: int) -> None:
-    started = time.perf_counter()
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", _PROVISION],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "seed_catalog",
-            "--store",
-            "bench",
-            "--variants",
-            str(variants),
-            "--variants-per-product",
-            "4",
-        ],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    figure("seed_catalog_s", time.perf_counter() - started, "s")
-    # Write the load's dirty pages now, not during the measurement (a checkpoint would come).
-    import psycopg
-
-    with psycopg.connect(environment["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
 
 
 def measure(environment, slugs, requests, *, workers):
@@ -186,12 +152,6 @@ def _catalog_manager_token() -> str:
         email=email, password=secrets.token_urlsafe(), role="catalog_manager"
     )
     return issue_auth_token(user=user).key
-
-
-_PROVISION = (
-    "from tenants.services import provision_store; "
-    "provision_store(name='Bench Store', slug='bench')"
-)
 
 
 if __name__ == "__main__":

@@ -13,16 +13,14 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
 
 from harness import (
-    ROOT,
     bench_environment,
     drop_database,
     figure,
+    manage,
     migrate,
     percentile,
     timed_get,
@@ -58,8 +56,8 @@ def main() -> None:
 
     environment = bench_environment("bench_search")
     migrate(environment)
-    _manage(environment, "shell", "-c", _PROVISION)
-    _manage(environment, "seed_catalog", "--store", "bench", "--variants", str(args.variants))
+    manage(environment, "shell", "-c", _PROVISION)
+    manage(environment, "seed_catalog", "--store", "bench", "--variants", str(args.variants))
 
     figure("reindex_s", _reindex("postgres"), "s")
     postgres = {**environment, "SEARCH_BACKEND": "postgres"}
@@ -70,12 +68,6 @@ def main() -> None:
         _measure(elastic, args.requests, prefix="es_")
     if not args.keep:
         drop_database(environment)
-
-
-def _manage(environment: dict, *arguments: str) -> None:
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, check=True
-    )
 
 
 def _reindex(backend: str) -> float:

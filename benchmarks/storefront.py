@@ -21,18 +21,16 @@ import argparse
 import random
 import re
 import statistics
-import subprocess
 import sys
-import time
 
 from harness import (
-    ROOT,
     bench_environment,
     drop_database,
     figure,
     migrate,
     percentile,
     request,
+    seed_bench_store,
     timed_get,
     web_server,
 )
@@ -64,7 +62,8 @@ def main() -> None:
     environment = bench_environment("bench_storefront", fresh=not args.reuse)
     migrate(environment)
     if not args.reuse:
-        seed(environment, args.variants)
+        # The store benchmarks/catalog.py measures, indexed for search.
+        seed_bench_store(environment, args.variants, per_product=4, reindex=True)
 
     import django
 
@@ -113,29 +112,6 @@ def main() -> None:
         drop_database(environment)
 
 
-def seed(environment, variants: int) -> None:
-    """The store benchmarks/catalog.py measures: 4 variants a product, indexed for search."""
-    started = time.perf_counter()
-    _manage(environment, "shell", "-c", _PROVISION)
-    _manage(
-        environment,
-        "seed_catalog",
-        "--store",
-        "bench",
-        "--variants",
-        str(variants),
-        "--variants-per-product",
-        "4",
-    )
-    _manage(environment, "search_reindex", "--tenant", "bench")
-    figure("seed_catalog_s", time.perf_counter() - started, "s")
-    import psycopg
-
-    # Write the load's dirty pages now, not during the measurement (a checkpoint would come).
-    with psycopg.connect(environment["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
-
-
 def measure(environment, pages: dict[str, list[str]], requests: int):
     """({page kind: timings}, /healthz timings, /robots.txt timings) on a fresh server."""
     rng = random.Random(11)  # noqa: S311 - the same request mix on every server
@@ -167,18 +143,6 @@ def product_page_bytes(environment, url: str) -> int:
                 continue
             total += len(body)
     return total
-
-
-def _manage(environment: dict, *arguments: str) -> None:
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, check=True
-    )
-
-
-_PROVISION = (
-    "from tenants.services import provision_store; "
-    "provision_store(name='Bench Store', slug='bench')"
-)
 
 
 if __name__ == "__main__":

@@ -243,8 +243,8 @@ def staff_mfa_missing(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     # Cached on the user object, as the membership is: one page asks for dozens of permissions
-    # (the admin's menu alone), and the answer cannot change within a request that did not
-    # enrol (enrolment and the store's policy change drop it: forget_permission_answers).
+    # (the admin's menu alone). A user object lives for one request, and the requests that
+    # enrol or change the store's policy answer with a redirect, so the next one asks again.
     cached = getattr(user, "_mercato_staff_mfa_missing", None)
     if cached is not None and cached[0] == connection.schema_name:
         return cached[1]
@@ -258,12 +258,6 @@ def staff_mfa_missing(user) -> bool:
     user._mercato_staff_mfa_missing = (connection.schema_name, missing)
     return missing
 
-
-def forget_permission_answers(user) -> None:
-    """Drop the answers cached on ``user`` (after a change of its company, two-factor or the
-    store's policy within the same request or test)."""
-    for name in ("_mercato_staff_mfa_missing", "_mercato_membership"):
-        user.__dict__.pop(name, None)
 
 
 def company_of(user):
