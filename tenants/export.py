@@ -26,6 +26,7 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "is_active",
         "staff_role",
         "phone",
+        "accepts_cart_reminders",
         "date_joined",
         "last_login",
         "erased_at",
@@ -110,6 +111,9 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "stock_reserved",
         "stock_policy",
         "low_stock_threshold",
+        "quantity_min",
+        "quantity_max",
+        "quantity_step",
         "position",
         "updated_at",
     ),
@@ -259,6 +263,8 @@ STORE_DETAIL_FIELDS = (
     "country",
     "weight_unit",
     "time_zone",
+    "currency",
+    "abandoned_cart_hours",
 )
 
 

@@ -7,7 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django_tenants.models import DomainMixin, TenantMixin
+
+import money
 
 # The plan every store may use without paying, and whose limits apply while a paid plan is not.
 FREE_PLAN_CODE = "free"
@@ -97,6 +100,17 @@ class Tenant(TenantMixin):
     )
     time_zone = models.CharField(
         max_length=64, default="UTC", help_text="An IANA time zone, such as Europe/Paris."
+    )
+    # Every price of the store is in this currency (chosen at signup; changeable until the
+    # store has orders). Amounts are rounded by the money module.
+    currency = models.CharField(
+        max_length=3, choices=money.CURRENCY_CHOICES, default=money.DEFAULT_CURRENCY
+    )
+    # A cart untouched this long is abandoned (reminder emails to shoppers who opted in).
+    abandoned_cart_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text="Hours without a change after which a cart counts as abandoned (1 to 720).",
     )
     plan_is_complimentary = models.BooleanField(
         default=False,

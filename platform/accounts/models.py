@@ -32,6 +32,10 @@ class User(AbstractUser):
     # Set for the store's staff only; shoppers and B2B buyers have none.
     staff_role = models.CharField(max_length=32, choices=StaffRole.choices, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # Opt-in: one reminder email about a cart left for the store's abandoned-cart delay.
+    accepts_cart_reminders = models.BooleanField(
+        default=False, help_text="Send me a reminder when I leave items in my cart."
+    )
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):

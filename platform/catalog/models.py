@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from treebeard.mp_tree import MP_Node
 from wagtail.images import get_image_model_string
 
@@ -213,6 +213,13 @@ class ProductVariant(models.Model):
         max_length=16, choices=StockPolicy.choices, default=StockPolicy.DENY
     )
     low_stock_threshold = models.PositiveIntegerField(default=0)
+    # What one cart line may hold: at least quantity_min, at most quantity_max (none: no
+    # limit but the stock), in steps of quantity_step counted from quantity_min.
+    quantity_min = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    quantity_max = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    quantity_step = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     position = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,6 +230,14 @@ class ProductVariant(models.Model):
             models.CheckConstraint(
                 condition=Q(stock_policy="backorder") | Q(stock_on_hand__gte=0),
                 name="catalog_variant_stock_gte_0_unless_backorder",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_min__gte=1) & Q(quantity_step__gte=1),
+                name="catalog_variant_quantity_min_step_gte_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_max__isnull=True) | Q(quantity_max__gte=F("quantity_min")),
+                name="catalog_variant_quantity_max_gte_min",
             ),
         ]
 
