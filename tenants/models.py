@@ -6,8 +6,8 @@ Everything here lives in the public schema.
 import secrets
 
 from django.conf import settings
-from django.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 import money
