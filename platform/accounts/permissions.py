@@ -259,7 +259,6 @@ def staff_mfa_missing(user) -> bool:
     return missing
 
 
-
 def company_of(user):
     """The company ``user`` acts for, or None."""
     membership = _membership(user)
