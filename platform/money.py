@@ -113,6 +113,14 @@ def fits_currency(amount, currency: str) -> bool:
     return value == quantize(value, currency)
 
 
+def precision_message(currency: str) -> str:
+    """What to tell someone whose amount has more decimals than ``currency`` has."""
+    places = minor_units(currency)
+    if places == 0:
+        return f"{currency} amounts are whole numbers, without decimals (such as 1200)."
+    return f"{currency} amounts have at most {places} decimals (such as 12.50)."
+
+
 def format_money(amount, currency: str) -> str:
     """``$1,234.50``, ``¥1,200``, ``CHF 12.00``: the currency's minor units, its symbol first."""
     if amount in (None, ""):

@@ -24,7 +24,6 @@ DOCUMENT_COLUMNS = (
     "max_price",
     "min_b2b_price",
     "max_b2b_price",
-    "currency",
     "in_stock",
     "created_at",
 )
@@ -47,8 +46,6 @@ SELECT p.id,
        p.max_price,
        p.min_b2b_price,
        p.max_b2b_price,
-       COALESCE((SELECT v.currency FROM catalog_productvariant v
-                 WHERE v.product_id = p.id ORDER BY v.position, v.id LIMIT 1), 'USD'),
        p.in_stock,
        p.created_at
 FROM catalog_product p

@@ -36,7 +36,6 @@ class ProductDocument(models.Model):
     max_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     min_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     max_b2b_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    currency = models.CharField(max_length=3, default="USD")
     in_stock = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     search_vector = models.GeneratedField(

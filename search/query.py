@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from catalog.models import Attribute, Brand, Category
 from config.api_errors import DomainError
+from pricing import Channel
 
-CHANNELS = ("b2c", "b2b")
 SORTS = ("relevance", "name", "-name", "newest", "price", "-price")
 PAGE_SIZE = 24
 MAX_PAGE = 400
@@ -27,7 +27,7 @@ class SearchError(DomainError):
 @dataclass(frozen=True)
 class SearchQuery:
     text: str = ""
-    channel: str = "b2c"
+    channel: Channel = Channel.B2C
     category_id: int | None = None
     brand_ids: tuple[int, ...] | None = None
     # One group per attribute: a product matches a group if it has any of its tokens.
@@ -52,6 +52,7 @@ class Hit:
     brand: str
     min_price: Decimal | None
     max_price: Decimal | None
+    # The store's (search documents hold amounts; the currency is the store's setting).
     currency: str
     in_stock: bool
     score: float = 0.0
@@ -84,7 +85,9 @@ class Suggestion:
 FIXABLE = frozenset({"category", "brand"})
 
 
-def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page: int = 1, fixed=()):
+def build_query(
+    *, text: str, channel: Channel, filters: dict, sort: str = "", page: int = 1, fixed=()
+):
     """Validate raw filters (the shop listing's vocabulary) into a :class:`SearchQuery`.
 
     Filters: category (slug, subtree), brand (slugs, comma separated), price_min, price_max,
@@ -93,8 +96,8 @@ def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page:
     bad one.
     """
     errors: dict[str, list[str]] = {}
-    if channel not in CHANNELS:
-        errors["channel"] = ["Use b2c or b2b."]
+    if channel not in Channel.values:
+        errors["channel"] = [f"Use {' or '.join(Channel.values)}."]
     sort = sort or ("relevance" if text.strip() else "name")
     if sort not in SORTS:
         errors["sort"] = [f"Use one of: {', '.join(SORTS)}."]
@@ -114,7 +117,7 @@ def build_query(*, text: str, channel: str, filters: dict, sort: str = "", page:
         raise SearchError("Some search parameters are invalid.", fields=errors)
     return SearchQuery(
         text=text.strip()[:200],
-        channel=channel,
+        channel=Channel(channel),
         sort=sort,
         page=page,
         fixed=frozenset(name for name in fixed if filters.get(name)),

@@ -3,12 +3,13 @@
 Neither knows which backend answers: the settings choose it (``SEARCH_BACKEND``).
 """
 
+from pricing import Channel
 from search.backends import get_backend
 from search.query import SearchResult, Suggestion, build_query
 
 
 def search_products(
-    *, text: str, channel: str, filters: dict, sort: str = "", page: int = 1, fixed=()
+    *, text: str, channel: Channel, filters: dict, sort: str = "", page: int = 1, fixed=()
 ) -> SearchResult:
     """Products of ``channel`` matching ``text`` and ``filters``, one page of hits with the
     total, facet counts (category, brand, price ranges, attributes) and a "did you mean".
@@ -25,7 +26,7 @@ def search_products(
     return get_backend().search(query)
 
 
-def suggest_products(*, prefix: str, channel: str, limit: int = 8) -> list[Suggestion]:
+def suggest_products(*, prefix: str, channel: Channel, limit: int = 8) -> list[Suggestion]:
     """Autocomplete: up to ``limit`` products of ``channel`` whose name words start with
     ``prefix`` (typos corrected when nothing matches as typed)."""
-    return get_backend().suggest(prefix=prefix.strip()[:100], channel=channel, limit=limit)
+    return get_backend().suggest(prefix=prefix.strip()[:100], channel=Channel(channel), limit=limit)

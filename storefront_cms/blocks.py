@@ -14,6 +14,7 @@ from wagtail.coreutils import resolve_model_string
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from pricing import Channel
 from storefront_cms.choosers import category_chooser_viewset, product_chooser_viewset
 from storefront_cms.selectors import category_links
 
@@ -120,7 +121,7 @@ class FeaturedProductsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        channel = (parent_context or {}).get("channel") or "b2c"
+        channel = (parent_context or {}).get("channel") or Channel.B2C
         # The chooser stores ids; the products themselves were fetched in one query for the
         # whole page (ListBlock.bulk_to_python). Only what this shopper may buy is shown.
         context["products"] = [
@@ -136,8 +137,8 @@ class FeaturedProductsBlock(blocks.StructBlock):
         template = "storefront/blocks/featured_products.html"
 
 
-def _shown_to(product, channel: str) -> bool:
-    visible = product.visible_b2b if channel == "b2b" else product.visible_b2c
+def _shown_to(product, channel: Channel) -> bool:
+    visible = product.visible_b2b if channel == Channel.B2B else product.visible_b2c
     return product.status == "active" and visible
 
 

@@ -6,19 +6,18 @@ size; a product that is inactive or not sold on the shopper's channel is a 404.
 """
 
 import re
-from decimal import Decimal
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from money import format_money
 from pricing import Channel, channel_for
 from search.selectors import suggest_products
 from storefront_cms import selectors, seo
 from storefront_cms.images import listing_image
 from storefront_cms.listing import product_listing, read_choice
 from storefront_cms.selectors import Crumb, brand_url, product_url
-from storefront_cms.templatetags.catalog_tags import money
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 HOME = Crumb("Home", "/")
@@ -118,7 +117,10 @@ class CatalogRoutes(RoutablePageMixin):
             selected=selected,
             main_image=images[selected["image"] if selected else 0] if images else None,
             variant_data=[
-                {key: variant[key] for key in ("sku", "price_text", "in_stock", "image")}
+                {
+                    key: variant[key]
+                    for key in ("sku", "price_text", "compare_text", "in_stock", "image")
+                }
                 for variant in variants
             ],
         )
@@ -264,15 +266,16 @@ def _variants(variants: list[dict], channel: Channel, images) -> list[dict]:
     shown = []
     for variant in variants:
         price = seo.variant_price(variant, channel)
-        compare = variant.get("compare_at_price")
+        compare_at = price.compare_at if price.is_discounted else None
         shown.append(
             {
                 "sku": variant["sku"],
                 "label": _option_label(variant),
-                "price": price,
-                "currency": variant["currency"],
-                "price_text": money(price, variant["currency"]),
-                "compare_at": Decimal(compare) if compare and Decimal(compare) > price else None,
+                "price": price.amount,
+                "currency": price.currency,
+                "price_text": format_money(price.amount, price.currency),
+                "compare_at": compare_at,
+                "compare_text": format_money(compare_at, price.currency),
                 "in_stock": variant["in_stock"],
                 "image": image_of.get(variant["sku"], 0),
             }

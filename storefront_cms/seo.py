@@ -6,14 +6,15 @@ Rendered by storefront/includes/seo_meta.html inside the base template's ``meta`
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from pricing import Channel
+import money
+from catalog.summaries import ListedVariant
+from pricing import Channel, Price, price_for
 from storefront_cms.images import image_url, listing_image
 from storefront_cms.selectors import Crumb, ProductPage, brand_url, product_url
 
@@ -126,32 +127,31 @@ def product_seo(request, page: ProductPage, *, channel: Channel, store_name: str
     )
 
 
-def variant_price(variant: dict, channel: Channel) -> Decimal:
-    """A variant's price (from the product's listing summary) on ``channel``."""
-    if channel == Channel.B2B and variant.get("b2b_price") is not None:
-        return Decimal(variant["b2b_price"])
-    return Decimal(variant["price"])
+def variant_price(variant: dict, channel: Channel) -> Price:
+    """What a variant (from the product's listing summary) costs on ``channel``."""
+    return price_for(ListedVariant.from_summary(variant), channel)
 
 
 def _offers(variants: list[dict], *, channel: Channel, url: str) -> dict | None:
     if not variants:
         return None
-    prices = [variant_price(variant, channel) for variant in variants]
+    prices = [variant_price(variant, channel).amount for variant in variants]
     available = any(variant["in_stock"] for variant in variants)
-    currency = variants[0]["currency"]
+    # Schema.org prices: a plain number with the currency's own decimals ("1200" in yen).
+    currency = money.store_currency()
     if len(variants) == 1:
         return {
             "@type": "Offer",
             "url": url,
             "sku": variants[0]["sku"],
-            "price": f"{prices[0]:.2f}",
+            "price": str(prices[0]),
             "priceCurrency": currency,
             "availability": IN_STOCK if available else OUT_OF_STOCK,
         }
     return {
         "@type": "AggregateOffer",
-        "lowPrice": f"{min(prices):.2f}",
-        "highPrice": f"{max(prices):.2f}",
+        "lowPrice": str(min(prices)),
+        "highPrice": str(max(prices)),
         "offerCount": len(variants),
         "priceCurrency": currency,
         "availability": IN_STOCK if available else OUT_OF_STOCK,

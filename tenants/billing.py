@@ -11,13 +11,13 @@ reactivates a store suspended for billing.
 
 import logging
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+import money
 from config.api_errors import DomainError
 from tenants import audit
 from tenants.errors import BillingUnavailable, IllegalTransition, InvalidWebhook
@@ -213,8 +213,9 @@ def _upsert_invoice(stripe_invoice) -> tuple[Tenant | None, str]:
     invoice.number = stripe_invoice.get("number") or ""
     invoice.status = new_status
     invoice.currency = currency
-    invoice.amount_due = _amount(stripe_invoice.get("amount_due"), currency)
-    invoice.amount_paid = _amount(stripe_invoice.get("amount_paid"), currency)
+    # Stripe amounts are in the currency's minor units (cents; yen as they are).
+    invoice.amount_due = money.from_minor_units(stripe_invoice.get("amount_due"), currency)
+    invoice.amount_paid = money.from_minor_units(stripe_invoice.get("amount_paid"), currency)
     invoice.hosted_invoice_url = stripe_invoice.get("hosted_invoice_url") or ""
     invoice.invoice_pdf = stripe_invoice.get("invoice_pdf") or ""
     invoice.period_start = _timestamp(stripe_invoice.get("period_start"))
@@ -352,12 +353,3 @@ def _metadata(obj, key: str):
 
 def _timestamp(value) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
-
-
-_ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"}
-
-
-def _amount(minor_units, currency: str) -> Decimal:
-    """Stripe amounts are in the currency's smallest unit."""
-    value = Decimal(int(minor_units or 0))
-    return value if currency in _ZERO_DECIMAL_CURRENCIES else value / 100

@@ -55,6 +55,13 @@ class InvalidStoreDetails(DomainError):
     code = "invalid"
 
 
+class CurrencyLocked(DomainError):
+    """The store's currency cannot change any more (tenants.currency_locks: it has orders)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "currency_locked"
+
+
 class DomainNotRemovable(DomainError):
     """The store's platform subdomain always serves it."""
 

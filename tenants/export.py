@@ -100,7 +100,6 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "sku",
         "name",
         "options",
-        "currency",
         "price",
         "b2b_price",
         "compare_at_price",

@@ -1,5 +1,6 @@
 from django import forms
 
+import money
 from tenants.models import Plan
 
 
@@ -16,4 +17,10 @@ class SignupForm(forms.Form):
         queryset=Plan.objects.filter(is_public=True),
         to_field_name="code",
         empty_label=None,
+    )
+    currency = forms.ChoiceField(
+        label="Currency",
+        choices=money.CURRENCY_CHOICES,
+        initial=money.DEFAULT_CURRENCY,
+        help_text="What your prices are in. You can change it until your first order.",
     )

@@ -9,12 +9,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants import audit, state
+import money
+from tenants import audit, currency_locks, state
 from tenants.cloning import clone_template_schema
-from tenants.errors import InvalidStoreDetails
+from tenants.errors import CurrencyLocked, InvalidStoreDetails
 from tenants.export import export_store_data  # noqa: F401  (the export is a store service)
 from tenants.models import FREE_PLAN_CODE, Domain, Plan, Subscription, Tenant
 from tenants.pool import take_pooled_schema
@@ -37,8 +40,10 @@ def sign_up_store(
     owner_email: str,
     owner_password: str,
     plan_code: str = DEFAULT_PLAN_CODE,
+    currency: str = money.DEFAULT_CURRENCY,
 ) -> Tenant:
-    """Open a new store, live at ``<subdomain>.<PLATFORM_DOMAIN>`` when this returns.
+    """Open a new store, live at ``<subdomain>.<PLATFORM_DOMAIN>`` when this returns, selling
+    in ``currency`` (one of money.CURRENCIES; changeable later while it has no orders).
 
     Validates every field first (ValidationError with a message per field, nothing created),
     then provisions the store and its owner in one transaction. Of two signups racing for one
@@ -51,6 +56,7 @@ def sign_up_store(
         owner_email=owner_email,
         owner_password=owner_password,
         plan_code=plan_code,
+        currency=currency,
     )
     try:
         tenant = provision_store(
@@ -59,6 +65,7 @@ def sign_up_store(
             plan=plan,
             owner_email=owner_email,
             owner_password=owner_password,
+            currency=(currency or money.DEFAULT_CURRENCY).strip().upper(),
         )
     except (IntegrityError, ProgrammingError) as error:
         # A concurrent signup took the name (the Tenant row, or its schema) after validation.
@@ -70,6 +77,7 @@ def sign_up_store(
         tenant=tenant,
         actor_label=tenant.owner_email,
         plan=plan.code,
+        currency=tenant.currency,
     )
 
     from tenants.tasks import send_welcome_email
@@ -83,7 +91,13 @@ def _is_duplicate_schema(error: ProgrammingError) -> bool:
 
 
 def _validate_signup(
-    *, store_name: str, subdomain: str, owner_email: str, owner_password: str, plan_code: str
+    *,
+    store_name: str,
+    subdomain: str,
+    owner_email: str,
+    owner_password: str,
+    plan_code: str,
+    currency: str = money.DEFAULT_CURRENCY,
 ) -> tuple[str, Plan]:
     from accounts.models import User
 
@@ -110,6 +124,8 @@ def _validate_signup(
     plan = Plan.objects.filter(code=plan_code or DEFAULT_PLAN_CODE, is_public=True).first()
     if plan is None:
         errors["plan"] = ["Choose one of the offered plans."]
+    if (currency or money.DEFAULT_CURRENCY).strip().upper() not in money.CURRENCIES:
+        errors["currency"] = ["Choose one of the offered currencies."]
     if errors:
         raise ValidationError(errors)
     return slug, plan
@@ -124,6 +140,7 @@ def provision_store(
     owner_password: str | None = None,
     schema_name: str | None = None,
     plan_is_complimentary: bool = False,
+    currency: str = money.DEFAULT_CURRENCY,
 ) -> Tenant:
     """Create a live store: Tenant row, schema cloned from the template, domain, owner.
 
@@ -149,6 +166,7 @@ def provision_store(
             plan=plan,
             plan_is_complimentary=plan_is_complimentary,
             owner_email=owner_email.lower(),
+            currency=currency,
         )
         Subscription.objects.create(tenant=tenant)
         if not take_pooled_schema(schema_name):
@@ -385,6 +403,76 @@ def update_store_details(
             partial(store_details_changed.send, sender=Tenant, tenant=tenant, fields=changed)
         )
     return tenant
+
+
+def set_store_currency(tenant: Tenant, currency: str, *, actor_label: str = "") -> Tenant:
+    """Change the currency the store sells in (prices keep their amounts: 12.00 USD becomes
+    12.00 EUR; nothing is converted).
+
+    Refused, nothing changed, when the currency is not one a store may sell in
+    (InvalidStoreDetails on ``currency``); when a currency lock holds, that is, once the store
+    has orders (CurrencyLocked, 409, on ``currency``; tenants.currency_locks); and when a
+    price has more decimals than the new currency has (12.50 in a store going to JPY). The
+    store's row is locked while it changes; the change is audited; once committed the store's
+    catalog version is bumped, so cached pages and API answers show the new currency (search
+    documents hold amounts only: the currency is read from the store).
+    """
+    code = (currency or "").strip().upper()
+    if code not in money.CURRENCIES:
+        message = "Choose one of the offered currencies."
+        raise InvalidStoreDetails(message, fields={"currency": [message]})
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.currency == code:
+            return tenant
+        with schema_context(tenant.schema_name):
+            reasons = currency_locks.reasons_locked(tenant)
+            if reasons:
+                raise CurrencyLocked(" ".join(reasons), fields={"currency": reasons})
+            _check_prices_fit(code)
+        previous = tenant.currency
+        tenant.currency = code
+        tenant.save(update_fields=["currency", "updated_at"])
+        audit.record(
+            action="store.currency_changed",
+            tenant=tenant,
+            actor_label=actor_label,
+            fields=["currency"],
+            from_currency=previous,
+            to_currency=code,
+        )
+        transaction.on_commit(partial(_catalog_changed, tenant.schema_name))
+        transaction.on_commit(
+            partial(store_details_changed.send, sender=Tenant, tenant=tenant, fields=["currency"])
+        )
+    return tenant
+
+
+def _check_prices_fit(currency: str) -> None:
+    """Refuse a currency the store's prices cannot be written in (run in the store's schema)."""
+    from catalog.models import ProductVariant
+    from catalog.services import PRICE_FIELDS
+
+    places = money.minor_units(currency)
+    unfit = Q()
+    for name in PRICE_FIELDS:
+        unfit |= Q(**{f"{name}__isnull": False}) & ~Q(**{name: Round(F(name), places)})
+    examples = list(
+        ProductVariant.objects.filter(unfit).order_by("pk").values_list("sku", flat=True)[:3]
+    )
+    if examples:
+        message = (
+            f"{money.precision_message(currency)} Some prices have more decimals "
+            f"(SKU {', '.join(examples)}): change them first."
+        )
+        raise InvalidStoreDetails(message, fields={"currency": [message]})
+
+
+def _catalog_changed(schema_name: str) -> None:
+    from catalog.catalog_version import bump_catalog_version
+
+    with schema_context(schema_name):
+        bump_catalog_version()
 
 
 @cache

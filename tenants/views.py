@@ -48,6 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 owner_email=form.cleaned_data["owner_email"],
                 owner_password=form.cleaned_data["owner_password"],
                 plan_code=form.cleaned_data["plan"].code,
+                currency=form.cleaned_data["currency"],
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

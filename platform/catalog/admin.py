@@ -1,5 +1,6 @@
 """The catalog in the store's Django admin (staff permissions come from the role layer)."""
 
+from copy import copy
 from uuid import uuid4
 
 from django import forms
@@ -12,6 +13,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from catalog import images, services
+from catalog.errors import CatalogError
 from catalog.events import emit_products_changed
 from catalog.models import (
     Attribute,
@@ -103,6 +105,22 @@ class ProductVariantForm(forms.ModelForm):
             raise forms.ValidationError(null_character_message())
         return options
 
+    def clean(self):
+        """Prices with the store currency's decimals, quantity rules in order
+        (catalog.services.check_variant, the services' own check)."""
+        cleaned = super().clean()
+        candidate = copy(self.instance)
+        for name in (*services.PRICE_FIELDS, *services.QUANTITY_FIELDS):
+            if name in cleaned:
+                setattr(candidate, name, cleaned[name])
+        try:
+            services.check_variant(candidate)
+        except CatalogError as error:
+            for name, messages in error.fields.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
 
 class ProductVariantInline(admin.StackedInline):
     model = ProductVariant
@@ -111,8 +129,9 @@ class ProductVariantInline(admin.StackedInline):
     fields = [
         ("sku", "name", "position"),
         "options",
-        ("currency", "price", "b2b_price", "compare_at_price", "cost_price"),
+        ("price", "b2b_price", "compare_at_price", "cost_price"),
         ("weight_grams", "barcode"),
+        ("quantity_min", "quantity_max", "quantity_step"),
         ("stock_on_hand", "stock_reserved", "stock_policy", "low_stock_threshold"),
     ]
     # Stock changes go through catalog.inventory (locks and history), not a form field.

@@ -11,7 +11,14 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
-from catalog.import_rows import ATTRIBUTE_PREFIX, COLUMNS, PRICE_COLUMNS, csv_cell
+import money
+from catalog.import_rows import (
+    ATTRIBUTE_PREFIX,
+    COLUMNS,
+    PRICE_COLUMNS,
+    QUANTITY_COLUMNS,
+    csv_cell,
+)
 from catalog.models import Attribute, AttributeValue, Product, ProductVariant
 
 
@@ -37,13 +44,14 @@ def export_rows() -> Iterator[dict]:
         .prefetch_related("categories", "variants", Prefetch("attribute_values", values))
         .order_by("pk")
     )
+    currency = money.store_currency()
     for product in products.iterator(chunk_size=500):
         base = _product_columns(product)
         variants = list(product.variants.all())
         if not variants:
             yield base
         for variant in variants:
-            yield {**base, **_variant_columns(variant)}
+            yield {**base, **_variant_columns(variant, currency)}
 
 
 def _product_columns(product: Product) -> dict:
@@ -62,12 +70,17 @@ def _product_columns(product: Product) -> dict:
     return row
 
 
-def _variant_columns(variant: ProductVariant) -> dict:
+def _variant_columns(variant: ProductVariant, currency: str) -> dict:
+    def amount(value) -> str:
+        return "" if value is None else str(money.quantize(value, currency))
+
     return {
         "sku": variant.sku,
         "variant_name": variant.name,
-        **{column: _text(getattr(variant, column)) for column in PRICE_COLUMNS},
+        "currency": currency,
+        **{column: amount(getattr(variant, column)) for column in PRICE_COLUMNS},
         "stock_on_hand": str(variant.stock_on_hand),
+        **{column: _text(getattr(variant, column)) for column in QUANTITY_COLUMNS},
         "options": ";".join(f"{name}={value}" for name, value in variant.options.items()),
     }
 

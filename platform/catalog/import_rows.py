@@ -1,9 +1,12 @@
 """Reading an import file: its rows checked and converted for the catalog's services.
 
 Columns: product_slug, product_name, description, brand (slug), categories (slugs separated by
-``|``), status, visible_b2c, visible_b2b, sku, variant_name, price, b2b_price,
-compare_at_price, cost_price, stock_on_hand, options (``size=M;colour=red``) and one
-``attr.<code>`` column per product attribute (multiple choices separated by ``|``). Every
+``|``), status, visible_b2c, visible_b2b, sku, variant_name, currency, price, b2b_price,
+compare_at_price, cost_price, stock_on_hand, quantity_min, quantity_max, quantity_step, options
+(``size=M;colour=red``) and one ``attr.<code>`` column per product attribute (multiple choices
+separated by ``|``). Prices are in the store's currency: a ``currency`` cell, when given, must
+name it, and an amount may not have more decimals than it has (no 12.50 in a JPY store). An
+empty quantity_max is "no limit"; a quantity column left out keeps what the variant has. Every
 problem is reported with its row number (as the merchant sees it: the CSV header is row 1),
 its column and a message; nothing here writes.
 
@@ -22,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 
+import money
 from catalog.errors import CatalogError
 from catalog.models import Brand, Category, ImportJob, Product, ProductVariant
 from config.api_input import decimal_fits, has_null_character, integer_fits, null_character_message
@@ -37,11 +41,15 @@ COLUMNS = [
     "visible_b2b",
     "sku",
     "variant_name",
+    "currency",
     "price",
     "b2b_price",
     "compare_at_price",
     "cost_price",
     "stock_on_hand",
+    "quantity_min",
+    "quantity_max",
+    "quantity_step",
     "options",
 ]
 
@@ -50,6 +58,7 @@ ATTRIBUTE_PREFIX = "attr."
 
 
 PRICE_COLUMNS = ("price", "b2b_price", "compare_at_price", "cost_price")
+QUANTITY_COLUMNS = ("quantity_min", "quantity_max", "quantity_step")
 
 # CSV injection: spreadsheets run a cell starting with one of these as a formula. The export
 # writes such a cell behind a quote, as OWASP advises, and so also a cell that starts with a
@@ -151,7 +160,7 @@ def parse_row(raw: dict, report: Report) -> Row | None:
             report.add(number, "product_slug", "Use letters, numbers, hyphens or underscores.")
     row = Row(number=number, slug=slug)
     _parse_product(raw, value, row, report)
-    _parse_variant(value, row, report)
+    _parse_variant(raw, value, row, report)
     row.attributes = {
         key[len(ATTRIBUTE_PREFIX) :]: _attribute_value(raw[key])
         for key in raw
@@ -201,13 +210,21 @@ def _parse_product(raw: dict, value, row: Row, report: Report) -> None:
         row.categories = [slug for slug in value("categories").split("|") if slug.strip()]
 
 
-def _parse_variant(value, row: Row, report: Report) -> None:
+def _parse_variant(raw: dict, value, row: Row, report: Report) -> None:
     sku = value("sku")
     if not sku and not value("price"):
         return
     if not sku:
         report.add(row.number, "sku", "Required for a variant.")
     variant = {"sku": sku, "name": value("variant_name")}
+    currency = money.store_currency()
+    if value("currency") and value("currency").upper() != currency:
+        report.add(
+            row.number,
+            "currency",
+            f"This store sells in {currency}, not {value('currency')}: "
+            "write its prices in the store's currency.",
+        )
     for column in PRICE_COLUMNS:
         text = value(column)
         if not text:
@@ -218,7 +235,33 @@ def _parse_variant(value, row: Row, report: Report) -> None:
         amount = _amount(text, column)
         if amount is None:
             report.add(row.number, column, "Must be an amount of at least 0, e.g. 19.99.")
+        elif not money.fits_currency(amount, currency):
+            report.add(row.number, column, money.precision_message(currency))
         variant[column] = amount
+    for column in QUANTITY_COLUMNS:
+        if column not in raw:
+            continue
+        text = value(column)
+        if not text:
+            if column == "quantity_max":
+                variant[column] = None  # no limit
+            continue
+        try:
+            quantity = int(text)
+        except ValueError:
+            report.add(row.number, column, "Must be a whole number of 1 or more.")
+            continue
+        if quantity < 1:
+            report.add(row.number, column, "Must be a whole number of 1 or more.")
+        elif not integer_fits(quantity, ProductVariant, column):
+            report.add(row.number, column, "Too large.")
+        else:
+            variant[column] = quantity
+    low, high = variant.get("quantity_min"), variant.get("quantity_max")
+    if low is not None and high is not None and high < low:
+        report.add(
+            row.number, "quantity_max", f"The most per line ({high}) is below the fewest ({low})."
+        )
     options = _options(value("options"))
     if options is None:
         report.add(row.number, "options", "Write options as name=value;name=value.")

@@ -1,9 +1,10 @@
 """Catalog import (CSV or JSON, one row per variant); the export (catalog.exports) matches it.
 
 Columns: product_slug, product_name, description, brand (slug), categories (slugs separated by
-``|``), status, visible_b2c, visible_b2b, sku, variant_name, price, b2b_price,
-compare_at_price, cost_price, stock_on_hand, options (``size=M;colour=red``) and one
-``attr.<code>`` column per product attribute (multiple choices separated by ``|``). Product
+``|``), status, visible_b2c, visible_b2b, sku, variant_name, currency (the store's, or empty),
+price, b2b_price, compare_at_price, cost_price, stock_on_hand, quantity_min, quantity_max,
+quantity_step, options (``size=M;colour=red``) and one ``attr.<code>`` column per product
+attribute (multiple choices separated by ``|``); catalog.import_rows says how each is read. Product
 fields are taken from the first row of each product; a row with an empty ``sku`` and no
 price is a product without variants. Products are matched by slug and variants by SKU:
 existing ones are updated, others created.

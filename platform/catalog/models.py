@@ -191,7 +191,7 @@ class ProductVariant(models.Model):
     name = models.CharField(max_length=200, blank=True)
     # Option values that tell variants apart, e.g. {"size": "M", "colour": "red"}.
     options = models.JSONField(default=dict, blank=True)
-    currency = models.CharField(max_length=3, default="USD")
+    # In the store's currency (Tenant.currency): a variant has no currency of its own.
     price = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)], db_index=True
     )
@@ -247,11 +247,6 @@ class ProductVariant(models.Model):
     @property
     def stock_available(self) -> int:
         return self.stock_on_hand - self.stock_reserved
-
-    def price_for(self, channel: str) -> Decimal:
-        if channel == "b2b" and self.b2b_price is not None:
-            return self.b2b_price
-        return self.price
 
 
 class AttributeValue(models.Model):

@@ -16,8 +16,8 @@ from catalog.models import (
     ProductVariant,
 )
 from catalog.summaries import attribute_filter_tokens
+from pricing import Channel
 
-CHANNELS = ("b2c", "b2b")
 SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
@@ -45,17 +45,18 @@ def product_detail_for_staff() -> QuerySet[Product]:
     )
 
 
-def visible_products(*, channel: str) -> QuerySet[Product]:
+def visible_products(*, channel: Channel) -> QuerySet[Product]:
     """Active products sold on ``channel`` (what shoppers and buyers may see)."""
-    if channel not in CHANNELS:
-        raise CatalogError("Unknown channel.", fields={"channel": ["Use b2c or b2b."]})
+    if channel not in Channel.values:
+        message = f"Use {' or '.join(Channel.values)}."
+        raise CatalogError("Unknown channel.", fields={"channel": [message]})
     products = Product.objects.filter(status=Product.Status.ACTIVE)
-    return (
-        products.filter(visible_b2b=True) if channel == "b2b" else products.filter(visible_b2c=True)
-    )
+    if channel == Channel.B2B:
+        return products.filter(visible_b2b=True)
+    return products.filter(visible_b2c=True)
 
 
-def product_list_for_shoppers(*, channel: str, filters: dict, sort: str = "name") -> QuerySet:
+def product_list_for_shoppers(*, channel: Channel, filters: dict, sort: str = "name") -> QuerySet:
     """Visible products filtered and sorted for a storefront listing, ready to serialize.
 
     Filters: category (slug, subcategories included), brand (slugs), price_min, price_max (in
@@ -67,7 +68,7 @@ def product_list_for_shoppers(*, channel: str, filters: dict, sort: str = "name"
     order = SORTS.get(sort)
     if order is None:
         raise CatalogError("Unknown sort.", fields={"sort": [f"Use one of: {', '.join(SORTS)}."]})
-    if channel == "b2b":
+    if channel == Channel.B2B:
         order = tuple(field.replace("min_price", "min_b2b_price") for field in order)
     return products.select_related("brand").only(*SHOP_FIELDS).order_by(*order)
 
@@ -87,7 +88,7 @@ SHOP_FIELDS = (
 )
 
 
-def product_detail_for_shoppers(*, channel: str, slug: str) -> Product | None:
+def product_detail_for_shoppers(*, channel: Channel, slug: str) -> Product | None:
     """The product page: the card's fields, the texts, and the category slugs (one query)."""
     categories = Category.objects.filter(products=OuterRef("pk")).order_by("path").values("slug")
     return (
@@ -204,7 +205,7 @@ def category_subtree(slug: str) -> QuerySet[Category] | None:
     return Category.objects.filter(path__startswith=category.path)
 
 
-def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QuerySet:
+def _apply_filters(products: QuerySet, *, channel: Channel, filters: dict) -> QuerySet:
     errors: dict[str, list[str]] = {}
     if filters.get("category"):
         category = Category.objects.filter(slug=filters["category"]).only("path").first()
@@ -218,8 +219,9 @@ def _apply_filters(products: QuerySet, *, channel: str, filters: dict) -> QueryS
     if filters.get("brand"):
         slugs = str(filters["brand"]).split(",")
         products = products.filter(brand__slug__in=slugs)
-    price_field = "min_b2b_price" if channel == "b2b" else "min_price"
-    max_field = "max_b2b_price" if channel == "b2b" else "max_price"
+    b2b = channel == Channel.B2B
+    price_field = "min_b2b_price" if b2b else "min_price"
+    max_field = "max_b2b_price" if b2b else "max_price"
     for name, lookup in (("price_min", f"{max_field}__gte"), ("price_max", f"{price_field}__lte")):
         if filters.get(name) not in (None, ""):
             try:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from treebeard.exceptions import InvalidMoveToDescendant
 
+import money
 from catalog.errors import CatalogError, CategoryCycle
 from catalog.events import emit_products_changed
 from catalog.inventory import set_stock_levels
@@ -23,7 +24,7 @@ from catalog.models import (
     ProductType,
     ProductVariant,
 )
-from config.api_input import column_bounds, decimal_fits, has_null_character
+from config.api_input import column_bounds, decimal_fits, has_null_character, integer_fits
 
 BULK_LIMIT = 1000
 _PRODUCT_FIELDS = {
@@ -42,7 +43,6 @@ _VARIANT_FIELDS = {
     "sku",
     "name",
     "options",
-    "currency",
     "price",
     "b2b_price",
     "compare_at_price",
@@ -51,8 +51,13 @@ _VARIANT_FIELDS = {
     "barcode",
     "stock_policy",
     "low_stock_threshold",
+    "quantity_min",
+    "quantity_max",
+    "quantity_step",
     "position",
 }
+PRICE_FIELDS = ("price", "b2b_price", "compare_at_price", "cost_price")
+QUANTITY_FIELDS = ("quantity_min", "quantity_max", "quantity_step")
 
 
 # --- Categories --------------------------------------------------------------------------------
@@ -188,6 +193,7 @@ def update_variant(*, variant: ProductVariant, data: dict, actor: str = "") -> P
         variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
         for name, value in _only(data, _VARIANT_FIELDS).items():
             setattr(variant, name, value)
+        check_variant(variant, currency=data.get("currency"))
         _save(variant, field="sku")
         if "attributes" in data:
             set_attribute_values(owner=variant, values=data["attributes"], emit=False)
@@ -285,11 +291,14 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
     if not {"price", "b2b_price", "compare_at_price", "stock_on_hand"} & set(row):
         return ["Give a price or a stock level to change."]
     problems = []
+    currency = money.store_currency()
     for name in ("price", "b2b_price", "compare_at_price"):
         if name in row and (row[name] is not None or name == "price"):
             value = _decimal(row[name])
             if value is None or value < 0 or not decimal_fits(value, ProductVariant, name):
                 problems.append(f"{name} must be an amount of at least 0, e.g. 19.99.")
+            elif not money.fits_currency(value, currency):
+                problems.append(f"{name}: {money.precision_message(currency)}")
     if "stock_on_hand" in row:
         try:
             level = int(row["stock_on_hand"])
@@ -299,6 +308,37 @@ def _check_bulk_row(row: dict, variants: dict, skus: list[str]) -> list[str]:
             if level < 0 and variants[sku].stock_policy == ProductVariant.StockPolicy.DENY:
                 problems.append("stock_on_hand cannot be below 0 for this variant.")
     return problems
+
+
+def check_variant(variant: ProductVariant, *, currency: str | None = None) -> None:
+    """Refuse (CatalogError naming each field) a variant the store cannot sell as it is: a
+    price with more decimals than the store's currency has (12.50 in a JPY store), quantity
+    rules out of order (fewest 0, step 0, most below fewest) or past their columns, or a
+    ``currency`` given that is not the store's (a variant's prices are in the store's)."""
+    store_currency = money.store_currency()
+    errors: dict[str, list[str]] = {}
+    if currency and str(currency).strip().upper() != store_currency:
+        errors["currency"] = [
+            f"This store sells in {store_currency}: prices are in the store's currency."
+        ]
+    for name in PRICE_FIELDS:
+        value = _decimal(getattr(variant, name))
+        fits_column = value is not None and decimal_fits(value, ProductVariant, name)
+        if fits_column and not money.fits_currency(value, store_currency):
+            errors[name] = [money.precision_message(store_currency)]
+    for name in QUANTITY_FIELDS:
+        value = getattr(variant, name)
+        if value is None and name == "quantity_max":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors[name] = ["Use a whole number of 1 or more."]
+        elif not integer_fits(value, ProductVariant, name):
+            errors[name] = ["Too large."]
+    low, high = variant.quantity_min, variant.quantity_max
+    if not errors.keys() & {"quantity_min", "quantity_max"} and high is not None and high < low:
+        errors["quantity_max"] = [f"The most per line ({high}) is below the fewest ({low})."]
+    if errors:
+        raise CatalogError("Some variant fields are invalid.", fields=errors)
 
 
 # --- Attributes and their options --------------------------------------------------------------
@@ -594,6 +634,7 @@ def _allowed_attribute_codes(owner) -> set[str] | None:
 def _create_variant(product: Product, data: dict, index: int) -> ProductVariant:
     # A position given wins over the variant's place in the list.
     variant = ProductVariant(product=product, **{"position": index, **_only(data, _VARIANT_FIELDS)})
+    check_variant(variant, currency=data.get("currency"))
     _save(variant, field="sku")
     if data.get("stock_on_hand"):
         set_stock_levels(

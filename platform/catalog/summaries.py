@@ -12,6 +12,7 @@ before the event is queued), so once committed a product's summary always matche
   a slug changes no token.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
@@ -40,7 +41,6 @@ FROM (
                        'sku', v.sku,
                        'name', v.name,
                        'options', v.options,
-                       'currency', v.currency,
                        'price', v.price::text,
                        'b2b_price', v.b2b_price::text,
                        'compare_at_price', v.compare_at_price::text,
@@ -108,6 +108,30 @@ ONLY_STALE = """
       (s.min_price, s.max_price, s.min_b2b_price, s.max_b2b_price, COALESCE(s.in_stock, false),
        s.listing, s.attribute_tokens)
 """
+
+
+@dataclass(frozen=True)
+class ListedVariant:
+    """A variant as a product's ``listing`` summary holds it, priceable by
+    ``pricing.price_for`` like a ProductVariant (its amounts are in the store's currency)."""
+
+    sku: str
+    price: Decimal
+    b2b_price: Decimal | None = None
+    compare_at_price: Decimal | None = None
+
+    @classmethod
+    def from_summary(cls, variant: dict) -> "ListedVariant":
+        def amount(name):
+            value = variant.get(name)
+            return None if value in (None, "") else Decimal(value)
+
+        return cls(
+            sku=variant["sku"],
+            price=amount("price"),
+            b2b_price=amount("b2b_price"),
+            compare_at_price=amount("compare_at_price"),
+        )
 
 
 # Taken before the refresh: two transactions changing sibling variants refresh one after the

@@ -14,6 +14,8 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection, models
 from rest_framework import serializers
 
+import money
+
 NULL_CHARACTER_CODE = "null_characters"
 
 
@@ -103,3 +105,50 @@ def integer_fits(value: int, model: type[models.Model], field_name: str) -> bool
     """Whether an int can be stored in that integer column."""
     bounds = column_bounds(model, field_name)
     return bounds["min_value"] <= value <= bounds["max_value"]
+
+
+class StoreAmountField(serializers.DecimalField):
+    """An amount in the store's currency (money.store_currency), bounded by its column.
+
+    Read: written with the currency's decimals (``"1200"`` in a JPY store, ``"12.50"`` in a
+    USD one). Write: refuses more decimals than the currency has (12.5 in a JPY store).
+    """
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        currency = money.store_currency()
+        if value is not None and not money.fits_currency(value, currency):
+            raise serializers.ValidationError(money.precision_message(currency), code="precision")
+        return value
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return str(money.quantize(value, money.store_currency()))
+
+
+class StoreCurrencyField(serializers.CharField):
+    """The store's currency (ISO 4217), answered beside amounts that have none of their own.
+
+    Optional in a write, where it must be the store's: a client that assumed another currency
+    is told so rather than having its amounts taken in the store's.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("help_text", "The store's currency (ISO 4217), e.g. USD.")
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, value) -> str:
+        return money.store_currency()
+
+    def to_internal_value(self, data) -> dict:
+        given = super().to_internal_value(data).strip().upper()
+        currency = money.store_currency()
+        if given != currency:
+            raise serializers.ValidationError(
+                f"This store sells in {currency}: prices are in the store's currency.",
+                code="currency",
+            )
+        return {}

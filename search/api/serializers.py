@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from catalog.api.serializers import ProductFiltersSerializer
+from config.api_input import StoreAmountField
 from search.query import MAX_PAGE, SORTS
 
 
@@ -23,9 +24,9 @@ class HitSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
     brand = serializers.CharField()
-    price_from = serializers.DecimalField(max_digits=12, decimal_places=2, source="min_price")
-    price_to = serializers.DecimalField(max_digits=12, decimal_places=2, source="max_price")
-    currency = serializers.CharField()
+    price_from = StoreAmountField(max_digits=12, decimal_places=2, source="min_price")
+    price_to = StoreAmountField(max_digits=12, decimal_places=2, source="max_price")
+    currency = serializers.CharField(help_text="The store's currency (ISO 4217).")
     in_stock = serializers.BooleanField()
 
 

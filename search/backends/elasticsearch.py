@@ -20,6 +20,8 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.aggs import Agg
 
+import money
+from pricing import Channel
 from search.backends import elasticsearch_mapping as store_index
 from search.backends.postgres import PostgresBackend
 from search.documents import document_rows
@@ -130,7 +132,7 @@ class ElasticsearchBackend:
             return self._fall_back("search", error).search(query)
         return _result(response, query)
 
-    def suggest(self, *, prefix: str, channel: str, limit: int = 8) -> list[Suggestion]:
+    def suggest(self, *, prefix: str, channel: Channel, limit: int = 8) -> list[Suggestion]:
         if not prefix.strip():
             return []
         try:
@@ -176,7 +178,7 @@ class ElasticsearchBackend:
         start = (query.page - 1) * query.page_size
         return search[start : start + query.page_size]
 
-    def suggest_request(self, prefix: str, channel: str, limit: int) -> Search:
+    def suggest_request(self, prefix: str, channel: Channel, limit: int) -> Search:
         """Products whose name words start with the prefix (edge n-grams, a typo allowed)."""
         match = Q(
             "match",
@@ -257,7 +259,7 @@ def _all_of(conditions) -> Q:
     return conditions[0] if len(conditions) == 1 else Q("bool", filter=conditions)
 
 
-def _add_aggregations(search: Search, channel: str, facet_filters: dict[str, Q]) -> None:
+def _add_aggregations(search: Search, channel: Channel, facet_filters: dict[str, Q]) -> None:
     """One ``filter`` aggregation per facet, over the documents passing every facet filter
     but the facet's own; the counts are in its ``counts`` (or ``attributes``) aggregation.
     Attributes nobody filters on are counted together (``attributes``), each filtered one
@@ -289,7 +291,7 @@ def _attribute_values(parent: Agg, codes: dict) -> None:
     by_code.bucket("value", A("terms", field="attributes.value", size=100))
 
 
-def _for_channel(sort: list, channel: str) -> list:
+def _for_channel(sort: list, channel: Channel) -> list:
     return [
         {key.format(channel=channel): value for key, value in item.items()}
         if isinstance(item, dict)
@@ -311,20 +313,21 @@ def _result(response, query: SearchQuery) -> SearchResult:
     )
 
 
-def _hit(hit, channel: str) -> Hit:
+def _hit(hit, channel: Channel) -> Hit:
     prices = hit.price.to_dict().get(channel, {})
+    currency = money.store_currency()
 
-    def money(value):
-        return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+    def amount(value):
+        return None if value is None else money.quantize(Decimal(str(value)), currency)
 
     return Hit(
         product_id=hit.product_id,
         name=hit.name,
         slug=hit.slug,
         brand=hit.brand_name,
-        min_price=money(prices.get("min")),
-        max_price=money(prices.get("max")),
-        currency=hit.currency,
+        min_price=amount(prices.get("min")),
+        max_price=amount(prices.get("max")),
+        currency=currency,
         in_stock=hit.in_stock,
         score=hit.meta.score or 0.0,
     )

@@ -5,7 +5,8 @@ it is ``<schema>-products-<timestamp>``, so a reindex builds a new one and swaps
 Text is analysed for English (stemming, stop words) with the store's synonyms at search time;
 ``name.suggest`` holds edge n-grams for autocomplete; ``spelling`` (name, brand, categories
 as typed) feeds the "did you mean" term suggester; facets use keyword and numeric fields;
-attribute values are nested ``{code, value}`` objects; prices are per channel.
+attribute values are nested ``{code, value}`` objects; prices are per channel, in the store's
+currency (the store's setting: no document holds a currency).
 """
 
 from django.db import connection
@@ -22,6 +23,7 @@ from elasticsearch_dsl.field import (
     Text,
 )
 
+from pricing import Channel
 from search.models import Synonym
 
 POSSESSIVE = token_filter("english_possessive", "stemmer", language="possessive_english")
@@ -31,7 +33,7 @@ EDGE = token_filter("autocomplete_edge", "edge_ngram", min_gram=1, max_gram=20)
 ENGLISH = ["lowercase", POSSESSIVE, STOP, STEMMER]
 
 TEXT_SEARCH_FIELDS = ["name^4", "brand_name^3", "category_names^2", "description", "attribute_text"]
-SOURCE_FIELDS = ["product_id", "name", "slug", "brand_name", "price", "currency", "in_stock"]
+SOURCE_FIELDS = ["product_id", "name", "slug", "brand_name", "price", "in_stock"]
 
 
 def alias_name(schema_name: str | None = None) -> str:
@@ -97,7 +99,6 @@ def _mapping(search_analyzer) -> Mapping:
     mapping.field("spelling", Text(analyzer=typed))
     mapping.field("channels", Keyword())
     mapping.field("price", Object(properties={"b2c": prices(), "b2b": prices()}))
-    mapping.field("currency", Keyword())
     mapping.field("in_stock", Boolean())
     mapping.field("created_at", Date())
     return mapping
@@ -123,12 +124,12 @@ def to_document(row: dict) -> dict:
             dict(zip(("code", "value"), token.split(":", 1), strict=True))
             for token in sorted(row["attribute_values"])
         ],
-        "channels": [c for c in ("b2c", "b2b") if row[f"visible_{c}"]],
+        "channels": [channel.value for channel in Channel if row[f"visible_{channel.value}"]],
+        # Amounts in the store's currency (a store setting, not part of the document).
         "price": {
             "b2c": {"min": money(row["min_price"]), "max": money(row["max_price"])},
             "b2b": {"min": money(row["min_b2b_price"]), "max": money(row["max_b2b_price"])},
         },
-        "currency": row["currency"],
         "in_stock": row["in_stock"],
         "created_at": row["created_at"].isoformat(),
     }

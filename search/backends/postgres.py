@@ -9,10 +9,11 @@ Every statement runs in the current store's schema.
 """
 
 import re
-from decimal import Decimal
 
 from django.db import connection, transaction
 
+import money
+from pricing import Channel
 from search.documents import DOCUMENT_COLUMNS, DOCUMENT_SELECT
 from search.facets import label_facets
 from search.models import TEXT_SEARCH_CONFIG, Synonym
@@ -111,7 +112,7 @@ class PostgresBackend:
         result.did_you_mean = correction
         return result
 
-    def suggest(self, *, prefix: str, channel: str, limit: int = 8) -> list[Suggestion]:
+    def suggest(self, *, prefix: str, channel: Channel, limit: int = 8) -> list[Suggestion]:
         """Product names with a word starting with ``prefix``; corrected if nothing matches."""
         words = WORD.findall(prefix.lower())
         if not words:
@@ -124,7 +125,7 @@ class PostgresBackend:
             return []
         return self._suggest(corrected.split(), channel=channel, limit=limit)
 
-    def _suggest(self, words: list[str], *, channel: str, limit: int) -> list[Suggestion]:
+    def _suggest(self, words: list[str], *, channel: Channel, limit: int) -> list[Suggestion]:
         # Every word typed must start a word of the name (prefix lexemes on name_vector).
         prefixes = " & ".join(f"{word}:*" for word in words)
         with connection.cursor() as cursor:
@@ -217,14 +218,13 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _channel(channel: str) -> str:
-    if channel not in ("b2c", "b2b"):
-        raise ValueError(channel)
-    return channel
+def _channel(channel: Channel) -> str:
+    """The channel's visibility column suffix (``b2c``, ``b2b``); ValueError for anything else."""
+    return Channel(channel).value
 
 
-def _prices(channel: str) -> tuple[str, str]:
-    if channel == "b2b":
+def _prices(channel: Channel) -> tuple[str, str]:
+    if channel == Channel.B2B:
         return "d.min_b2b_price", "d.max_b2b_price"
     return "d.min_price", "d.max_price"
 
@@ -301,7 +301,7 @@ def _matching(where, facet_filters, params, query: SearchQuery, *, ranked: bool)
         SELECT 'total', '', count(*), NULL::json FROM m WHERE {flags.passing()}
         UNION ALL SELECT 'hit', page.position::text, 0,
                json_build_array(d.product_id, d.name, d.slug, d.brand_name, {low}::text,
-                                {high}::text, d.currency, d.in_stock, page.rank)
+                                {high}::text, d.in_stock, page.rank)
         FROM (
             SELECT product_id, rank, row_number() OVER (ORDER BY {order}) AS position
             FROM m WHERE {flags.passing()} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
@@ -383,14 +383,15 @@ def _facet_counts(flags: _Flags) -> tuple[str, dict]:
 
 
 def _hit(payload: list) -> Hit:
-    product_id, name, slug, brand, low, high, currency, in_stock, rank = payload
+    product_id, name, slug, brand, low, high, in_stock, rank = payload
+    currency = money.store_currency()
     return Hit(
         product_id=product_id,
         name=name,
         slug=slug,
         brand=brand,
-        min_price=None if low is None else Decimal(low),
-        max_price=None if high is None else Decimal(high),
+        min_price=None if low is None else money.quantize(low, currency),
+        max_price=None if high is None else money.quantize(high, currency),
         currency=currency,
         in_stock=in_stock,
         score=float(rank),

@@ -1,41 +1,39 @@
 """Template tags of the catalog pages: prices in the shopper's channel, product images."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 
-from pricing import Channel
+import money as money_module
+from catalog.summaries import ListedVariant
+from pricing import Channel, price_for
 from storefront_cms.images import listing_image
 
 register = template.Library()
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-
 
 @register.filter
-def money(amount, currency: str = "USD") -> str:
-    """``$20.00``, ``€9.50``, ``CHF 12.00``: two decimals (the catalog stores cents)."""
-    if amount in (None, ""):
-        return ""
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return ""
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{value:,.2f}" if symbol else f"{currency} {value:,.2f}"
+def money(amount, currency: str | None = None) -> str:
+    """``$20.00``, ``¥1,200``, ``CHF 12.00``: money.format_money, in the store's currency
+    unless another is given."""
+    return money_module.format_money(amount, currency or money_module.store_currency())
 
 
 @register.simple_tag
-def card_price(product, channel) -> dict:
-    """What a card shows as price on ``channel``: ``{"amount", "currency", "from"}``."""
-    b2b = channel == Channel.B2B
-    low = product.min_b2b_price if b2b else product.min_price
-    high = product.max_b2b_price if b2b else product.max_price
-    variants = product.listing.get("variants") or [{}]
+def card_price(product, channel: Channel) -> dict:
+    """What a card shows as price on ``channel``, each variant priced by pricing.price_for:
+    ``{"amount", "currency", "from", "compare_at"}`` (the cheapest variant's price, "From"
+    when others cost more, and its struck-through price when it has one)."""
+    prices = [
+        price_for(ListedVariant.from_summary(variant), channel)
+        for variant in product.listing.get("variants") or []
+    ]
+    if not prices:
+        return {"amount": None, "currency": money_module.store_currency(), "from": False}
+    cheapest = min(prices, key=lambda price: price.amount)
     return {
-        "amount": low,
-        "currency": variants[0].get("currency", "USD"),
-        "from": low is not None and high is not None and high > low,
+        "amount": cheapest.amount,
+        "currency": cheapest.currency,
+        "from": any(price.amount > cheapest.amount for price in prices),
+        "compare_at": cheapest.compare_at if cheapest.is_discounted else None,
     }
 
 

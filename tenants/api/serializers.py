@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+import money
 from tenants import billing, domains, limits
 from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
 
@@ -25,6 +26,12 @@ class SignupSerializer(serializers.Serializer):
     owner_email = serializers.EmailField()
     owner_password = serializers.CharField(write_only=True, style={"input_type": "password"})
     plan = serializers.SlugField(required=False, default="free")
+    currency = serializers.ChoiceField(
+        choices=money.CURRENCY_CHOICES,
+        required=False,
+        default=money.DEFAULT_CURRENCY,
+        help_text="The currency the store sells in (ISO 4217); changeable until it has orders.",
+    )
 
 
 class SignupResultSerializer(serializers.ModelSerializer):
@@ -34,7 +41,7 @@ class SignupResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["name", "slug", "store_url", "admin_url", "plan", "created_at"]
+        fields = ["name", "slug", "store_url", "admin_url", "plan", "currency", "created_at"]
 
     def get_admin_url(self, tenant: Tenant) -> str:
         return f"{tenant.url}admin/"

@@ -71,6 +71,7 @@ class SignupView(APIView):
             owner_email=data["owner_email"],
             owner_password=data["owner_password"],
             plan_code=data["plan"],
+            currency=data["currency"],
         )
         return Response(
             serializers.SignupResultSerializer(tenant).data, status=status.HTTP_201_CREATED

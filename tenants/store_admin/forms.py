@@ -4,6 +4,7 @@ errors of the services next to their fields (``show_domain_error``)."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+import money
 from accounts.models import ApiKey, User
 from accounts.services import SOCIAL_CLIENT_ID_MAX_LENGTH, SOCIAL_SECRET_MAX_LENGTH
 from config.api_errors import DomainError
@@ -48,11 +49,28 @@ class StoreDetailsForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Time zone", choices=lambda: [(name, name) for name in time_zone_names()]
     )
+    currency = forms.ChoiceField(
+        label="Currency",
+        choices=money.CURRENCY_CHOICES,
+        help_text="Every price of the store is in this currency. Changing it keeps the amounts "
+        "as they are (12.00 USD becomes 12.00 EUR: nothing is converted), so review your "
+        "prices after a change. It can change only until the store has its first order.",
+    )
 
     @classmethod
-    def for_store(cls, store: Tenant, data=None) -> "StoreDetailsForm":
+    def for_store(cls, store: Tenant, data=None, *, currency_locked=()) -> "StoreDetailsForm":
+        """The form for ``store``; with ``currency_locked`` (tenants.currency_locks' reasons)
+        the currency is shown, fixed, with the reasons."""
         initial = {name: getattr(store, name) for name in cls.base_fields}
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        if currency_locked:
+            form.fields["currency"].disabled = True
+            form.fields["currency"].help_text = " ".join(currency_locked)
+        return form
+
+    def details(self) -> dict:
+        """What update_store_details takes (the currency has its own service)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "currency"}
 
 
 STAFF_ROLE_CHOICES = [

@@ -1,13 +1,15 @@
 """Settings > Store details: the store's name, contact email, address, weight unit and time
-zone (tenants.services.update_store_details)."""
+zone (tenants.services.update_store_details), and its currency
+(tenants.services.set_store_currency: fixed once the store has orders)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import CHANGE_STORE_DETAILS
 from config.api_errors import DomainError
-from tenants import services
+from tenants import currency_locks, services
 from tenants.models import Tenant
 from tenants.store_admin.access import requires_permission
 from tenants.store_admin.forms import StoreDetailsForm, show_domain_error
@@ -21,12 +23,20 @@ from tenants.store_admin.forms import StoreDetailsForm, show_domain_error
 )
 def store_details(request):
     store = Tenant.objects.get(pk=request.tenant.pk)
-    form = StoreDetailsForm.for_store(store, request.POST if request.method == "POST" else None)
+    locked = currency_locks.reasons_locked(store)  # the request is in the store's schema
+    form = StoreDetailsForm.for_store(
+        store, request.POST if request.method == "POST" else None, currency_locked=locked
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_store_details(
-                tenant=store, actor_label=request.user.email, **form.cleaned_data
-            )
+            # One save: a refused currency leaves the other details unsaved too.
+            with transaction.atomic():
+                services.update_store_details(
+                    tenant=store, actor_label=request.user.email, **form.details()
+                )
+                services.set_store_currency(
+                    store, form.cleaned_data["currency"], actor_label=request.user.email
+                )
         except DomainError as error:
             show_domain_error(form, error)
         else:

@@ -1,6 +1,7 @@
 from django.core.files.storage import default_storage
 from rest_framework import serializers
 
+import money
 from catalog.models import (
     Attribute,
     AttributeOption,
@@ -12,7 +13,15 @@ from catalog.models import (
 )
 from catalog.selectors import SORTS, display_value
 from catalog.services import NO_SLUG_MESSAGE, slug_from
-from config.api_input import SlugReferenceField, column_bounds, refuse_null_characters
+from catalog.summaries import ListedVariant
+from config.api_input import (
+    SlugReferenceField,
+    StoreAmountField,
+    StoreCurrencyField,
+    column_bounds,
+    refuse_null_characters,
+)
+from pricing import Channel, price_for
 
 # --- Staff -------------------------------------------------------------------------------------
 
@@ -159,8 +168,41 @@ class ProductTypeSerializer(UniqueSlugMixin, serializers.ModelSerializer):
         extra_kwargs = _SLUG_OPTIONAL
 
 
+def _variant_column(name: str) -> dict:
+    return column_bounds(ProductVariant, name)
+
+
+def _amount(name: str, **kwargs) -> StoreAmountField:
+    """A price of a variant: in the store's currency, at least 0, bounded by its column."""
+    return StoreAmountField(min_value=0, **_variant_column(name), **kwargs)
+
+
+def _quantity(name: str, **kwargs) -> serializers.IntegerField:
+    bounds = {**_variant_column(name), "min_value": 1}
+    return serializers.IntegerField(**bounds, **kwargs)
+
+
 class VariantSerializer(serializers.ModelSerializer):
     stock_available = serializers.IntegerField(read_only=True)
+    currency = StoreCurrencyField()
+    price = _amount("price")
+    b2b_price = _amount("b2b_price", required=False, allow_null=True)
+    compare_at_price = _amount("compare_at_price", required=False, allow_null=True)
+    cost_price = _amount("cost_price", required=False, allow_null=True)
+    quantity_min = _quantity(
+        "quantity_min", required=False, help_text="The fewest one cart line may hold (1 or more)."
+    )
+    quantity_max = _quantity(
+        "quantity_max",
+        required=False,
+        allow_null=True,
+        help_text="The most one cart line may hold; null: no limit but the stock.",
+    )
+    quantity_step = _quantity(
+        "quantity_step",
+        required=False,
+        help_text="A line holds quantity_min, then steps of this many (1 or more).",
+    )
     # What tells variants apart, as the storefront shows it: names and values are text.
     options = serializers.DictField(
         child=serializers.CharField(max_length=200),
@@ -191,15 +233,28 @@ class VariantSerializer(serializers.ModelSerializer):
             "stock_available",
             "stock_policy",
             "low_stock_threshold",
+            "quantity_min",
+            "quantity_max",
+            "quantity_step",
             "position",
             "attributes",
         ]
         read_only_fields = ["stock_reserved"]
         extra_kwargs = {
             "sku": {"validators": []},  # uniqueness is checked by the service, atomically
-            "price": {"min_value": 0},
             "stock_on_hand": {"required": False},
         }
+
+    def validate(self, data):
+        data = super().validate(data)
+        low = data.get("quantity_min", getattr(self.instance, "quantity_min", 1))
+        high = data.get("quantity_max", getattr(self.instance, "quantity_max", None))
+        if high is not None and low is not None and high < low:
+            field = "quantity_max" if "quantity_max" in data else "quantity_min"
+            raise serializers.ValidationError(
+                {field: [f"The most per line ({high}) is below the fewest ({low})."]}
+            )
+        return data
 
 
 def attribute_values_of(owner) -> dict:
@@ -224,6 +279,8 @@ class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
         many=True, required=False, help_text="On create only; change variants at their endpoints."
     )
     attributes = serializers.DictField(required=False, validators=[refuse_null_characters])
+    min_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True)
+    max_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
         model = Product
@@ -273,19 +330,11 @@ class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
         return data
 
 
-def _variant_column(name: str) -> dict:
-    return column_bounds(ProductVariant, name)
-
-
 class BulkVariantRowSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=ProductVariant._meta.get_field("sku").max_length)
-    price = serializers.DecimalField(required=False, min_value=0, **_variant_column("price"))
-    b2b_price = serializers.DecimalField(
-        required=False, allow_null=True, min_value=0, **_variant_column("b2b_price")
-    )
-    compare_at_price = serializers.DecimalField(
-        required=False, allow_null=True, min_value=0, **_variant_column("compare_at_price")
-    )
+    price = _amount("price", required=False)
+    b2b_price = _amount("b2b_price", required=False, allow_null=True)
+    compare_at_price = _amount("compare_at_price", required=False, allow_null=True)
     stock_on_hand = serializers.IntegerField(required=False, **_variant_column("stock_on_hand"))
 
 
@@ -341,9 +390,18 @@ class ShopVariantSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
     options = serializers.DictField(child=serializers.CharField())
-    currency = serializers.CharField()
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="In the channel.")
-    compare_at_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    currency = serializers.CharField(help_text="The store's currency (ISO 4217).")
+    price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="What the buyer pays (pricing.price_for), with the currency's decimals.",
+    )
+    compare_at_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The price shown struck through beside it; null when there is none.",
+    )
     in_stock = serializers.BooleanField()
 
     def to_representation(self, variant: dict) -> dict:
@@ -357,22 +415,27 @@ class ShopProductListSerializer(serializers.Serializer):
     name = serializers.CharField()
     brand = serializers.CharField(allow_null=True)
     price_from = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    currency = serializers.CharField(allow_null=True)
+    currency = serializers.CharField(help_text="The store's currency (ISO 4217).")
     in_stock = serializers.BooleanField()
     image = ShopImageSerializer(allow_null=True)
     variants = ShopVariantSerializer(many=True)
 
     def to_representation(self, product: Product) -> dict:
         channel = self.context["channel"]
-        price_from = product.min_b2b_price if channel == "b2b" else product.min_price
+        currency = money.store_currency()
+        # The lowest price on the channel, aggregated in SQL by catalog.summaries the way
+        # pricing.price_for prices each variant (the B2B price, else the B2C one).
+        price_from = product.min_b2b_price if channel == Channel.B2B else product.min_price
         variants = product.listing.get("variants", [])
         images = product.listing.get("images", [])
         return {
             "slug": product.slug,
             "name": product.name,
             "brand": product.brand.name if product.brand_id else None,
-            "price_from": str(price_from) if price_from is not None else None,
-            "currency": variants[0]["currency"] if variants else None,
+            "price_from": (
+                str(money.quantize(price_from, currency)) if price_from is not None else None
+            ),
+            "currency": currency,
             "in_stock": product.in_stock,
             "image": shop_image(images[0]) if images else None,
             "variants": [shop_variant(variant, channel) for variant in variants],
@@ -444,15 +507,15 @@ def shop_image(image: dict) -> dict:
     }
 
 
-def shop_variant(variant: dict, channel: str) -> dict:
-    """A variant of a product's listing summary, priced for ``channel``."""
-    b2b_price = variant["b2b_price"] if channel == "b2b" else None
+def shop_variant(variant: dict, channel: Channel) -> dict:
+    """A variant of a product's listing summary, priced for ``channel`` by pricing.price_for."""
+    price = price_for(ListedVariant.from_summary(variant), channel)
     return {
         "sku": variant["sku"],
         "name": variant["name"],
         "options": variant["options"],
-        "currency": variant["currency"],
-        "price": b2b_price if b2b_price is not None else variant["price"],
-        "compare_at_price": variant["compare_at_price"],
+        "currency": price.currency,
+        "price": str(price.amount),
+        "compare_at_price": str(price.compare_at) if price.compare_at is not None else None,
         "in_stock": variant["in_stock"],
     }

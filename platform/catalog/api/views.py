@@ -37,7 +37,7 @@ from catalog.models import Attribute, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
-from pricing import channel_for
+from pricing import Channel, channel_for
 
 
 def _actor(request: Request) -> str:
@@ -510,7 +510,7 @@ class ShopProductListView(_Revalidated, GenericAPIView):
     pagination_class = ShopPagination
     serializer_class = serializers.ShopProductListSerializer
 
-    def channel(self) -> str:
+    def channel(self) -> Channel:
         return channel_for(user=self.request.user, auth=self.request.auth)
 
     def listing_filters(self) -> dict:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from wagtail.admin.rich_text import DraftailRichTextArea
 
+import money
 from catalog import images, services
 from catalog.models import (
     Attribute,
@@ -268,6 +269,23 @@ class VariantForm(forms.ModelForm):
     weight_grams = forms.IntegerField(
         min_value=0, max_value=STOCK_LIMIT, required=False, label="Weight (g)"
     )
+    quantity_min = forms.IntegerField(
+        min_value=1, max_value=STOCK_LIMIT, initial=1, label="Fewest per order line"
+    )
+    quantity_max = forms.IntegerField(
+        min_value=1,
+        max_value=STOCK_LIMIT,
+        required=False,
+        label="Most per order line",
+        help_text="Empty: no limit but the stock.",
+    )
+    quantity_step = forms.IntegerField(
+        min_value=1,
+        max_value=STOCK_LIMIT,
+        initial=1,
+        label="Sold in steps of",
+        help_text="Quantities go up from the fewest in steps of this many.",
+    )
 
     class Meta:
         model = ProductVariant
@@ -282,6 +300,9 @@ class VariantForm(forms.ModelForm):
             "low_stock_threshold",
             "weight_grams",
             "barcode",
+            "quantity_min",
+            "quantity_max",
+            "quantity_step",
         ]
         labels = {
             "sku": "SKU",
@@ -298,6 +319,13 @@ class VariantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.option_attributes = list(option_attributes)
         self.fields["name"].required = False
+        self.currency = money.store_currency()
+        places = money.minor_units(self.currency)
+        for name in services.PRICE_FIELDS:
+            field = self.fields[name]
+            field.label = f"{field.label} ({self.currency})"
+            # The browser's own check matches the currency: whole amounts in a JPY store.
+            field.widget.attrs["step"] = "1" if places == 0 else f"0.{'0' * (places - 1)}1"
         if self.instance.pk:
             variant = self.instance
             self.fields["stock"].label = "Add or remove stock"
@@ -325,18 +353,32 @@ class VariantForm(forms.ModelForm):
     def other_fields(self):
         return [self[name] for name in ("stock_policy", "low_stock_threshold", "weight_grams")]
 
+    def quantity_fields(self):
+        return [self[name] for name in services.QUANTITY_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in services.PRICE_FIELDS:
+            value = cleaned.get(name)
+            if value is not None and not money.fits_currency(value, self.currency):
+                self.add_error(name, money.precision_message(self.currency))
+        low, high = cleaned.get("quantity_min"), cleaned.get("quantity_max")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "quantity_max", f"The most per line ({high}) is below the fewest ({low})."
+            )
+        return cleaned
+
     def clean_stock(self):
         stock = self.cleaned_data.get("stock") or 0
         if not self.instance.pk and stock < 0:
             raise forms.ValidationError("A new variant starts with 0 or more in stock.")
         return stock
 
-    def service_data(self, *, position: int, currency: str | None) -> dict:
+    def service_data(self, *, position: int) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["weight_grams"] = self.cleaned_data.get("weight_grams")
         data["position"] = position
-        if currency and not self.instance.pk:
-            data["currency"] = currency
         options, attributes = {}, {}
         for attribute in self.option_attributes:
             value = self.cleaned_data.get(f"option_{attribute.code}")

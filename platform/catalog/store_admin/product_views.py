@@ -186,8 +186,6 @@ class ProductFormViewMixin(RefusedWith403):
 
     def save_variants(self, product: Product) -> None:
         formset = self.variant_formset
-        # The store's currency once stores have one (a store setting); else the model's default.
-        currency = getattr(self.request.tenant, "currency", None)
         failed = False
         position = 0
         for variant_form in formset.forms:
@@ -198,7 +196,7 @@ class ProductFormViewMixin(RefusedWith403):
                     services.delete_variant(variant=variant_form.instance)
                 failed |= refusal.failed
                 continue
-            data = variant_form.service_data(position=position, currency=currency)
+            data = variant_form.service_data(position=position)
             position += 1
             unchanged = (
                 variant_form.instance.pk

@@ -20,6 +20,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.viewsets.model import ModelViewSet
 
+import money
 from catalog import services
 from catalog.models import Brand, Category, Product, ProductVariant
 from catalog.store_admin.product_forms import CategoryChoice
@@ -30,6 +31,7 @@ from catalog.store_admin.product_views import (
     RefusedWith403,
     refused,
 )
+from pricing import Channel
 
 # --- The list ----------------------------------------------------------------------------------
 
@@ -39,12 +41,6 @@ class StockLevel:
     OUT = "out"
     LOW = "low"
     CHOICES = [(IN, "In stock"), (OUT, "Out of stock"), (LOW, "Low stock")]
-
-
-class Channel:
-    B2C = "b2c"
-    B2B = "b2b"
-    CHOICES = [(B2C, "Consumers (B2C)"), (B2B, "Businesses (B2B)")]
 
 
 class CategoryFilter(ModelChoiceFilter):
@@ -60,7 +56,7 @@ class ProductFilterSet(WagtailFilterSet):
     )
     brand = ModelChoiceFilter(queryset=Brand.objects.all(), label="Brand")
     status = ChoiceFilter(choices=Product.Status.choices, label="Status")
-    channel = ChoiceFilter(choices=Channel.CHOICES, method="filter_channel", label="Channel")
+    channel = ChoiceFilter(choices=Channel.choices, method="filter_channel", label="Channel")
     stock = ChoiceFilter(choices=StockLevel.CHOICES, method="filter_stock", label="Stock")
 
     class Meta:
@@ -110,9 +106,11 @@ def skus_of(product: Product) -> str:
 def price_range(product: Product) -> str:
     if product.min_price is None:
         return "No price"
+    currency = money.store_currency()
     if product.min_price == product.max_price:
-        return f"{product.min_price}"
-    return f"{product.min_price} to {product.max_price}"
+        return money.format_money(product.min_price, currency)
+    low, high = (money.format_money(p, currency) for p in (product.min_price, product.max_price))
+    return f"{low} to {high}"
 
 
 def stock_summary(product: Product) -> str:

@@ -81,8 +81,11 @@
       var variant = data.filter(function (v) { return v.sku === event.target.value; })[0];
       if (!variant) return;
       product.querySelector("[data-price]").textContent = variant.price_text;
-      var compare = product.querySelector(".product__compare");
-      if (compare) compare.hidden = true;
+      var compare = product.querySelector("[data-compare]");
+      if (compare) {
+        compare.textContent = variant.compare_text;
+        compare.hidden = !variant.compare_text;
+      }
       var stock = product.querySelector("[data-stock]");
       stock.textContent = variant.in_stock ? "In stock" : "Out of stock";
       stock.className = "stock " + (variant.in_stock ? "stock--in" : "stock--out");
