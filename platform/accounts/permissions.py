@@ -37,6 +37,8 @@ resend verification email  RESEND_VERIFICATION                         owner, or
 deactivate, reactivate     DEACTIVATE_CUSTOMERS                        owner
 erase on request (GDPR)    ERASE_CUSTOMERS                             owner
 store details              CHANGE_STORE_DETAILS                        owner
+(and its currency; API:
+/api/v1/store/currency/)
 staff                      MANAGE_STAFF                                owner
 security (two-factor)      CHANGE_STORE_SECURITY                       owner
 API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner

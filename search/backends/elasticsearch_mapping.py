@@ -98,7 +98,7 @@ def _mapping(search_analyzer) -> Mapping:
     mapping.field("attributes", Nested(properties={"code": Keyword(), "value": Keyword()}))
     mapping.field("spelling", Text(analyzer=typed))
     mapping.field("channels", Keyword())
-    mapping.field("price", Object(properties={"b2c": prices(), "b2b": prices()}))
+    mapping.field("price", Object(properties={channel.value: prices() for channel in Channel}))
     mapping.field("in_stock", Boolean())
     mapping.field("created_at", Date())
     return mapping
@@ -127,8 +127,11 @@ def to_document(row: dict) -> dict:
         "channels": [channel.value for channel in Channel if row[f"visible_{channel.value}"]],
         # Amounts in the store's currency (a store setting, not part of the document).
         "price": {
-            "b2c": {"min": money(row["min_price"]), "max": money(row["max_price"])},
-            "b2b": {"min": money(row["min_b2b_price"]), "max": money(row["max_b2b_price"])},
+            Channel.B2C.value: {"min": money(row["min_price"]), "max": money(row["max_price"])},
+            Channel.B2B.value: {
+                "min": money(row["min_b2b_price"]),
+                "max": money(row["max_b2b_price"]),
+            },
         },
         "in_stock": row["in_stock"],
         "created_at": row["created_at"].isoformat(),

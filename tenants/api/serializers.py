@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 import money
-from tenants import billing, domains, limits
+from tenants import billing, currency_locks, domains, limits
 from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
 
 
@@ -150,3 +150,37 @@ class DomainSerializer(serializers.ModelSerializer):
         """When an unverified claim lapses unless verified; null once verified."""
         expires = domains.claim_expires_at(domain)
         return serializers.DateTimeField().to_representation(expires) if expires else None
+
+
+class StoreCurrencySerializer(serializers.Serializer):
+    currency = serializers.CharField(help_text="ISO 4217 code of every price of the store.")
+    name = serializers.SerializerMethodField()
+    decimals = serializers.SerializerMethodField(help_text="Its minor units (0 for JPY).")
+    changeable = serializers.SerializerMethodField()
+    locked_because = serializers.SerializerMethodField(
+        help_text="Why it cannot change any more (the store has orders); empty while it can."
+    )
+
+    def get_name(self, tenant: Tenant) -> str:
+        return money.CURRENCIES.get(tenant.currency, (2, tenant.currency, ""))[1]
+
+    def get_decimals(self, tenant: Tenant) -> int:
+        return money.minor_units(tenant.currency)
+
+    def get_changeable(self, tenant: Tenant) -> bool:
+        return not self._reasons(tenant)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_locked_because(self, tenant: Tenant) -> list[str]:
+        return self._reasons(tenant)
+
+    def _reasons(self, tenant: Tenant) -> list[str]:
+        if not hasattr(self, "_locked"):
+            self._locked = currency_locks.reasons_locked(tenant)
+        return self._locked
+
+
+class StoreCurrencyChangeSerializer(serializers.Serializer):
+    currency = serializers.ChoiceField(
+        choices=money.CURRENCY_CHOICES, help_text="ISO 4217 code, one of the offered currencies."
+    )

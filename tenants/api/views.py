@@ -1,5 +1,5 @@
-"""Platform API at the root domain (/api/platform/) and the store's own billing and domains
-(/api/v1/billing/, /api/v1/store/): validate, call one service, respond."""
+"""Platform API at the root domain (/api/platform/) and the store's own billing, domains and
+currency (/api/v1/billing/, /api/v1/store/): validate, call one service, respond."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import RequiresPermission
 from accounts.models import ApiKey
+from accounts.permissions import CHANGE_STORE_DETAILS
 from tenants import audit, billing, domains, services, subdomains
 from tenants.api import serializers
 from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
@@ -216,3 +217,33 @@ class DomainVerifyView(APIView):
                 "yet. DNS changes can take a while to appear."
             )
         return Response(serializers.DomainSerializer(domain).data)
+
+
+class StoreCurrencyView(APIView):
+    """The currency the store sells in. PATCH changes it while the store has no orders (409
+    ``currency_locked`` once it has); prices keep their amounts, nothing is converted."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": CHANGE_STORE_DETAILS, "PATCH": CHANGE_STORE_DETAILS}
+
+    @extend_schema(responses=serializers.StoreCurrencySerializer)
+    def get(self, request: Request) -> Response:
+        tenant = Tenant.objects.get(pk=request.tenant.pk)
+        return Response(serializers.StoreCurrencySerializer(tenant).data)
+
+    @extend_schema(
+        request=serializers.StoreCurrencyChangeSerializer,
+        responses={
+            200: serializers.StoreCurrencySerializer,
+            409: OpenApiResponse(description="The store has orders: its currency is fixed."),
+        },
+    )
+    def patch(self, request: Request) -> Response:
+        change = serializers.StoreCurrencyChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        tenant = services.set_store_currency(
+            request.tenant,
+            change.validated_data["currency"],
+            actor_label=f"{request.user.email} (store {request.user.staff_role or 'staff'})",
+        )
+        return Response(serializers.StoreCurrencySerializer(tenant).data)
