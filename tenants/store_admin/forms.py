@@ -52,6 +52,7 @@ class StoreDetailsForm(forms.Form):
     currency = forms.ChoiceField(
         label="Currency",
         choices=money.CURRENCY_CHOICES,
+        required=False,  # left out: the store keeps its currency
         help_text="Every price of the store is in this currency. Changing it keeps the amounts "
         "as they are (12.00 USD becomes 12.00 EUR: nothing is converted), so review your "
         "prices after a change. It can change only until the store has its first order.",

@@ -34,9 +34,10 @@ def store_details(request):
                 services.update_store_details(
                     tenant=store, actor_label=request.user.email, **form.details()
                 )
-                services.set_store_currency(
-                    store, form.cleaned_data["currency"], actor_label=request.user.email
-                )
+                if form.cleaned_data["currency"]:
+                    services.set_store_currency(
+                        store, form.cleaned_data["currency"], actor_label=request.user.email
+                    )
         except DomainError as error:
             show_domain_error(form, error)
         else:

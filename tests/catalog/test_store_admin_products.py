@@ -528,7 +528,7 @@ def test_the_list_shows_price_range_stock_status_and_channel(owner, in_store_a):
 
     assert "Chair 000" in html
     assert "CH0-0, CH0-1, CH0-2" in html
-    assert "10.00 to 12.00" in html
+    assert "$10.00 to $12.00" in html
     assert "In stock · 3 available" in html
     assert "Active" in html
     assert "B2C" in html and "B2C + B2B" not in html
@@ -584,7 +584,7 @@ def test_the_list_exports_as_csv(owner, in_store_a):
     assert lines[0] == "Name,SKUs,Price,Stock,Status,Channels,Brand"
     assert lines[1].split(",", 1) == [
         "Chair 000",
-        '"CH0-0, CH0-1, CH0-2",10.00 to 12.00,In stock · 3 available,Active,B2C + B2B,Nordic',
+        '"CH0-0, CH0-1, CH0-2",$10.00 to $12.00,In stock · 3 available,Active,B2C + B2B,Nordic',
     ]
     assert response["Content-Disposition"] == 'attachment; filename="products.csv"'
 

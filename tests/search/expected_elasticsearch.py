@@ -67,7 +67,6 @@ INDEX_BODY = {
             "spelling": {"analyzer": "typed", "type": "text"},
             "channels": {"type": "keyword"},
             "price": {"properties": {"b2c": PRICES, "b2b": PRICES}, "type": "object"},
-            "currency": {"type": "keyword"},
             "in_stock": {"type": "boolean"},
             "created_at": {"type": "date"},
         },
@@ -118,4 +117,4 @@ AGGREGATIONS = {
     "price": facet(EVERYTHING, counts=PRICE_COUNTS),
     "attributes": facet(EVERYTHING, attributes=attribute_counts()),
 }
-SOURCE = ["product_id", "name", "slug", "brand_name", "price", "currency", "in_stock"]
+SOURCE = ["product_id", "name", "slug", "brand_name", "price", "in_stock"]

@@ -78,7 +78,6 @@ def lamp_document(made) -> dict:
         "attributes": [{"code": "colour", "value": "black"}],
         "channels": ["b2c", "b2b"],
         "price": {"b2c": {"min": "80.00", "max": "80.00"}, "b2b": {"min": "80.00", "max": "80.00"}},
-        "currency": "USD",
         "in_stock": True,
         "created_at": lamp.created_at.isoformat(),
     }
@@ -100,7 +99,6 @@ def trade_document(made) -> dict:
         "attributes": [],
         "channels": ["b2b"],
         "price": {"b2c": {"min": "20.00", "max": "20.00"}, "b2b": {"min": "12.00", "max": "12.00"}},
-        "currency": "USD",
         "in_stock": False,
         "created_at": trade.created_at.isoformat(),
     }
@@ -186,7 +184,6 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
                 "slug": "brass-desk-lamp",
                 "brand_name": "Lumen",
                 "price": {"b2c": {"min": "80.00", "max": "80.00"}},
-                "currency": "USD",
                 "in_stock": True,
             }
         ],

@@ -270,7 +270,12 @@ class VariantForm(forms.ModelForm):
         min_value=0, max_value=STOCK_LIMIT, required=False, label="Weight (g)"
     )
     quantity_min = forms.IntegerField(
-        min_value=1, max_value=STOCK_LIMIT, initial=1, label="Fewest per order line"
+        min_value=1,
+        max_value=STOCK_LIMIT,
+        initial=1,
+        required=False,
+        label="Fewest per order line",
+        help_text="Empty: 1.",
     )
     quantity_max = forms.IntegerField(
         min_value=1,
@@ -283,8 +288,9 @@ class VariantForm(forms.ModelForm):
         min_value=1,
         max_value=STOCK_LIMIT,
         initial=1,
+        required=False,
         label="Sold in steps of",
-        help_text="Quantities go up from the fewest in steps of this many.",
+        help_text="Quantities go up from the fewest in steps of this many (empty: 1).",
     )
 
     class Meta:
@@ -355,6 +361,12 @@ class VariantForm(forms.ModelForm):
 
     def quantity_fields(self):
         return [self[name] for name in services.QUANTITY_FIELDS]
+
+    def clean_quantity_min(self):
+        return self.cleaned_data.get("quantity_min") or 1
+
+    def clean_quantity_step(self):
+        return self.cleaned_data.get("quantity_step") or 1
 
     def clean(self):
         cleaned = super().clean()
