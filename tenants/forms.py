@@ -22,5 +22,6 @@ class SignupForm(forms.Form):
         label="Currency",
         choices=money.CURRENCY_CHOICES,
         initial=money.DEFAULT_CURRENCY,
+        required=False,  # left out: US dollars, as in the API
         help_text="What your prices are in. You can change it until your first order.",
     )

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.static import serve
 
+import money
 from tenants import services
 from tenants.api.throttles import SignupThrottle
 from tenants.forms import SignupForm
@@ -48,7 +49,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 owner_email=form.cleaned_data["owner_email"],
                 owner_password=form.cleaned_data["owner_password"],
                 plan_code=form.cleaned_data["plan"].code,
-                currency=form.cleaned_data["currency"],
+                currency=form.cleaned_data["currency"] or money.DEFAULT_CURRENCY,
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

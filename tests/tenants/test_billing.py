@@ -347,3 +347,11 @@ def test_store_admin_dashboard_says_why_the_store_is_suspended(store_a, store_ow
     assert dashboard.status_code == 200
     assert b"Your store is suspended" in dashboard.content
     assert b"payment is overdue" in dashboard.content
+
+
+def test_an_invoice_in_yen_is_read_in_whole_yen(platform_client, subscribed_store):
+    # Stripe sends amounts in minor units: cents for USD, yen as they are (money.py knows).
+    in_yen = {**invoice("in_0900", "paid", 2900), "currency": "jpy"}
+    deliver(platform_client, event("evt_yen", "invoice.paid", in_yen))
+    paid = Invoice.objects.get(stripe_invoice_id="in_0900")
+    assert (paid.currency, paid.amount_due, paid.amount_paid) == ("JPY", 2900, 2900)
