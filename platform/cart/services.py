@@ -102,9 +102,10 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     variant without a line in the cart raises CartLineNotFound (404).
     """
     quantity = _whole_quantity(quantity)
+    pk = _variant_pk(variant_id)
     with transaction.atomic():
         locked = _lock(cart)
-        line = locked.lines.filter(variant_id=_variant_pk(variant_id)).first()
+        line = locked.lines.filter(variant_id=pk).first() if pk else None
         if line is None:
             raise CartLineNotFound("This variant is not in the cart.")
         variant = _sellable_variant(variant_id, buyer)
@@ -117,9 +118,12 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
 def remove_line(*, cart: Cart, variant_id) -> None:
     """Remove the cart's line of a variant. Removing what is not there changes nothing (a
     second tab removing the same line gets the cart it wanted)."""
+    pk = _variant_pk(variant_id)
+    if pk is None:
+        return
     with transaction.atomic():
         locked = _lock(cart)
-        deleted, _ = locked.lines.filter(variant_id=_variant_pk(variant_id)).delete()
+        deleted, _ = locked.lines.filter(variant_id=pk).delete()
         if deleted:
             _touch(locked, cart)
 
