@@ -19,6 +19,16 @@ def staff_client(tenant, email: str, role: str = "catalog_manager") -> APIClient
     return client
 
 
+def customer_client(tenant, email: str) -> APIClient:
+    """An API client of ``tenant`` signed in as a (new) shopper."""
+    connection.set_tenant(tenant)
+    person = create_user(email)
+    client = APIClient(HTTP_HOST=tenant.primary_host)
+    client.force_authenticate(person)
+    client.person = person
+    return client
+
+
 @pytest.fixture
 def manager(store_a) -> APIClient:
     return staff_client(store_a, "manager@store-a.test")
