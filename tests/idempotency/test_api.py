@@ -233,3 +233,18 @@ def test_an_import_upload_retried_with_its_key_makes_one_job(manager, store_a):
     assert again["Idempotent-Replayed"] == "true"
     connection.set_tenant(store_a)
     assert ImportJob.objects.count() == 1
+
+
+def test_a_replay_answers_from_the_stored_answer_without_running_the_view(manager, store_a):
+    from django.test.utils import CaptureQueriesContext
+
+    post(manager, PRODUCTS, product_body(name="Lamp", sku="L-1"))
+    connection.set_tenant(store_a)
+
+    with CaptureQueriesContext(connection) as queries:
+        replay = post(manager, PRODUCTS, product_body(name="Lamp", sku="L-1"))
+
+    assert replay["Idempotent-Replayed"] == "true"
+    assert not [query for query in queries if "catalog_" in query["sql"]]
+    keys = [query["sql"].split()[0] for query in queries if "idempotencykey" in query["sql"]]
+    assert keys == ["INSERT", "SELECT"]  # the claim, refused, and the read of the answer
