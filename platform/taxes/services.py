@@ -32,6 +32,21 @@ def _refuse(field: str, message: str, error=TaxesError):
     raise error(message, fields={field: [message]})
 
 
+def _record(*, action: str, by, **details) -> None:
+    """Note a member of staff's destructive change in the platform's audit log (ids only)."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return
+    from django.db import connection
+
+    from tenants import audit
+    from tenants.models import Tenant
+
+    store = connection.tenant
+    if not isinstance(store, Tenant):  # inside schema_context (a command, a task)
+        store = Tenant.objects.filter(schema_name=connection.schema_name).first()
+    audit.record(action=action, tenant=store, actor_label=by.email, **details)
+
+
 # --- Classes -----------------------------------------------------------------------------------
 
 
@@ -80,9 +95,10 @@ def update_tax_class(*, tax_class: TaxClass, data: dict) -> TaxClass:
         return _saved(tax_class)
 
 
-def delete_tax_class(*, tax_class: TaxClass) -> int:
+def delete_tax_class(*, tax_class: TaxClass, by=None) -> int:
     """Delete a class and its rates; its products fall back to the default class (returned:
-    how many). The default class is refused (409); shipping taxed by it uses the default."""
+    how many). The default class is refused (409); shipping taxed by it uses the default.
+    Recorded in the audit log (the class's id) when ``by`` (a member of staff) is given."""
     with transaction.atomic():
         tax_class = TaxClass.objects.select_for_update().get(pk=tax_class.pk)
         if tax_class.is_default:
@@ -92,7 +108,9 @@ def delete_tax_class(*, tax_class: TaxClass) -> int:
                 DefaultTaxClassProtected,
             )
         products = tax_class.product_links.count()
+        tax_class_id = tax_class.pk
         tax_class.delete()
+        _record(action="taxes.class_deleted", by=by, tax_class_id=tax_class_id)
     return products
 
 
@@ -179,9 +197,12 @@ def update_tax_rate(*, tax_rate: TaxRate, data: dict) -> TaxRate:
         return _saved(tax_rate)
 
 
-def delete_tax_rate(*, tax_rate: TaxRate) -> None:
-    """Delete a rate: its place falls back to the country's rate, or the default class's."""
-    TaxRate.objects.filter(pk=tax_rate.pk).delete()
+def delete_tax_rate(*, tax_rate: TaxRate, by=None) -> None:
+    """Delete a rate: its place falls back to the country's rate, or the default class's.
+    Recorded in the audit log (the rate's id) when ``by`` is given."""
+    with transaction.atomic():
+        TaxRate.objects.filter(pk=tax_rate.pk).delete()
+        _record(action="taxes.rate_deleted", by=by, tax_rate_id=tax_rate.pk)
 
 
 def _rate_fields(data: dict, *, tax_class: TaxClass) -> dict:

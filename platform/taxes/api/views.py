@@ -119,7 +119,7 @@ class TaxClassDetailView(GenericAPIView):
         return Response(self.get_serializer(_get(self.get_queryset(), pk)).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        services.delete_tax_class(tax_class=_get(self.get_queryset(), pk))
+        services.delete_tax_class(tax_class=_get(self.get_queryset(), pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -204,7 +204,7 @@ class TaxRateDetailView(GenericAPIView):
         return Response(self.get_serializer(tax_rate).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        services.delete_tax_rate(tax_rate=_get(self.get_queryset(), pk))
+        services.delete_tax_rate(tax_rate=_get(self.get_queryset(), pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
