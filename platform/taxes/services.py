@@ -217,7 +217,7 @@ def _rate_fields(data: dict, *, tax_class: TaxClass) -> dict:
 
     fields = {
         "country": check("country", country_code),
-        "region": check("region", region_code),
+        "region": check("region", lambda value: region_code(value, country=data.get("country"))),
         "rate": check("rate", percentage),
         "name": check("name", _rate_name),
     }
@@ -238,11 +238,14 @@ def country_code(value) -> str:
     return code
 
 
-def region_code(value) -> str:
-    """An ISO 3166-2 subdivision code's own part ("CA"; "US-CA" is read as "CA"), or ""."""
+def region_code(value, *, country=None) -> str:
+    """An ISO 3166-2 subdivision code's own part ("CA"; "US-CA" is read as "CA"), or "".
+    A full code must be of the rate's ``country`` ("DE-BY" for a US rate is refused)."""
     code = str(value or "").strip().upper()
     if "-" in code:
-        code = code.split("-", 1)[1]
+        prefix, code = code.split("-", 1)
+        if country is not None and prefix != str(country).strip().upper():
+            _refuse("region", f"{prefix}-{code} is a region of {prefix}, not of this country.")
     if code and (len(code) > REGION_MAX_LENGTH or not (code.isascii() and code.isalnum())):
         _refuse(
             "region",

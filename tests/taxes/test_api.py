@@ -90,6 +90,7 @@ def test_owner_adds_rates_by_country_and_region(owner, standard):
         ({"country": "UK"}, "country", "Use GB"),
         ({"country": "ZZ"}, "country", "ISO 3166-1"),
         ({"region": "CAL!"}, "region", "ISO 3166-2"),
+        ({"region": "DE-BY"}, "region", "a region of DE"),
         ({"rate": "100.0001"}, "rate", ""),
         ({"rate": "-1"}, "rate", ""),
         ({"rate": "7.00001"}, "rate", ""),
