@@ -151,6 +151,18 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "finished_at",
     ),
     "search.synonym": ("terms",),
+    # Taxes: the store's classes, rates and settings; a product's class by its product's pk.
+    "taxes.taxclass": ("name", "is_default", "is_exempt", "created_at"),
+    "taxes.taxrate": ("tax_class", "country", "region", "rate", "name"),
+    "taxes.producttaxclass": ("tax_class",),
+    "taxes.taxsettings": (
+        "prices_entered_with_tax",
+        "rounding",
+        "charge_tax_on_shipping",
+        "shipping_tax_class",
+        "display_prices_with_tax",
+        "updated_at",
+    ),
     # Storefront content.
     "wagtailcore.page": (
         "path",

@@ -153,6 +153,7 @@ TENANT_APPS = [
     "catalog",
     "cart",
     "search",
+    "taxes",
     "storefront_cms",
     "idempotency",
     "wagtail.contrib.forms",
