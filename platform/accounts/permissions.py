@@ -19,8 +19,8 @@ company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; the store admin
-order_manager     orders, shipping, payments (read), customers and companies (read, export, resend
-                  a verification email)
+order_manager     orders, shipping (read), payments (read), customers and companies (read, export,
+                  resend a verification email)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
@@ -44,6 +44,8 @@ social login (OAuth)       CONFIGURE_SOCIAL_LOGIN                      owner
 search synonyms            search.view_synonym (list),                 owner, catalog_manager;
                            search.add/change/delete_synonym            support reads
 custom domains, billing    tenants.api.permissions                     owner
+shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
+options and rates          (add, change, delete)                       support read
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -89,6 +91,10 @@ MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
 # The store's OAuth clients (Google, Facebook): the owner's, as the secrets are theirs.
 CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
+# Shipping zones, delivery options and their rates: store configuration, the owner's; order
+# managers and support read them (to answer a shopper's delivery question).
+VIEW_SHIPPING = "shipping.view_shippingzone"
+MANAGE_SHIPPING = "shipping.manage"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -131,6 +137,9 @@ SUPPORT_READABLE_MODELS = (
     "wagtailredirects.redirect",
     "taggit.tag",
     "orders.order",
+    "shipping.shippingzone",
+    "shipping.deliveryoption",
+    "shipping.deliveryrateband",
 )
 
 
@@ -160,7 +169,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
     | {
         ACCESS_STORE_ADMIN,
         "orders.*",
-        "shipping.*",
+        "shipping.view_*",
         "payments.view_*",
         "accounts.view_user",
         "accounts.view_address",
