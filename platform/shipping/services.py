@@ -350,14 +350,19 @@ def _clean_amount(value, field, errors, *, currency: str, optional=False, model=
     if amount is None or not amount.is_finite() or amount < 0:
         errors.add(field, "Give an amount, 0 or more.")
         return None
-    if not decimal_fits(amount, model, field):
+    if _too_large(amount, model, field):
         errors.add(field, "That amount is too large.")
         return None
-    if not money.fits_currency(amount, currency):
+    if not money.fits_currency(amount, currency) or not decimal_fits(amount, model, field):
         places = money.minor_units(currency)
         errors.add(field, f"Prices in {currency} have {places} decimals at most.")
         return None
     return money.quantize(amount, currency)
+
+
+def _too_large(amount: Decimal, model, field: str) -> bool:
+    column = model._meta.get_field(field)
+    return abs(amount) >= Decimal(10) ** (column.max_digits - column.decimal_places)
 
 
 def _clean_days(value, field: str, errors: _Errors) -> int | None:
@@ -428,13 +433,16 @@ def _band_bound_cleaner(by_weight: bool, currency: str, errors: _Errors):
         if amount is None or not amount.is_finite() or amount < 0:
             errors.add(field, "give a number, 0 or more")
             return None
-        if not decimal_fits(amount, DeliveryRateBand, "from_value"):
+        if _too_large(amount, DeliveryRateBand, "from_value"):
             errors.add(field, "that number is too large")
             return None
         if by_weight and amount != amount.to_integral_value():
             errors.add(field, "give whole grams")
             return None
-        if not by_weight and not money.fits_currency(amount, currency):
+        if not by_weight and not (
+            money.fits_currency(amount, currency)
+            and decimal_fits(amount, DeliveryRateBand, "from_value")
+        ):
             errors.add(field, f"amounts in {currency} have {money.minor_units(currency)} decimals")
             return None
         return amount if by_weight else money.quantize(amount, currency)
