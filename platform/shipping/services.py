@@ -9,7 +9,7 @@ yen store); every number is bounded by its column. An option's bands are replace
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django_countries import countries as known_countries
 
@@ -18,6 +18,7 @@ from config.api_input import decimal_fits, integer_fits
 from shipping import zones
 from shipping.errors import ShippingError
 from shipping.models import MAX_DELIVERY_DAYS, DeliveryOption, DeliveryRateBand, ShippingZone
+from tenants import audit
 
 # Bounds of what a store may configure (a zone lists at most every country there is).
 MAX_ZONES = 500
@@ -110,10 +111,11 @@ def update_zone(*, zone: ShippingZone, data: dict) -> ShippingZone:
         return locked
 
 
-def delete_zone(*, zone: ShippingZone) -> None:
-    """Delete ``zone`` with its delivery options and their bands."""
+def delete_zone(*, zone: ShippingZone, actor_label: str = "") -> None:
+    """Delete ``zone`` with its delivery options and their bands; audited (ids only)."""
     with transaction.atomic():
         ShippingZone.objects.filter(pk=zone.pk).delete()
+        _audit("shipping.zone_deleted", actor_label, zone_id=zone.pk)
 
 
 def _clean_zone(values: dict) -> dict:
@@ -282,10 +284,15 @@ def update_option(*, option: DeliveryOption, data: dict, bands=None) -> Delivery
         return locked
 
 
-def delete_option(*, option: DeliveryOption) -> None:
-    """Delete ``option`` and its bands."""
+def delete_option(*, option: DeliveryOption, actor_label: str = "") -> None:
+    """Delete ``option`` and its bands; audited (ids only)."""
     with transaction.atomic():
         DeliveryOption.objects.filter(pk=option.pk).delete()
+        _audit("shipping.option_deleted", actor_label, option_id=option.pk, zone_id=option.zone_id)
+
+
+def _audit(action: str, actor_label: str, **ids) -> None:
+    audit.record(action=action, tenant=connection.tenant, actor_label=actor_label or "api", **ids)
 
 
 def _write_bands(option: DeliveryOption, bands: list[dict]) -> None:

@@ -121,12 +121,13 @@ class ZoneListView(GenericAPIView):
     def get_queryset(self):
         return selectors.zone_list()
 
+    @extend_schema(responses=serializers.ShippingZoneSerializer(many=True))
     def get(self, request: Request) -> Response:
         check_query_parameters(request.query_params)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(examples=ZONE_EXAMPLES)
+    @extend_schema(examples=ZONE_EXAMPLES, responses={201: serializers.ShippingZoneSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -150,7 +151,7 @@ class ZoneDetailView(GenericAPIView):
         return Response(self.get_serializer(_zone(pk)).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        services.delete_zone(zone=_zone(pk))
+        services.delete_zone(zone=_zone(pk), actor_label=request.user.email)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -162,12 +163,13 @@ class OptionListView(GenericAPIView):
     serializer_class = serializers.DeliveryOptionSerializer
     pagination_class = None
 
+    @extend_schema(responses=serializers.DeliveryOptionSerializer(many=True))
     def get(self, request: Request, zone_pk: int) -> Response:
         zone = _zone(zone_pk)
         options = selectors.option_list(zone=zone)
         return Response(self.get_serializer(options, many=True).data)
 
-    @extend_schema(examples=OPTION_EXAMPLES)
+    @extend_schema(examples=OPTION_EXAMPLES, responses={201: serializers.DeliveryOptionSerializer})
     def post(self, request: Request, zone_pk: int) -> Response:
         zone = _zone(zone_pk)
         serializer = self.get_serializer(data=request.data)
@@ -195,7 +197,7 @@ class OptionDetailView(GenericAPIView):
         return Response(self.get_serializer(_option(zone_pk, pk)).data)
 
     def delete(self, request: Request, zone_pk: int, pk: int) -> Response:
-        services.delete_option(option=_option(zone_pk, pk))
+        services.delete_option(option=_option(zone_pk, pk), actor_label=request.user.email)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
