@@ -163,6 +163,33 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "display_prices_with_tax",
         "updated_at",
     ),
+    # Where the store delivers and what it costs (shipping).
+    "shipping.shippingzone": (
+        "name",
+        "countries",
+        "rest_of_world",
+        "regions",
+        "postcodes",
+        "position",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
+    "shipping.deliveryoption": (
+        "zone",
+        "name",
+        "kind",
+        "price",
+        "free_above",
+        "min_delivery_days",
+        "max_delivery_days",
+        "allows_cash_on_delivery",
+        "position",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
+    "shipping.deliveryrateband": ("option", "from_value", "to_value", "price"),
     # Storefront content.
     "wagtailcore.page": (
         "path",

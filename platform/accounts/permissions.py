@@ -19,8 +19,8 @@ company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; taxes (read); the store admin
-order_manager     orders, shipping, payments (read), taxes (read), customers and companies (read,
-                  export, resend a verification email)
+order_manager     orders, shipping (read), payments (read), taxes (read), customers and companies
+                  (read, export, resend a verification email)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
@@ -49,6 +49,8 @@ custom domains, billing    tenants.api.permissions                     owner
 taxes: settings, classes,  VIEW_TAXES (taxes.view_taxsettings) to      owner, catalog_manager,
 rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_manager, support
 /api/v1/taxes/)            to change                                   read; owner changes
+shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
+options and rates          (add, change, delete)                       support read
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -97,6 +99,10 @@ VIEW_TAXES = "taxes.view_taxsettings"
 MANAGE_TAXES = "taxes.manage_taxes"
 # The store's OAuth clients (Google, Facebook): the owner's, as the secrets are theirs.
 CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
+# Shipping zones, delivery options and their rates: store configuration, the owner's; order
+# managers and support read them (to answer a shopper's delivery question).
+VIEW_SHIPPING = "shipping.view_shippingzone"
+MANAGE_SHIPPING = "shipping.manage"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -143,6 +149,9 @@ SUPPORT_READABLE_MODELS = (
     "taxes.taxrate",
     "taxes.taxsettings",
     "taxes.producttaxclass",
+    "shipping.shippingzone",
+    "shipping.deliveryoption",
+    "shipping.deliveryrateband",
 )
 
 
@@ -173,7 +182,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
     | {
         ACCESS_STORE_ADMIN,
         "orders.*",
-        "shipping.*",
+        "shipping.view_*",
         "payments.view_*",
         "taxes.view_*",
         "accounts.view_user",

@@ -154,6 +154,7 @@ TENANT_APPS = [
     "cart",
     "search",
     "taxes",
+    "shipping",
     "storefront_cms",
     "idempotency",
     "wagtail.contrib.forms",
