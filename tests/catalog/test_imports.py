@@ -341,10 +341,13 @@ def test_export_streams_every_variant_in_the_import_columns(catalog, send, owner
         "visible_b2c": "true",
         "visible_b2b": "true",
         "sku": "TEE-S",
+        "currency": "USD",  # the store's: an import into a store of another currency refuses it
         "price": "19.90",
         "b2b_price": "15.00",
         "cost_price": "8.00",
         "stock_on_hand": "5",
+        "quantity_min": "1",
+        "quantity_step": "1",
         "options": "size=S;colour=red",
         "attr.material": "cotton",
         "attr.weight": "180",
