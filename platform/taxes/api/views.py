@@ -59,6 +59,8 @@ CLASS_EXAMPLE = OpenApiExample(
 
 @extend_schema(tags=["taxes"])
 @extend_schema_view(
+    # A page of classes (cursor pagination), as drf-spectacular cannot tell from a plain GET.
+    get=extend_schema(responses=serializers.TaxClassSerializer(many=True)),
     post=extend_schema(examples=[CLASS_EXAMPLE], responses={201: serializers.TaxClassSerializer}),
 )
 class TaxClassListView(GenericAPIView):
@@ -147,7 +149,10 @@ RATE_EXAMPLES = [
 
 @extend_schema(tags=["taxes"])
 @extend_schema_view(
-    get=extend_schema(parameters=[serializers.TaxRateFiltersSerializer]),
+    get=extend_schema(
+        parameters=[serializers.TaxRateFiltersSerializer],
+        responses=serializers.TaxRateSerializer(many=True),
+    ),
     post=extend_schema(examples=RATE_EXAMPLES, responses={201: serializers.TaxRateSerializer}),
 )
 class TaxRateListView(GenericAPIView):
