@@ -152,6 +152,7 @@ TENANT_APPS = [
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "search",
+    "wishlists",
     "storefront_cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
