@@ -1,5 +1,6 @@
-"""The wishlists listen to the catalog: a committed product change may call for price-drop
-or back-in-stock emails, worked out by Celery in the store's schema."""
+"""What the wishlists listen to: the catalog (a committed product change may call for
+price-drop or back-in-stock emails, worked out by Celery in the store's schema) and the
+accounts (a person's erasure takes their lists with it)."""
 
 from django_tenants.utils import schema_context
 
@@ -15,3 +16,10 @@ def queue_notifications(
 
     with schema_context(schema_name):
         notify_wishlist_watchers.delay(list(product_ids))
+
+
+def erase_wishlists(sender, *, user, **kwargs):
+    """Receiver of accounts.events.account_erased: what a person wished for is theirs."""
+    from wishlists import services
+
+    services.erase_wishlists(user=user)

@@ -19,6 +19,7 @@ from wishlists.models import (
     MAX_LISTS_PER_ACCOUNT,
     NAME_MAX_LENGTH,
     Wishlist,
+    WishlistEmail,
     WishlistItem,
 )
 from wishlists.selectors import variant_is_available
@@ -106,6 +107,14 @@ def delete_wishlist(*, wishlist: Wishlist) -> None:
     is allowed: a new one is created on next use."""
     with transaction.atomic():
         Wishlist.objects.filter(pk=wishlist.pk).delete()
+
+
+def erase_wishlists(*, user) -> None:
+    """Delete every list of ``user`` (their share links die with them) and the record of the
+    alerts sent to them: called when the person's account is erased."""
+    with transaction.atomic():
+        Wishlist.objects.filter(user=user).delete()
+        WishlistEmail.objects.filter(user=user).delete()
 
 
 def _lock_list(wishlist: Wishlist) -> Wishlist:

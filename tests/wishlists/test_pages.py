@@ -229,3 +229,17 @@ def test_a_list_page_costs_the_same_queries_for_1_and_10_items(signed_in, shoppe
         assert shared.status_code == 200
         counts.append((len(page_queries), len(shared_queries)))
     assert counts[0] == counts[1], counts
+
+
+def test_the_button_keeps_the_anonymous_product_page_cached(anonymous, signed_in, settings, tee):
+    from storefront_cms.caching import HEADER
+
+    settings.STOREFRONT_PAGE_CACHE_SECONDS = 60
+    path = f"/p/{tee.product.slug}/"
+    assert anonymous.get(path)[HEADER] == "miss"
+    cached = anonymous.get(path)
+    assert cached[HEADER] == "hit"
+    assert html(cached).select_one("form.wishlist-add")["method"] == "get"
+    own = signed_in.get(path)
+    assert own[HEADER] == "bypass"
+    assert html(own).select_one("form.wishlist-add")["method"] == "post"

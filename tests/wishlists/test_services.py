@@ -181,3 +181,13 @@ def test_deleting_the_default_list_makes_a_new_one_on_next_use(shopper, tee):
     assert not WishlistItem.objects.exists()
     fresh = services.default_wishlist(user=shopper)
     assert fresh.pk != wishlist.pk and fresh.is_default
+
+
+def test_erasing_an_account_takes_its_lists_and_share_links(shopper, tee):
+    from accounts import services as accounts_services
+
+    wishlist = services.share_wishlist(wishlist=services.default_wishlist(user=shopper))
+    services.add_item(wishlist=wishlist, variant_id=tee.pk, buyer=buyer(shopper))
+    accounts_services.erase_account(user=shopper, password=None)
+    assert not Wishlist.objects.filter(user=shopper).exists()
+    assert selectors.shared_wishlist(token=wishlist.share_token) is None
