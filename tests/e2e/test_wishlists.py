@@ -1,6 +1,7 @@
 """A shopper's wishlist in a real browser: "Add to wishlist" on a product page (signed in, and
-signed out: sign in and come back), the list in the account area, and "Move to cart". Each
-page is checked with axe-core and left as a screenshot in tests/e2e/screenshots/."""
+signed out: sign in and come back), the list in the account area, its shared page, and "Move
+to cart". Each page is checked with axe-core and left as a screenshot in
+tests/e2e/screenshots/."""
 
 from __future__ import annotations
 
@@ -42,6 +43,18 @@ def test_shopper_saves_a_product_sees_it_in_their_list_and_moves_it_to_the_cart(
     assert_accessible(page, name="wishlist")
     screenshot(page, "wishlist-list")
 
+    page.get_by_role("button", name="Share by link").click()
+    link = page.get_by_label("Link to this list").input_value()
+    shared = context.new_page()
+    shared.goto(link)
+    expect(shared.get_by_role("heading", level=1)).to_have_text("My wishlist")
+    expect(shared.locator("main")).to_contain_text(lamp["name"])
+    expect(shared.locator("main form")).to_have_count(0)
+    assert_accessible(shared, name="shared wishlist")
+    screenshot(shared, "wishlist-shared")
+    shared.close()
+
+    row = page.locator("[data-wishlist-item]")
     row.get_by_role("button", name="Move to cart").click()
     expect(page.get_by_text("The item was moved to your cart.")).to_be_visible()
     expect(page.locator("[data-wishlist-item]")).to_have_count(0)
