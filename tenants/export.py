@@ -190,6 +190,25 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "updated_at",
     ),
     "shipping.deliveryrateband": ("option", "from_value", "to_value", "price"),
+    # Shoppers' wishlists: never the share token (a read link is a credential; the list's
+    # owner shares it again from the new store).
+    "wishlists.wishlist": (
+        "user",
+        "name",
+        "is_default",
+        "notify_price_drop",
+        "notify_back_in_stock",
+        "created_at",
+        "updated_at",
+    ),
+    "wishlists.wishlistitem": (
+        "wishlist",
+        "variant",
+        "added_at",
+        "price_when_added",
+        "last_notified_price",
+        "was_available",
+    ),
     # Storefront content.
     "wagtailcore.page": (
         "path",
@@ -278,6 +297,7 @@ NOT_EXPORTED: dict[str, str] = {
     "admin.logentry": _INTERNAL,
     "search.productdocument": _DERIVED,
     "search.searchterm": _DERIVED,
+    "wishlists.wishlistemail": _INTERNAL,  # which alert emails went out (once a day)
     "wagtailimages.rendition": _DERIVED,
     "wagtailsearch.indexentry": _DERIVED,
     "wagtailembeds.embed": _DERIVED,

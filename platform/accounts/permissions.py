@@ -13,7 +13,8 @@ Roles and their permission sets:
 ================  ======================================================================
 role              grants
 ================  ======================================================================
-customer          own account: profile, address book, password, two-factor, deletion
+customer          own account: profile, address book, password, two-factor, deletion,
+                  wishlists (MANAGE_OWN_ACCOUNT)
 company_buyer     customer + see the company, place orders for it
 company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys

@@ -155,6 +155,7 @@ TENANT_APPS = [
     "search",
     "taxes",
     "shipping",
+    "wishlists",
     "storefront_cms",
     "idempotency",
     "wagtail.contrib.forms",

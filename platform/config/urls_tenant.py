@@ -44,6 +44,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),
+    path("account/wishlists/", include("wishlists.urls")),
+    path("wishlists/", include("wishlists.shared_urls")),
     path("account/", include("accounts.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
@@ -53,6 +55,7 @@ urlpatterns = [
     path("api/v1/", include("cart.api.urls")),
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
+    path("api/v1/", include("wishlists.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
