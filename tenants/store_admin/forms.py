@@ -48,6 +48,15 @@ class StoreDetailsForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Time zone", choices=lambda: [(name, name) for name in time_zone_names()]
     )
+    # Left empty, the store keeps its delay (the service checks 1..720 as well).
+    abandoned_cart_hours = forms.IntegerField(
+        label="Abandoned cart after (hours)",
+        required=False,
+        min_value=1,
+        max_value=720,
+        help_text="A cart left this long without a change counts as abandoned; shoppers who "
+        "asked for it get one reminder email. From 1 to 720 hours (30 days).",
+    )
 
     @classmethod
     def for_store(cls, store: Tenant, data=None) -> "StoreDetailsForm":

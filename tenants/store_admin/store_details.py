@@ -1,5 +1,5 @@
-"""Settings > Store details: the store's name, contact email, address, weight unit and time
-zone (tenants.services.update_store_details)."""
+"""Settings > Store details: the store's name, contact email, address, weight unit, time
+zone and abandoned-cart delay (tenants.services.update_store_details)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
