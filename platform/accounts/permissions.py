@@ -20,7 +20,7 @@ company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; the store admin
 order_manager     orders, shipping, payments (read), customers and companies (read, export, resend
-                  a verification email)
+                  a verification email), carts (read)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
@@ -43,6 +43,8 @@ API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner
 social login (OAuth)       CONFIGURE_SOCIAL_LOGIN                      owner
 search synonyms            search.view_synonym (list),                 owner, catalog_manager;
                            search.add/change/delete_synonym            support reads
+carts (list, detail,       VIEW_CARTS (cart.view_cart)                 owner, order_manager
+a customer's cart panel)
 custom domains, billing    tenants.api.permissions                     owner
 =========================  ==========================================  ========================
 
@@ -89,6 +91,9 @@ MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
 # The store's OAuth clients (Google, Facebook): the owner's, as the secrets are theirs.
 CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
+# Shoppers' carts, read-only in the store admin (a cart's token, a credential, is never shown;
+# support reads orders but not carts, which are not in SUPPORT_READABLE_MODELS).
+VIEW_CARTS = "cart.view_cart"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -168,6 +173,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "accounts.view_companymembership",
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
+        VIEW_CARTS,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}
