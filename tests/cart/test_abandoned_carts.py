@@ -282,3 +282,12 @@ def test_anonymous_carts_untouched_for_30_days_expire_and_lose_their_lines(in_st
     # The expired cart's cookie or token names no cart any more.
     assert identify.anonymous_cart(str(stale.token)) is None
     assert identify.anonymous_cart(str(fresh.token)) == fresh
+
+
+def test_celery_beat_runs_the_fan_out_periodically(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["process-abandoned-carts"]
+    assert entry["task"] == "cart.tasks.process_abandoned_carts"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 60 * 60  # a delay of 1 hour is honoured within the hour
