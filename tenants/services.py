@@ -367,9 +367,11 @@ def update_store_details(
     country: str = "",
     weight_unit: str = Tenant.WeightUnit.KILOGRAM,
     time_zone: str = "UTC",
+    abandoned_cart_hours: int | None = None,
     actor_label: str = "",
 ) -> Tenant:
-    """Change the store's details: name, contact email, address, weight unit and time zone.
+    """Change the store's details: name, contact email, address, weight unit and time zone,
+    and the abandoned-cart delay (hours, 1 to 720; None keeps it).
 
     Every field is checked first; InvalidStoreDetails names each bad one and nothing is saved.
     The row is locked while it changes; the change is audited (which fields, by whom) and
@@ -387,6 +389,8 @@ def update_store_details(
         "weight_unit": weight_unit,
         "time_zone": (time_zone or "").strip(),
     }
+    if abandoned_cart_hours is not None:
+        values["abandoned_cart_hours"] = abandoned_cart_hours
     _check_store_details(values)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
@@ -499,5 +503,8 @@ def _check_store_details(values: dict) -> None:
         errors["weight_unit"] = ["Choose one of the offered units."]
     if values["time_zone"] not in time_zone_names():
         errors["time_zone"] = ["Choose a time zone such as Europe/Paris or America/New_York."]
+    hours = values.get("abandoned_cart_hours", 1)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 720:
+        errors["abandoned_cart_hours"] = ["Use a whole number of hours from 1 to 720."]
     if errors:
         raise InvalidStoreDetails("Some store details are not valid.", fields=errors)

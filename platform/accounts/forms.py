@@ -8,7 +8,9 @@ from accounts.models import Address, User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone"]
+        fields = ["first_name", "last_name", "phone", "accepts_cart_reminders"]
+        labels = {"accepts_cart_reminders": "Email me a reminder when I leave items in my cart"}
+        help_texts = {"accepts_cart_reminders": "One email per cart, with a link back to it."}
 
 
 class AddressForm(forms.ModelForm):

@@ -21,7 +21,7 @@ company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
 catalog_manager   catalog, storefront pages, images and documents; taxes (read); the store admin
 order_manager     orders, shipping (read), payments (read), taxes (read), customers and companies
-                  (read, export, resend a verification email)
+                  (read, export, resend a verification email), carts (read)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
@@ -46,6 +46,8 @@ API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner
 social login (OAuth)       CONFIGURE_SOCIAL_LOGIN                      owner
 search synonyms            search.view_synonym (list),                 owner, catalog_manager;
                            search.add/change/delete_synonym            support reads
+carts (list, detail,       VIEW_CARTS (cart.view_cart)                 owner, order_manager
+a customer's cart panel)
 custom domains, billing    tenants.api.permissions                     owner
 taxes: settings, classes,  VIEW_TAXES (taxes.view_taxsettings) to      owner, catalog_manager,
 rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_manager, support
@@ -104,6 +106,9 @@ CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
 # managers and support read them (to answer a shopper's delivery question).
 VIEW_SHIPPING = "shipping.view_shippingzone"
 MANAGE_SHIPPING = "shipping.manage"
+# Shoppers' carts, read-only in the store admin (a cart's token, a credential, is never shown;
+# support reads orders but not carts, which are not in SUPPORT_READABLE_MODELS).
+VIEW_CARTS = "cart.view_cart"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -192,6 +197,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "accounts.view_companymembership",
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
+        VIEW_CARTS,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}

@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "idempotency.tasks.expire_idempotency_keys",
         "schedule": 60 * 60,
     },
+    # Per store: expire stale anonymous carts, mark abandoned ones, send the opted-in reminders.
+    "process-abandoned-carts": {"task": "cart.tasks.process_abandoned_carts", "schedule": 15 * 60},
 }
 
 # --- Stores ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cart import restore as cart_restore
 from config import site_files
 from config.api_error_pages import api_not_found
 from storefront_cms import sitemap
@@ -47,6 +48,7 @@ urlpatterns = [
     path("account/wishlists/", include("wishlists.urls")),
     path("wishlists/", include("wishlists.shared_urls")),
     path("account/", include("accounts.urls")),
+    path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("tenants.api.store_urls")),

@@ -57,6 +57,15 @@ class StoreDetailsForm(forms.Form):
         "as they are (12.00 USD becomes 12.00 EUR: nothing is converted), so review your "
         "prices after a change. It can change only until the store has its first order.",
     )
+    # Left empty, the store keeps its delay (the service checks 1..720 as well).
+    abandoned_cart_hours = forms.IntegerField(
+        label="Abandoned cart after (hours)",
+        required=False,
+        min_value=1,
+        max_value=720,
+        help_text="A cart left this long without a change counts as abandoned; shoppers who "
+        "asked for it get one reminder email. From 1 to 720 hours (30 days).",
+    )
 
     @classmethod
     def for_store(cls, store: Tenant, data=None, *, currency_locked=()) -> "StoreDetailsForm":

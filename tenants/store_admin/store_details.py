@@ -1,5 +1,5 @@
-"""Settings > Store details: the store's name, contact email, address, weight unit and time
-zone (tenants.services.update_store_details), and its currency
+"""Settings > Store details: the store's name, contact email, address, weight unit, time
+zone and abandoned-cart delay (tenants.services.update_store_details), and its currency
 (tenants.services.set_store_currency: fixed once the store has orders)."""
 
 from django.contrib import messages

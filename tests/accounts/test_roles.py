@@ -16,17 +16,32 @@ pytestmark = pytest.mark.django_db
         (
             "catalog_manager",
             ["catalog.change_product", "wagtailcore.publish_page", "wagtailadmin.access_admin"],
-            ["orders.change_order", "accounts.add_apikey", "accounts.change_storesecurity"],
+            [
+                "orders.change_order",
+                "accounts.add_apikey",
+                "accounts.change_storesecurity",
+                "cart.view_cart",
+            ],
         ),
         (
             "order_manager",
-            ["orders.change_order", "payments.view_payment", "accounts.view_user"],
+            [
+                "orders.change_order",
+                "payments.view_payment",
+                "accounts.view_user",
+                "cart.view_cart",
+            ],
             ["catalog.change_product", "payments.change_payment", "accounts.change_user"],
         ),
         (
             "support",
             ["orders.view_order", "catalog.view_product", "accounts.view_user"],
-            ["orders.change_order", "catalog.add_product", "accounts.delete_apikey"],
+            [
+                "orders.change_order",
+                "catalog.add_product",
+                "accounts.delete_apikey",
+                "cart.view_cart",
+            ],
         ),
         ("owner", ["accounts.change_storesecurity", "anything.at_all"], []),
         ("customer", [], ["wagtailadmin.access_admin", "orders.view_order"]),

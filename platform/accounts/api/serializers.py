@@ -169,7 +169,15 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "phone", "roles"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "accepts_cart_reminders",
+            "roles",
+        ]
         read_only_fields = ["id", "email", "roles"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
