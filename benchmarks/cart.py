@@ -76,6 +76,7 @@ def measure(environment, variants, requests):
     """(add, read, bare view) timings against a fresh server."""
     rng = random.Random(13)  # noqa: S311 - the same requests on every run
     with web_server(environment, workers=2) as port:
+        _wait_until_answering(port)
         read_tokens = [_filled_cart(port, rng.sample(variants, READ_CART_LINES)) for _ in range(30)]
         for token in read_tokens:  # warm-up: connections, query plans
             _timed(port, "GET", "/api/v1/cart/", token=token)
@@ -147,6 +148,20 @@ def _buyable_variants() -> list[int]:
         .filter(quantity_max__isnull=True, quantity_min=1, quantity_step=1)
         .values_list("pk", flat=True)
     )
+
+
+def _wait_until_answering(port, timeout: float = 300) -> None:
+    """gunicorn listens before its workers have imported Django: wait for both to answer."""
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < 4:
+        try:
+            status, _ = request(port, "GET", "/api/v1/cart/", HOST)
+            answered += status == 200
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def _filled_cart(port, variants) -> str:
