@@ -53,15 +53,17 @@ def tax_class_ids_for_products(product_ids: Iterable[int]) -> dict[int, int]:
 
 def tax_rules(*, country: str | None = None) -> TaxRules:
     """Everything taxes.calculations needs, in three queries: the settings, the classes and
-    the rates (of ``country`` only, when given: a checkout knows where it ships to)."""
+    the rates (when ``country`` is given, a checkout knowing where it ships to: that country's
+    and the store's own country's, used while there is no address)."""
     from django.db import connection
 
     settings = TaxSettings.objects.filter(pk=1).first() or TaxSettings(pk=1)
     classes = list(TaxClass.objects.values_list("pk", "is_default", "is_exempt"))
+    store = getattr(connection, "tenant", None)
+    origin = (getattr(store, "country", "") or "").upper()
     rates = TaxRate.objects.all()
     if country is not None:
-        rates = rates.filter(country=country.upper())
-    store = getattr(connection, "tenant", None)
+        rates = rates.filter(country__in={country.upper(), origin})
     return TaxRules(
         currency=store_currency(),
         prices_entered_with_tax=settings.prices_entered_with_tax,
@@ -76,6 +78,6 @@ def tax_rules(*, country: str | None = None) -> TaxRules:
                 "tax_class_id", "country", "region", "rate", "name"
             )
         ),
-        origin_country=(getattr(store, "country", "") or "").upper(),
+        origin_country=origin,
         origin_region="",
     )
