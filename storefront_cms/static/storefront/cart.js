@@ -64,5 +64,12 @@
   document.addEventListener("htmx:responseError", failed);
   document.addEventListener("htmx:sendError", failed);
 
+  // A page restored from the back-forward cache shows the mini-cart of when it was left.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && window.htmx && document.getElementById("mini-cart")) {
+      window.htmx.ajax("GET", "/cart/mini/", { target: "#mini-cart", swap: "outerHTML" });
+    }
+  });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", addForm); else addForm();
 })();
