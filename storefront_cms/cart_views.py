@@ -138,9 +138,9 @@ def add_view(request):
     form = AddForm(request.POST)
     variant: CartVariant | None = None
     cart = None
-    if form.is_valid():
-        channel = channel_for(user=request.user)
-        variant = selectors.cart_variant(channel=channel, sku=form.cleaned_data["sku"])
+    sku = form.cleaned_data.get("sku") if not form.is_valid() else form.cleaned_data["sku"]
+    if sku:  # also when the quantity is refused: the page again shows what it was for
+        variant = selectors.cart_variant(channel=channel_for(user=request.user), sku=sku)
         if variant is None:
             form.add_error(None, "This product is not available.")
     if form.is_valid():

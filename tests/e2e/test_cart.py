@@ -84,7 +84,7 @@ def test_a_shopper_adds_two_variants_changes_a_quantity_and_signs_in_to_a_merged
         f"Added 2 of Harbor Shirt {tag} (M)"
     )
     expect(_mini_cart_count(page)).to_have_attribute("data-cart-count", "2")
-    assert page.url == f"{store.url}/p/{slug}/?variant=HS-{tag}-M"  # no page load: htmx
+    assert page.url.startswith(f"{store.url}/p/{slug}/")  # no page load: htmx
 
     page.get_by_role("radio", name="Size: L").check()
     expect(form.locator("input[name=sku]")).to_have_value(f"HS-{tag}-L")

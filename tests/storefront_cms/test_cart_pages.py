@@ -16,6 +16,7 @@ from cart.identify import COOKIE_NAME
 from cart.models import Cart
 from catalog import services as catalog
 from catalog.models import ProductVariant
+from search import services as search
 from storefront_cms.caching import HEADER
 from tests.catalog.factories import product
 
@@ -260,6 +261,7 @@ def test_cards_add_single_variants_and_lead_to_the_others(shop, goods, store_a):
     for made in goods.values():
         catalog.update_product(product=made, data={}, categories=[category])
     sold_out = product("Old Bowl", stock=0, categories=[category])
+    search.reindex_store()
     page = html(shop.get("/c/everything/"))
     cards = {
         card.select_one(".product-card__name").get_text(strip=True): card
