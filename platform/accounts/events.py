@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # Arguments: user (the anonymised, inactive row; its id is unchanged, so orders keep pointing
 # at it).
 account_erased = Signal()
+
+# Sent after ``POST /api/v1/auth/login/`` issued its token (API logins open no session, so
+# allauth's ``user_logged_in`` is not sent). Arguments: request, user. The cart merges the
+# client's anonymous cart (``X-Cart-Token``) into the account's here.
+api_signed_in = Signal()

@@ -151,6 +151,7 @@ TENANT_APPS = [
     "allauth.socialaccount.providers.facebook",
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
+    "cart",
     "search",
     "storefront_cms",
     "wagtail.contrib.forms",

@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/v1/", include("tenants.api.store_urls")),
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("search.api.urls")),
+    path("api/v1/", include("cart.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),

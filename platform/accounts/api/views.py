@@ -15,7 +15,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import permissions, selectors, services
+from accounts import events, permissions, selectors, services
 from accounts.api import serializers
 from accounts.api.permissions import ANY_SCOPE, RequiresPermission
 from accounts.models import ApiKey, AuthToken, StoreSecurity
@@ -81,6 +81,7 @@ class LoginView(rest_auth_views.LoginView):
     def login(self):
         self.user = self.serializer.validated_data["user"]
         self.token = services.issue_auth_token(user=self.user)
+        events.api_signed_in.send(sender=type(self.user), request=self.request, user=self.user)
 
 
 @extend_schema(tags=["auth"], request=None, responses=DETAIL_RESPONSE)

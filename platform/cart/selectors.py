@@ -1,0 +1,238 @@
+"""Reads of carts, priced afresh on every read.
+
+What a line costs comes only from ``pricing.price_for(variant, buyer)`` now; its availability
+from the variant and product now (``cart.rules``). Each line says what changed since it was
+added: "Price changed: was $12.00, now $10.00", "Only 2 left", "Out of stock", "No longer
+available". :func:`cart_view` costs one query whatever the number of lines (the lines with their
+variants and products; the image comes from the product's listing summary).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+
+import money
+from cart import rules
+from cart.models import Cart, CartLine
+from pricing import Buyer, Price, buyer_for, price_for
+
+LINE_FIELDS = (
+    "id",
+    "cart_id",
+    "variant_id",
+    "quantity",
+    "unit_price_at_add",
+    "sku_at_add",
+    "name_at_add",
+    "created_at",
+    "variant__id",
+    "variant__sku",
+    "variant__name",
+    "variant__options",
+    "variant__price",
+    "variant__b2b_price",
+    "variant__compare_at_price",
+    "variant__stock_on_hand",
+    "variant__stock_reserved",
+    "variant__stock_policy",
+    "variant__quantity_min",
+    "variant__quantity_max",
+    "variant__quantity_step",
+    "variant__product__id",
+    "variant__product__name",
+    "variant__product__slug",
+    "variant__product__status",
+    "variant__product__visible_b2c",
+    "variant__product__visible_b2b",
+    "variant__product__listing",
+)
+
+
+@dataclass(frozen=True)
+class LineView:
+    variant_id: int | None
+    sku: str
+    product_id: int | None
+    product_name: str
+    product_slug: str
+    variant_label: str
+    image_url: str | None
+    quantity: int
+    unit_price: Price
+    line_total: money.Money
+    available: bool
+    stock_available: int | None
+    quantity_min: int
+    quantity_max: int | None
+    quantity_step: int
+    notices: list[str] = field(default_factory=list)
+    # Added beyond the contract: what the shopper saw when adding, and whether the buyer's
+    # channel sells the variant at all (False: "No longer available").
+    unit_price_at_add: Decimal | None = None
+    sellable: bool = True
+
+
+@dataclass(frozen=True)
+class CartView:
+    token: str | None
+    lines: list[LineView]
+    subtotal: money.Money
+    item_count: int
+    line_count: int
+    currency: str
+    notices: list[str]
+    version: int = 0
+
+
+def buyer_of_cart(cart: Cart) -> Buyer:
+    """The buyer a cart prices for when no request says (tasks, the admin): its account's
+    channel, or its API key's company."""
+    if cart.api_key_id is not None:
+        return buyer_for(user=cart.api_key.created_by, auth=cart.api_key)
+    if cart.user_id is not None:
+        return buyer_for(user=cart.user)
+    return Buyer.anonymous()
+
+
+def cart_view(cart: Cart | None, buyer: Buyer) -> CartView:
+    """The cart as ``buyer`` sees it now: each line priced by ``price_for``, flagged when its
+    price or availability changed, and the subtotal of the lines that can be bought. One query
+    (none without a cart)."""
+    currency = money.store_currency()
+    if cart is None:
+        return CartView(None, [], money.Money.zero(currency), 0, 0, currency, [], 0)
+    lines = [
+        _line_view(line, buyer, currency)
+        for line in CartLine.objects.filter(cart_id=cart.pk)
+        .select_related("variant__product")
+        .only(*LINE_FIELDS)
+        .order_by("created_at", "pk")
+    ]
+    subtotal = money.Money.zero(currency)
+    for line in lines:
+        if line.available:
+            subtotal = subtotal + line.line_total
+    return CartView(
+        token=str(cart.token),
+        lines=lines,
+        subtotal=subtotal,
+        item_count=sum(line.quantity for line in lines),
+        line_count=len(lines),
+        currency=currency,
+        notices=list(cart.merge_notices or []),
+        version=cart.version,
+    )
+
+
+def cart_summary(cart: Cart | None, buyer: Buyer | None = None) -> tuple[int, money.Money]:
+    """``(item_count, subtotal)`` for the header's mini-cart: one query, no images.
+    ``buyer`` defaults to the cart's owner (:func:`buyer_of_cart`)."""
+    currency = money.store_currency()
+    if cart is None:
+        return 0, money.Money.zero(currency)
+    buyer = buyer if buyer is not None else buyer_of_cart(cart)
+    count, subtotal = 0, money.Money.zero(currency)
+    lines = (
+        CartLine.objects.filter(cart_id=cart.pk)
+        .select_related("variant__product")
+        .only(*(name for name in LINE_FIELDS if name != "variant__product__listing"))
+    )
+    for line in lines:
+        count += line.quantity
+        variant = line.variant
+        if rules.is_sellable(variant, buyer) and not rules.quantity_errors(variant, line.quantity):
+            subtotal = subtotal + money.Money(
+                price_for(variant, buyer, currency=currency).amount * line.quantity, currency
+            )
+    return count, subtotal
+
+
+def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
+    variant = line.variant
+    if variant is None:
+        zero = money.quantize(Decimal(0), currency)
+        return LineView(
+            variant_id=None,
+            sku=line.sku_at_add,
+            product_id=None,
+            product_name=line.name_at_add,
+            product_slug="",
+            variant_label="",
+            image_url=None,
+            quantity=line.quantity,
+            unit_price=Price(zero, currency),
+            line_total=money.Money.zero(currency),
+            available=False,
+            stock_available=None,
+            quantity_min=1,
+            quantity_max=None,
+            quantity_step=1,
+            notices=["No longer available"],
+            unit_price_at_add=money.quantize(line.unit_price_at_add, currency),
+            sellable=False,
+        )
+    product = variant.product
+    price = price_for(variant, buyer, currency=currency)
+    sellable = rules.is_sellable(variant, buyer)
+    stock = rules.stock_limit(variant)
+    notices: list[str] = []
+    available = sellable
+    if not sellable:
+        notices.append("No longer available")
+    else:
+        errors = rules.quantity_errors(variant, line.quantity)
+        if stock is not None and stock == 0:
+            notices.append("Out of stock")
+            available = False
+        elif stock is not None and line.quantity > stock:
+            notices.append(f"Only {stock} left")
+            available = False
+        elif errors:
+            notices.append(errors[0].rstrip("."))
+            available = False
+    was = money.quantize(line.unit_price_at_add, currency)
+    if sellable and was != price.amount:
+        notices.append(
+            f"Price changed: was {money.format_money(was, currency)}, "
+            f"now {money.format_money(price.amount, currency)}"
+        )
+    return LineView(
+        variant_id=variant.pk,
+        sku=variant.sku,
+        product_id=product.pk,
+        product_name=product.name,
+        product_slug=product.slug,
+        variant_label=_variant_label(variant),
+        image_url=_image_url(product.listing, variant.sku),
+        quantity=line.quantity,
+        unit_price=price,
+        line_total=money.Money(price.amount * line.quantity, currency),
+        available=available,
+        stock_available=stock,
+        quantity_min=variant.quantity_min,
+        quantity_max=variant.quantity_max,
+        quantity_step=variant.quantity_step,
+        notices=notices,
+        unit_price_at_add=was,
+        sellable=sellable,
+    )
+
+
+def _variant_label(variant) -> str:
+    if variant.name:
+        return variant.name
+    options = variant.options if isinstance(variant.options, dict) else {}
+    return " / ".join(str(value) for value in options.values())
+
+
+def _image_url(listing, sku: str) -> str | None:
+    images = (listing or {}).get("images") or [] if isinstance(listing, dict) else []
+    if not images:
+        return None
+    image = next((image for image in images if image.get("variant") == sku), images[0])
+    renditions = image.get("renditions") or {}
+    path = renditions.get("thumbnail") or image.get("image")
+    return default_storage.url(path) if path else None

@@ -1,0 +1,327 @@
+"""Writes to carts. Every change runs in one transaction with the cart's row locked
+(``select_for_update``), re-reads what it checks under that lock and bumps ``version``: two
+tabs or devices changing one cart at once are applied one after the other, none lost. A
+refused change raises :class:`cart.errors.CartError` and leaves the cart as it was.
+
+Prices are never taken from the caller: ``unit_price_at_add`` is ``pricing.price_for`` of the
+variant for the buyer at that moment (only the "was" of a later price-changed notice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cart import rules
+from cart.errors import CartError, CartLineNotFound
+from cart.models import Cart, CartLine
+from catalog.models import ProductVariant
+from pricing import Buyer, price_for
+
+
+@dataclass(frozen=True)
+class MergeNotice:
+    """What a sign-in merge changed on one line (``kept`` 0: the line was left out)."""
+
+    variant_id: int | None
+    sku: str
+    product_name: str
+    requested: int
+    kept: int
+    message: str
+
+
+# --- Carts --------------------------------------------------------------------------------
+
+
+def open_cart_for_user(*, user) -> Cart:
+    """The account's open cart, created when it has none (two requests racing to create it
+    get the same one: the partial unique constraint decides)."""
+    cart = Cart.objects.filter(user=user, status=Cart.Status.OPEN).first()
+    if cart is not None:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(user=user, email=user.email or "")
+    except IntegrityError:
+        return Cart.objects.get(user=user, status=Cart.Status.OPEN)
+
+
+def open_cart_for_api_key(*, api_key) -> Cart:
+    """A company API key's open cart (one per key), created when it has none."""
+    cart = Cart.objects.filter(api_key=api_key, status=Cart.Status.OPEN).first()
+    if cart is not None:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(api_key=api_key)
+    except IntegrityError:
+        return Cart.objects.get(api_key=api_key, status=Cart.Status.OPEN)
+
+
+def create_anonymous_cart() -> Cart:
+    """A new cart for a visitor without one; its token goes in a cookie or to the API client."""
+    return Cart.objects.create()
+
+
+# --- Lines --------------------------------------------------------------------------------
+
+
+def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
+    """Add ``quantity`` of a variant (to its line when the cart has one).
+
+    Refuses (CartError, cart unchanged): an unknown variant or one not sold to ``buyer``
+    (``variant``); a quantity that is not a whole number from 1, or a resulting line outside
+    the variant's minimum / step / maximum or beyond its stock when backorders are denied
+    (``quantity``); a 251st line (``variant``).
+    """
+    quantity = _whole_quantity(quantity)
+    with transaction.atomic():
+        locked = _lock(cart)
+        variant = _sellable_variant(variant_id, buyer)
+        line = locked.lines.filter(variant_id=variant.pk).first()
+        if line is None and _line_count(locked) >= rules.MAX_LINES:
+            raise CartError(
+                "The cart is full.",
+                fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
+            )
+        total = quantity + (line.quantity if line is not None else 0)
+        _check_quantity(variant, total)
+        line = _save_line(locked, line, variant, total, buyer)
+        _touch(locked, cart, buyer=buyer)
+        return line
+
+
+def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
+    """Set the quantity of the cart's line of a variant.
+
+    Refuses as :func:`add_line` does (0 is refused: removing is :func:`remove_line`); a
+    variant without a line in the cart raises CartLineNotFound (404).
+    """
+    quantity = _whole_quantity(quantity)
+    pk = _variant_pk(variant_id)
+    with transaction.atomic():
+        locked = _lock(cart)
+        line = locked.lines.filter(variant_id=pk).first() if pk else None
+        if line is None:
+            raise CartLineNotFound("This variant is not in the cart.")
+        variant = _sellable_variant(variant_id, buyer)
+        _check_quantity(variant, quantity)
+        line = _save_line(locked, line, variant, quantity, buyer)
+        _touch(locked, cart, buyer=buyer)
+        return line
+
+
+def remove_line(*, cart: Cart, variant_id) -> None:
+    """Remove the cart's line of a variant. Removing what is not there changes nothing (a
+    second tab removing the same line gets the cart it wanted)."""
+    pk = _variant_pk(variant_id)
+    if pk is None:
+        return
+    with transaction.atomic():
+        locked = _lock(cart)
+        deleted, _ = locked.lines.filter(variant_id=pk).delete()
+        if deleted:
+            _touch(locked, cart)
+
+
+def clear(*, cart: Cart) -> None:
+    """Remove every line of the cart."""
+    with transaction.atomic():
+        locked = _lock(cart)
+        locked.lines.all().delete()
+        _touch(locked, cart)
+
+
+# --- Merge on sign-in -----------------------------------------------------------------------
+
+
+def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice]:
+    """Move the lines of ``source`` (an anonymous cart) into ``target`` (the account's).
+
+    Quantities of the same variant are summed, then the rules are applied again for ``buyer``:
+    a quantity above the maximum or the stock is lowered, one off the step rounded down, a
+    variant no longer sold (or past the 250th line) left out; each such change is a notice
+    (returned, and kept on ``target.merge_notices`` until its next change). ``source`` ends
+    MERGED. Both carts are locked, in id order; a source that is no longer open merges nothing.
+    """
+    if source.pk == target.pk:
+        return []
+    with transaction.atomic():
+        first, second = sorted([source.pk, target.pk])
+        locked = {c.pk: c for c in Cart.objects.select_for_update().filter(pk__in=[first, second])}
+        locked_source, locked_target = locked[source.pk], locked[target.pk]
+        if locked_source.status != Cart.Status.OPEN or locked_target.status != Cart.Status.OPEN:
+            return []
+        source_lines = list(
+            locked_source.lines.select_related("variant__product").order_by("created_at", "pk")
+        )
+        existing = {
+            line.variant_id: line for line in locked_target.lines.select_related("variant__product")
+        }
+        count = len(existing)
+        notices: list[MergeNotice] = []
+        for line in source_lines:
+            variant = line.variant
+            name = variant.product.name if variant is not None else line.name_at_add
+            sku = variant.sku if variant is not None else line.sku_at_add
+            if not rules.is_sellable(variant, buyer):
+                notices.append(_notice(line, sku, name, line.quantity, 0, "is no longer available"))
+                continue
+            target_line = existing.get(variant.pk)
+            if target_line is None and count >= rules.MAX_LINES:
+                notices.append(
+                    _notice(line, sku, name, line.quantity, 0, "did not fit: the cart is full")
+                )
+                continue
+            requested = line.quantity + (target_line.quantity if target_line else 0)
+            kept = rules.clamp(variant, min(requested, rules.MAX_QUANTITY))
+            if kept == 0:
+                notices.append(_notice(line, sku, name, requested, 0, "is out of stock"))
+                continue
+            if kept != requested:
+                notices.append(
+                    _notice(line, sku, name, requested, kept, _clamp_reason(variant, kept))
+                )
+            if target_line is None:
+                count += 1
+            existing[variant.pk] = _save_line(locked_target, target_line, variant, kept, buyer)
+        locked_source.status = Cart.Status.MERGED
+        locked_source.version += 1
+        locked_source.save(update_fields=["status", "version", "updated_at"])
+        locked_target.merge_notices = [notice.message for notice in notices]
+        _touch(locked_target, target, buyer=buyer, keep_notices=True)
+        return notices
+
+
+# --- Internals -------------------------------------------------------------------------------
+
+
+def _whole_quantity(value) -> int:
+    quantity = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        quantity = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,20}\s*", value):
+        quantity = int(value)
+    if quantity is None:
+        raise CartError(
+            "The quantity is not a whole number.",
+            fields={"quantity": ["A whole number is required."]},
+        )
+    if quantity < 1:
+        raise CartError(
+            "The quantity is too small.", fields={"quantity": ["At least 1 must be bought."]}
+        )
+    if quantity > rules.MAX_QUANTITY:
+        raise CartError(
+            "The quantity is too large.",
+            fields={"quantity": [f"At most {rules.MAX_QUANTITY}."]},
+        )
+    return quantity
+
+
+def _variant_pk(value) -> int | None:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk <= 9223372036854775807 else None
+
+
+def _lock(cart: Cart) -> Cart:
+    locked = Cart.objects.select_for_update().get(pk=cart.pk)
+    if locked.status != Cart.Status.OPEN:
+        raise CartError(
+            "This cart can no longer be changed.",
+            fields={"cart": ["This cart was merged, ordered or has expired."]},
+        )
+    return locked
+
+
+def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
+    pk = _variant_pk(variant_id)
+    variant = ProductVariant.objects.select_related("product").filter(pk=pk).first() if pk else None
+    if variant is None:
+        raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
+    if not rules.is_sellable(variant, buyer):
+        raise CartError(
+            "This product is not available.",
+            fields={"variant": ["This product is not available."]},
+        )
+    return variant
+
+
+def _check_quantity(variant: ProductVariant, quantity: int) -> None:
+    errors = rules.quantity_errors(variant, quantity)
+    if errors:
+        raise CartError(errors[0], fields={"quantity": errors})
+
+
+def _line_count(cart: Cart) -> int:
+    return cart.lines.count()
+
+
+def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:
+    unit_price = price_for(variant, buyer).amount
+    if line is None:
+        return CartLine.objects.create(
+            cart=cart,
+            variant=variant,
+            quantity=quantity,
+            unit_price_at_add=unit_price,
+            sku_at_add=variant.sku,
+            name_at_add=variant.product.name[:200],
+        )
+    line.quantity = quantity
+    # The shopper chose this quantity seeing today's price: that is the new "was".
+    line.unit_price_at_add = unit_price
+    line.save(update_fields=["quantity", "unit_price_at_add", "updated_at"])
+    return line
+
+
+def _touch(locked: Cart, original: Cart, *, buyer=None, keep_notices: bool = False) -> None:
+    """Bump the version and the change time; a changed cart is no longer abandoned. Lines of
+    deleted variants, shown "no longer available" until now, go with the change."""
+    locked.lines.filter(variant__isnull=True).delete()
+    locked.version += 1
+    locked.abandoned_at = None
+    fields = ["version", "abandoned_at", "updated_at"]
+    if not keep_notices:
+        locked.merge_notices = []
+    fields.append("merge_notices")
+    user = getattr(buyer, "user", None)
+    if user is not None and user.pk == locked.user_id and user.email != locked.email:
+        locked.email = user.email or ""
+        fields.append("email")
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=fields)
+    # The caller's instance sees the change too (version for its answer).
+    for field in ("version", "abandoned_at", "updated_at", "merge_notices", "email", "status"):
+        setattr(original, field, getattr(locked, field))
+
+
+def _notice(line, sku, name, requested, kept, reason) -> MergeNotice:
+    if kept:
+        message = f"{name} ({sku}): {reason}; your cart has {kept} instead of {requested}."
+    else:
+        message = f"{name} ({sku}) {reason} and was not added to your cart."
+    return MergeNotice(
+        variant_id=line.variant_id,
+        sku=sku,
+        product_name=name,
+        requested=requested,
+        kept=kept,
+        message=message,
+    )
+
+
+def _clamp_reason(variant, kept: int) -> str:
+    stock = rules.stock_limit(variant)
+    if stock is not None and kept + variant.quantity_step > stock:
+        return f"only {stock} left"
+    if variant.quantity_max is not None and kept + variant.quantity_step > variant.quantity_max:
+        return f"at most {variant.quantity_max} per order"
+    return f"sold in steps of {variant.quantity_step}"
