@@ -47,8 +47,8 @@ def _shirt(store: LiveStore) -> tuple[str, str]:
     return answer.json()["slug"], tag
 
 
-def _account_with_a_line(live: LivePlatform, store: LiveStore, sku: str):
-    """A customer whose account's cart already holds one of ``sku``."""
+def _account_with_a_line(live: LivePlatform, store: LiveStore, sku: str, quantity: int):
+    """A customer whose account's cart already holds ``quantity`` of ``sku``."""
     person = live.new_person(store, "customer")
     with live.database(store):
         from accounts.models import User
@@ -59,7 +59,9 @@ def _account_with_a_line(live: LivePlatform, store: LiveStore, sku: str):
         user = User.objects.get(pk=person.user_id)
         cart = services.open_cart_for_user(user=user)
         variant = ProductVariant.objects.get(sku=sku)
-        services.add_line(cart=cart, variant_id=variant.pk, quantity=1, buyer=buyer_for(user=user))
+        services.add_line(
+            cart=cart, variant_id=variant.pk, quantity=quantity, buyer=buyer_for(user=user)
+        )
     return person
 
 
@@ -72,7 +74,7 @@ def test_a_shopper_adds_two_variants_changes_a_quantity_and_signs_in_to_a_merged
 ):
     store = live.store_a
     slug, tag = _shirt(store)
-    person = _account_with_a_line(live, store, f"HS-{tag}-L")
+    person = _account_with_a_line(live, store, f"HS-{tag}-L", 7)  # of the 8 in stock
 
     page.goto(f"{store.url}/p/{slug}/")
     expect(_mini_cart_count(page)).to_have_count(0)
@@ -95,8 +97,9 @@ def test_a_shopper_adds_two_variants_changes_a_quantity_and_signs_in_to_a_merged
     screenshot(page, "cart-product-added")
     assert_accessible(page, name="product page with the add-to-cart form")
 
-    # A quantity the stock cannot give: said beside the form, nothing added.
-    form.get_by_label("Quantity").fill("80")
+    # With the one already in the cart, 8 more is more than the stock: said beside the form,
+    # nothing added (beyond the input's max, the browser itself stops the form).
+    form.get_by_label("Quantity").fill("8")
     form.get_by_role("button", name="Add to cart").click()
     expect(form.locator(".feedback--error")).to_have_text(re.compile("Only 8 left"))
     expect(form.get_by_label("Quantity")).to_have_attribute("aria-invalid", "true")
@@ -115,8 +118,9 @@ def test_a_shopper_adds_two_variants_changes_a_quantity_and_signs_in_to_a_merged
     screenshot(page, "cart-page")
     assert_accessible(page, name="cart page")
 
-    # Signing in from the cart: the account's line (one L) and the visitor's merge.
-    page.get_by_role("link", name="sign in").click()
+    # Signing in from the cart: the account's 7 L and the visitor's 2 make more than the 8 in
+    # stock; the shopper is told, once.
+    page.locator(".cart-summary").get_by_role("link", name="sign in").click()
     page.get_by_label(re.compile("^Email")).fill(person.email)
     page.get_by_label(re.compile("^Password")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
@@ -128,11 +132,16 @@ def test_a_shopper_adds_two_variants_changes_a_quantity_and_signs_in_to_a_merged
         .input_value()
         for index in range(2)
     }
-    assert quantities == {"M": "2", "L": "3"}
-    expect(_mini_cart_count(page)).to_have_attribute("data-cart-count", "5")
-    expect(page.get_by_text(person.email)).to_be_visible()
+    assert quantities == {"M": "2", "L": "8"}
+    expect(_mini_cart_count(page)).to_have_attribute("data-cart-count", "10")
+    expect(page.locator(".account-link")).to_contain_text(person.email)
+    notice = f"Harbor Shirt {tag} (HS-{tag}-L): only 8 left; your cart has 8 instead of 9."
+    expect(page.locator(".message--warning")).to_have_text(notice)
+    expect(page.locator(".cart-notices")).to_have_count(0)  # not said twice on the page
     screenshot(page, "cart-merged-after-sign-in")
     assert_accessible(page, name="cart page after sign-in")
+    page.goto(f"{store.url}/")
+    expect(page.locator(".message--warning")).to_have_count(0)
 
 
 def test_adding_works_without_javascript(live: LivePlatform, browser):
