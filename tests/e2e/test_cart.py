@@ -172,3 +172,33 @@ def test_adding_works_without_javascript(live: LivePlatform, browser):
         screenshot(page, "cart-empty-phone-no-js")
     finally:
         context.close()
+
+
+def test_a_listing_card_adds_a_single_variant_product_in_place(live: LivePlatform, page: Page):
+    store = live.store_a
+    shirt_slug, tag = _shirt(store)
+    answer = store.client("owner").post(
+        "/api/v1/catalog/products/",
+        json={
+            "name": f"Harbor Mug {tag}",
+            "status": "active",
+            "variants": [{"sku": f"HM-{tag}", "price": "12.00", "stock_on_hand": 5}],
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    page.goto(f"{store.url}/search/?q={tag}")  # indexed by the live Celery worker
+    for _ in range(20):
+        if page.locator(".product-card").count() == 2:
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    mug = page.locator(".product-card").filter(has_text=f"Harbor Mug {tag}")
+    shirt = page.locator(".product-card").filter(has_text=f"Harbor Shirt {tag}")
+    expect(
+        shirt.get_by_role("link", name=f"Choose options for Harbor Shirt {tag}")
+    ).to_have_attribute("href", f"/p/{shirt_slug}/")
+    mug.get_by_role("button", name=re.compile(f"^Add to cart ?: Harbor Mug {tag}$")).click()
+    expect(mug.locator("[data-cart-feedback]")).to_contain_text(f"Added Harbor Mug {tag}")
+    expect(_mini_cart_count(page)).to_have_attribute("data-cart-count", "1")
+    screenshot(page, "cart-listing-card-added")
+    assert_accessible(page, name="search results with add-to-cart buttons")
