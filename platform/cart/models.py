@@ -78,7 +78,8 @@ class Cart(models.Model):
 
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    # A deleted variant leaves its line ("No longer available") until the cart next changes.
+    # A deleted variant leaves its line ("No longer available") until the next add, change or
+    # removal of a line (cart.services reads such lines with the line it changes).
     variant = models.ForeignKey(
         "catalog.ProductVariant",
         null=True,

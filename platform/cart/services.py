@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cart import rules
@@ -82,7 +83,7 @@ def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     with transaction.atomic():
         locked = _lock(cart)
         variant = _sellable_variant(variant_id, buyer)
-        line = locked.lines.filter(variant_id=variant.pk).first()
+        line = _line_of(locked, variant.pk)
         if line is None and _line_count(locked) >= rules.MAX_LINES:
             raise CartError(
                 "The cart is full.",
@@ -105,7 +106,7 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     pk = _variant_pk(variant_id)
     with transaction.atomic():
         locked = _lock(cart)
-        line = locked.lines.filter(variant_id=pk).first() if pk else None
+        line = _line_of(locked, pk) if pk else None
         if line is None:
             raise CartLineNotFound("This variant is not in the cart.")
         variant = _sellable_variant(variant_id, buyer)
@@ -123,7 +124,7 @@ def remove_line(*, cart: Cart, variant_id) -> None:
         return
     with transaction.atomic():
         locked = _lock(cart)
-        deleted, _ = locked.lines.filter(variant_id=pk).delete()
+        deleted, _ = locked.lines.filter(Q(variant_id=pk) | Q(variant__isnull=True)).delete()
         if deleted:
             _touch(locked, cart)
 
@@ -260,6 +261,16 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
         raise CartError(errors[0], fields={"quantity": errors})
 
 
+def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
+    """The cart's line of a variant, read in the same query as the lines whose variant was
+    deleted (shown "no longer available" until now), which go with this change."""
+    found = list(cart.lines.filter(Q(variant_id=variant_pk) | Q(variant__isnull=True)))
+    orphans = [line.pk for line in found if line.variant_id is None]
+    if orphans:
+        CartLine.objects.filter(pk__in=orphans).delete()
+    return next((line for line in found if line.variant_id == variant_pk), None)
+
+
 def _line_count(cart: Cart) -> int:
     return cart.lines.count()
 
@@ -283,9 +294,7 @@ def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLi
 
 
 def _touch(locked: Cart, original: Cart, *, buyer=None, keep_notices: bool = False) -> None:
-    """Bump the version and the change time; a changed cart is no longer abandoned. Lines of
-    deleted variants, shown "no longer available" until now, go with the change."""
-    locked.lines.filter(variant__isnull=True).delete()
+    """Bump the version and the change time; a changed cart is no longer abandoned."""
     locked.version += 1
     locked.abandoned_at = None
     fields = ["version", "abandoned_at", "updated_at"]

@@ -340,3 +340,19 @@ def test_read_and_add_cost_the_same_queries_for_1_or_10_lines(client):
     # The store's lookup by host, the cart, its lines with their variants and products.
     assert counts[1][0] == 3
     assert counts[1][1] <= 14  # savepoints of the test's transaction included
+
+
+def test_the_schema_documents_the_cart_with_examples_and_the_token_header(store_client, store_a):
+    schema = store_client(store_a).get("/api/schema/?format=json").json()
+    cart = schema["paths"]["/api/v1/cart/"]
+    lines = schema["paths"]["/api/v1/cart/lines/"]
+    line = schema["paths"]["/api/v1/cart/lines/{variant_id}/"]
+    assert set(cart) == {"get", "delete"}
+    assert set(line) == {"patch", "delete"}
+    assert {"200", "201", "400"} <= set(lines["post"]["responses"])
+    assert "X-Cart-Token" in [p["name"] for p in lines["post"]["parameters"]]
+    examples = lines["post"]["responses"]["201"]["content"]["application/json"]["examples"]
+    (example,) = examples.values()
+    assert example["value"]["lines"][0]["notices"] == ["Price changed: was $12.00, now $10.00"]
+    request_examples = lines["post"]["requestBody"]["content"]["application/json"]["examples"]
+    assert [e["value"] for e in request_examples.values()] == [{"variant": 42, "quantity": 2}]

@@ -129,3 +129,24 @@ def test_a_tampered_cookie_names_no_cart(rf, in_store_a):
     assert morsel["max-age"] == 30 * 24 * 3600
     request.COOKIES[identify.COOKIE_NAME] = morsel.value
     assert identify.cart_for_request(request) == cart
+
+
+def test_the_cart_stays_with_the_account_after_logout(store_client, store_a, carts):
+    user, _account_cart, visitor_cart, (mug, capped, new) = carts
+    browser = store_client(store_a)
+    with_cart_cookie(browser, visitor_cart)
+    browser.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    signed_in = browser.get("/api/v1/cart/").json()
+    assert {line["variant"]: line["quantity"] for line in signed_in["lines"]} == {
+        mug.pk: 3,
+        capped.pk: 4,
+        new.pk: 1,
+    }
+
+    assert browser.post("/accounts/logout/").status_code == 302
+
+    assert browser.get("/api/v1/cart/").json()["lines"] == []
+    # Another device, signed in: the same cart.
+    elsewhere = store_client(store_a)
+    elsewhere.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert len(elsewhere.get("/api/v1/cart/").json()["lines"]) == 3

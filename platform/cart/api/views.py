@@ -74,7 +74,7 @@ class CartView(CartApiView):
 
     @extend_schema(
         operation_id="cart_clear",
-        responses=serializers.CartSerializer,
+        responses={200: serializers.CartSerializer},
         examples=[serializers.CART_EXAMPLE],
     )
     def delete(self, request: Request) -> Response:
@@ -149,7 +149,7 @@ class CartLineView(CartApiView):
 
     @extend_schema(
         operation_id="cart_line_remove",
-        responses=serializers.CartSerializer,
+        responses={200: serializers.CartSerializer},
         examples=[serializers.CART_EXAMPLE],
     )
     def delete(self, request: Request, variant_id: int) -> Response:
