@@ -14,9 +14,10 @@ deleted, a storefront setting changes, or a search synonym). A change therefore 
 cached page of that store unreachable at once; nothing is deleted key by key.
 
 Never cached: pages for a request with a session holding anything (a signed-in shopper, a
-message to show, later a cart), with a messages cookie, pages that use a CSRF token or set a
-cookie, and anything but a GET answered 200. Those pages are marked ``private`` and vary on
-the cookie, so no shared cache keeps them either.
+message to show), with a messages cookie or a cart cookie (the header's mini-cart shows that
+cart: storefront_cms.cart_views.mini_cart reads a cart only for such a request), pages that
+use a CSRF token or set a cookie, and anything but a GET answered 200. Those pages are
+marked ``private`` and vary on the cookie, so no shared cache keeps them either.
 """
 
 import hashlib
@@ -29,6 +30,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.views import serve as wagtail_serve
 
+from cart.identify import COOKIE_NAME as CART_COOKIE
 from catalog.catalog_version import catalog_version
 from pricing import Channel
 
@@ -86,8 +88,8 @@ def page_key(request, channel: Channel) -> str:
 
 def is_personal(request) -> bool:
     """Whether this request may see something of its own: a session holding anything (a
-    signed-in person, a message, a cart), or a pending message in a cookie."""
-    if MESSAGES_COOKIE in request.COOKIES:
+    signed-in person, a message), a pending message in a cookie, or a cart (its cookie)."""
+    if MESSAGES_COOKIE in request.COOKIES or CART_COOKIE in request.COOKIES:
         return True
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False

@@ -15,6 +15,7 @@ from money import format_money
 from pricing import Channel, channel_for
 from search.selectors import suggest_products
 from storefront_cms import selectors, seo
+from storefront_cms.cart_forms import cart_form
 from storefront_cms.images import listing_image
 from storefront_cms.listing import product_listing, read_choice
 from storefront_cms.selectors import Crumb, brand_url, product_url
@@ -116,6 +117,7 @@ class CatalogRoutes(RoutablePageMixin):
             variants=variants,
             selected=selected,
             main_image=images[selected["image"] if selected else 0] if images else None,
+            cart_form=cart_form(product.id, selected),
             variant_data=[
                 {
                     key: variant[key]

@@ -27,4 +27,11 @@ def storefront(request) -> dict:
         "menus": SimpleLazyObject(lambda: shell().menus),
         "store_name": SimpleLazyObject(lambda: shell().store_name),
         "is_storefront": True,
+        "mini_cart": SimpleLazyObject(lambda: _mini_cart(request)),
     }
+
+
+def _mini_cart(request):
+    from storefront_cms.cart_views import mini_cart
+
+    return mini_cart(request)

@@ -11,7 +11,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from wagtail.images.models import AbstractImage
 
-from catalog.models import Attribute, AttributeValue, Brand, Category, Product
+from catalog.models import Attribute, AttributeValue, Brand, Category, Product, ProductVariant
 from catalog.selectors import SHOP_FIELDS, category_page_for_shoppers, visible_products
 from pricing import Channel
 
@@ -218,3 +218,78 @@ def brand(slug: str) -> Brand | None:
 
 def brands() -> QuerySet[Brand]:
     return Brand.objects.order_by("name", "pk").only("slug", "name")
+
+
+# --- Cart forms ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CartVariant:
+    """What an "add to cart" form needs to know of one variant: its quantity rules (the
+    input's ``min``/``max``/``step``) and whether it can be bought now. The cart's services
+    decide for real; this only shapes the form."""
+
+    id: int
+    sku: str
+    product_name: str
+    product_slug: str
+    options: dict
+    name: str
+    quantity_min: int
+    quantity_max: int | None  # the variant's maximum, and its stock when backorders are denied
+    quantity_step: int
+    available: bool
+
+
+def _cart_variant(row: dict) -> CartVariant:
+    limit = row["quantity_max"]
+    if row["stock_policy"] == ProductVariant.StockPolicy.DENY:
+        stock = max(row["stock_on_hand"] - row["stock_reserved"], 0)
+        limit = stock if limit is None else min(limit, stock)
+    available = limit is None or limit >= row["quantity_min"]
+    return CartVariant(
+        id=row["id"],
+        sku=row["sku"],
+        product_name=row["product__name"],
+        product_slug=row["product__slug"],
+        options=row["options"] or {},
+        name=row["name"],
+        quantity_min=row["quantity_min"],
+        quantity_max=limit if available else None,
+        quantity_step=row["quantity_step"],
+        available=available,
+    )
+
+
+CART_VARIANT_FIELDS = (
+    "id",
+    "sku",
+    "name",
+    "options",
+    "product__name",
+    "product__slug",
+    "quantity_min",
+    "quantity_max",
+    "quantity_step",
+    "stock_on_hand",
+    "stock_reserved",
+    "stock_policy",
+)
+
+
+def cart_variants(product_id: int) -> dict[str, CartVariant]:
+    """The variants of a product for its "add to cart" form, by SKU (one query)."""
+    rows = ProductVariant.objects.filter(product_id=product_id).values(*CART_VARIANT_FIELDS)
+    return {row["sku"]: _cart_variant(row) for row in rows}
+
+
+def cart_variant(*, channel: Channel, sku: str) -> CartVariant | None:
+    """The variant ``sku`` of a product a shopper of ``channel`` may see, or None (one query)."""
+    row = (
+        ProductVariant.objects.filter(
+            sku=sku, product__in=visible_products(channel=channel).values("pk")
+        )
+        .values(*CART_VARIANT_FIELDS)
+        .first()
+    )
+    return _cart_variant(row) if row else None

@@ -73,5 +73,8 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
 
     urlpatterns += [path("media/<str:schema>/<path:path>", serve_store_media)]
 
+# The storefront's cart pages (never in the page cache: they are the shopper's own).
+urlpatterns += [path("cart/", include("storefront_cms.cart_urls"))]
+
 # Storefront pages come last: Wagtail serves every path no other route claimed.
 urlpatterns += [path("", include(wagtail_urls))]

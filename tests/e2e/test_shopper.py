@@ -122,7 +122,7 @@ def _journey(live: LivePlatform, shop: LiveStore, page: Page, viewport: str) -> 
     expect(page).to_have_url(re.compile(r"brand=northwind"))
     expect(page.get_by_role("heading", name="3 products")).to_be_visible()
     results = page.get_by_role("region", name="3 products")
-    expect(results.get_by_role("link", name=re.compile("Heavyweight Pocket Tee"))).to_be_visible()
+    expect(results.get_by_role("link", name="Heavyweight Pocket Tee", exact=True)).to_be_visible()
     expect(results.get_by_text("Everyday Organic Tee")).to_have_count(0)
     artifact(page, f"category-filtered-{viewport}")
 
