@@ -140,6 +140,12 @@ def _merge_on_api_sign_in(sender, request, user, **kwargs) -> None:
     merge_into_account(request, user)
 
 
+def request_token(request) -> str | None:
+    """The anonymous cart token ``request`` carries (``X-Cart-Token``, else the cookie),
+    unchecked; None when it carries none."""
+    return request.headers.get(HEADER_NAME) or _cookie_token(request)
+
+
 def _cookie_token(request) -> str | None:
     return request.get_signed_cookie(COOKIE_NAME, default=None, salt=_COOKIE_SALT)
 

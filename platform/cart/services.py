@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cart import rules
@@ -81,10 +82,10 @@ def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     """
     quantity = _whole_quantity(quantity)
     with transaction.atomic():
-        locked = _lock(cart)
+        locked = _lock(cart, count_lines=True)
         variant = _sellable_variant(variant_id, buyer)
-        line = _line_of(locked, variant.pk)
-        if line is None and _line_count(locked) >= rules.MAX_LINES:
+        line, orphans = _line_and_orphans(locked, variant.pk)
+        if line is None and locked.line_count - orphans >= rules.MAX_LINES:
             raise CartError(
                 "The cart is full.",
                 fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
@@ -232,8 +233,20 @@ def _variant_pk(value) -> int | None:
     return pk if 0 < pk <= 9223372036854775807 else None
 
 
-def _lock(cart: Cart) -> Cart:
-    locked = Cart.objects.select_for_update().get(pk=cart.pk)
+def _lock(cart: Cart, *, count_lines: bool = False) -> Cart:
+    """The cart, locked; with ``count_lines``, its number of lines read in the same query
+    (``line_count``: one round trip fewer on an add)."""
+    carts = Cart.objects.select_for_update(of=("self",))
+    if count_lines:
+        lines = (
+            CartLine.objects.filter(cart_id=OuterRef("pk"))
+            .order_by()
+            .values("cart_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        carts = carts.annotate(line_count=Coalesce(Subquery(lines), 0))
+    locked = carts.get(pk=cart.pk)
     if locked.status != Cart.Status.OPEN:
         raise CartError(
             "This cart can no longer be changed.",
@@ -269,6 +282,16 @@ def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
     if orphans:
         CartLine.objects.filter(pk__in=orphans).delete()
     return next((line for line in found if line.variant_id == variant_pk), None)
+
+
+def _line_and_orphans(cart: Cart, variant_pk: int) -> tuple[CartLine | None, int]:
+    """As :func:`_line_of`, with the number of orphan lines it deleted."""
+    found = list(cart.lines.filter(Q(variant_id=variant_pk) | Q(variant__isnull=True)))
+    orphans = [line.pk for line in found if line.variant_id is None]
+    if orphans:
+        CartLine.objects.filter(pk__in=orphans).delete()
+    line = next((line for line in found if line.variant_id == variant_pk), None)
+    return line, len(orphans)
 
 
 def _line_count(cart: Cart) -> int:

@@ -356,3 +356,52 @@ def test_the_schema_documents_the_cart_with_examples_and_the_token_header(store_
     assert example["value"]["lines"][0]["notices"] == ["Price changed: was $12.00, now $10.00"]
     request_examples = lines["post"]["requestBody"]["content"]["application/json"]["examples"]
     assert [e["value"] for e in request_examples.values()] == [{"variant": 42, "quantity": 2}]
+
+
+# Idempotency-Key (CONTRIBUTING.md "Idempotent API writes"): an anonymous client is named by
+# its cart token's digest, a signed-in one by the account.
+
+
+def test_a_replayed_add_answers_the_same_and_adds_once(client):
+    mug = make_variant(price="12.50", stock=9)
+    token = add(client, mug, 1).json()["token"]
+
+    first = add(client, mug, 2, HTTP_X_CART_TOKEN=token, HTTP_IDEMPOTENCY_KEY="add-mug-2")
+    again = add(client, mug, 2, HTTP_X_CART_TOKEN=token, HTTP_IDEMPOTENCY_KEY="add-mug-2")
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert CartLine.objects.get(cart__token=token).quantity == 3
+    reused = add(client, mug, 5, HTTP_X_CART_TOKEN=token, HTTP_IDEMPOTENCY_KEY="add-mug-2")
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert CartLine.objects.get(cart__token=token).quantity == 3
+    # Another cart's key space is its own.
+    other = add(client, mug, 1).json()["token"]
+    fresh = add(client, mug, 5, HTTP_X_CART_TOKEN=other, HTTP_IDEMPOTENCY_KEY="add-mug-2")
+    assert fresh.status_code == 200 and not fresh.has_header("Idempotent-Replayed")
+    assert CartLine.objects.get(cart__token=other).quantity == 6
+
+
+def test_a_key_without_a_cart_token_or_account_is_refused_and_nothing_is_made(client):
+    mug = make_variant(price="12.50", stock=9)
+
+    response = add(client, mug, 1, HTTP_IDEMPOTENCY_KEY="first-add")
+
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["error"]["fields"]
+    assert not Cart.objects.exists()
+
+
+def test_a_signed_in_customer_replays_by_account(store_a, in_store_a):
+    user = make_person("customer")
+    mug = make_variant(price="12.50", stock=9)
+    client = signed_in(store_a, user)
+
+    first = add(client, mug, 2, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = add(client, mug, 2, HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert CartLine.objects.get(cart__user=user).quantity == 2

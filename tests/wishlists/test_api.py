@@ -269,3 +269,37 @@ def test_the_schema_documents_the_wishlist_endpoints_with_examples(store_a, stor
     assert created["requestBody"]["content"]["application/json"]["examples"]
     shared = paths["/api/v1/wishlists/shared/{token}/"]["get"]
     assert shared["responses"]["200"]["content"]["application/json"]["examples"]
+
+
+# Idempotency-Key (CONTRIBUTING.md "Idempotent API writes").
+
+
+def test_a_replayed_create_or_save_answers_the_same_and_makes_one(api, shopper, tee):
+    first = api.post(
+        "/api/v1/wishlists/", {"name": "Gifts"}, format="json", HTTP_IDEMPOTENCY_KEY="new-list"
+    )
+    again = api.post(
+        "/api/v1/wishlists/", {"name": "Gifts"}, format="json", HTTP_IDEMPOTENCY_KEY="new-list"
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert Wishlist.objects.filter(user=shopper).count() == 1
+
+    items = f"/api/v1/wishlists/{first.json()['id']}/items/"
+    saved = api.post(items, {"variant": tee.pk}, format="json", HTTP_IDEMPOTENCY_KEY="save-tee")
+    replay = api.post(items, {"variant": tee.pk}, format="json", HTTP_IDEMPOTENCY_KEY="save-tee")
+    assert (saved.status_code, replay.status_code) == (201, 201)
+    assert WishlistItem.objects.filter(wishlist__user=shopper).count() == 1
+
+
+def test_a_key_reused_with_another_body_is_422_and_nothing_is_made(api, shopper):
+    assert (
+        api.post(
+            "/api/v1/wishlists/", {"name": "A"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+        ).status_code
+        == 201
+    )
+    reused = api.post("/api/v1/wishlists/", {"name": "B"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert list(Wishlist.objects.filter(user=shopper).values_list("name", flat=True)) == ["A"]

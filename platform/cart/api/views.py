@@ -7,6 +7,8 @@ its company). The store's own API keys are refused (403): they sell, they do not
 answer is the whole cart, priced now (cart.selectors.cart_view).
 """
 
+import hashlib
+
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +22,7 @@ from accounts.api.permissions import RequiresPermission
 from accounts.models import ApiKey
 from cart import identify, selectors, services
 from cart.api import serializers
+from idempotency.api import IdempotentCreateMixin
 from pricing import buyer_for
 
 CART_TOKEN_HEADER = OpenApiParameter(
@@ -86,7 +89,18 @@ class CartView(CartApiView):
 
 
 @extend_schema(tags=["cart"], parameters=[CART_TOKEN_HEADER])
-class CartLinesView(CartApiView):
+class CartLinesView(IdempotentCreateMixin, CartApiView):
+    def idempotency_caller(self, request: Request) -> str | None:
+        """The API key, else the signed-in person, else the anonymous cart's token (its
+        digest: the token itself is a secret); None without any (a key is then refused)."""
+        caller = super().idempotency_caller(request)
+        if caller is not None:
+            return caller
+        token = identify.request_token(request)
+        if not token:
+            return None
+        return "cart:" + hashlib.sha256(str(token).strip().encode()).hexdigest()
+
     @extend_schema(
         operation_id="cart_lines_add",
         request=serializers.AddLineSerializer,

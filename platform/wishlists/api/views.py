@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import RequiresPermission
 from accounts.permissions import MANAGE_OWN_ACCOUNT
+from idempotency.api import IdempotentCreateMixin
 from pricing import buyer_for
 from wishlists import selectors, services
 from wishlists.api import serializers
@@ -75,7 +76,7 @@ def _valid(serializer_class, request):
     return serializer.validated_data
 
 
-class WishlistListView(OwnWishlistView):
+class WishlistListView(IdempotentCreateMixin, OwnWishlistView):
     @extend_schema(
         tags=TAGS,
         summary="Your wishlists",
@@ -143,7 +144,7 @@ class WishlistDetailView(OwnWishlistView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WishlistItemListView(OwnWishlistView):
+class WishlistItemListView(IdempotentCreateMixin, OwnWishlistView):
     @extend_schema(
         tags=TAGS,
         summary="Save a variant in a wishlist",
@@ -172,7 +173,7 @@ class WishlistItemDetailView(OwnWishlistView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WishlistItemMoveView(OwnWishlistView):
+class WishlistItemMoveView(IdempotentCreateMixin, OwnWishlistView):
     @extend_schema(
         tags=TAGS,
         summary="Move a saved variant to your cart",
@@ -213,7 +214,7 @@ class WishlistItemMoveView(OwnWishlistView):
         return Response(serializers.MovedToCartSerializer(body).data)
 
 
-class WishlistShareView(OwnWishlistView):
+class WishlistShareView(IdempotentCreateMixin, OwnWishlistView):
     @extend_schema(
         tags=TAGS,
         summary="Share a wishlist by a read-only link",
