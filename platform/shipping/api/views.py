@@ -19,6 +19,7 @@ from accounts.api.permissions import RequiresPermission
 from accounts.permissions import MANAGE_SHIPPING, VIEW_SHIPPING
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
+from idempotency.api import IdempotentCreateMixin
 from shipping import selectors, services
 from shipping.api import serializers
 from shipping.models import DeliveryOption, ShippingZone
@@ -110,7 +111,7 @@ def _zone_data(validated: dict) -> dict:
     return {key: value for key, value in validated.items() if key in services.ZONE_FIELDS}
 
 
-class ZoneListView(GenericAPIView):
+class ZoneListView(IdempotentCreateMixin, GenericAPIView):
     """The store's shipping zones, in their order, each with its delivery options."""
 
     permission_classes = [RequiresPermission]
@@ -155,7 +156,7 @@ class ZoneDetailView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class OptionListView(GenericAPIView):
+class OptionListView(IdempotentCreateMixin, GenericAPIView):
     """The delivery options of one zone, in their order, with their bands."""
 
     permission_classes = [RequiresPermission]

@@ -22,6 +22,7 @@ from accounts.api.permissions import RequiresPermission
 from accounts.permissions import MANAGE_TAXES, VIEW_TAXES
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
+from idempotency.api import IdempotentCreateMixin
 from taxes import selectors, services
 from taxes.api import serializers
 from taxes.models import TaxRate
@@ -63,7 +64,7 @@ CLASS_EXAMPLE = OpenApiExample(
     get=extend_schema(responses=serializers.TaxClassSerializer(many=True)),
     post=extend_schema(examples=[CLASS_EXAMPLE], responses={201: serializers.TaxClassSerializer}),
 )
-class TaxClassListView(GenericAPIView):
+class TaxClassListView(IdempotentCreateMixin, GenericAPIView):
     """The store's tax classes (the default first); POST adds one."""
 
     permission_classes = [RequiresPermission]
@@ -155,7 +156,7 @@ RATE_EXAMPLES = [
     ),
     post=extend_schema(examples=RATE_EXAMPLES, responses={201: serializers.TaxRateSerializer}),
 )
-class TaxRateListView(GenericAPIView):
+class TaxRateListView(IdempotentCreateMixin, GenericAPIView):
     """The store's tax rates (``?tax_class=`` and ``?country=`` filter them); POST adds one."""
 
     permission_classes = [RequiresPermission]
