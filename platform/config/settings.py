@@ -152,6 +152,7 @@ TENANT_APPS = [
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "cart",
+    "orders",
     "search",
     "storefront_cms",
     "wagtail.contrib.forms",
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "remove-expired-domain-claims": {
         "task": "tenants.tasks.remove_expired_domain_claims",
         "schedule": 60 * 60,
+    },
+    # Per store: give back the stock of reservations that expired without becoming an order.
+    "release-expired-stock-reservations": {
+        "task": "orders.tasks.release_expired_stock_reservations",
+        "schedule": 5 * 60,
     },
 }
 
