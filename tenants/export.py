@@ -151,6 +151,45 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "finished_at",
     ),
     "search.synonym": ("terms",),
+    # Taxes: the store's classes, rates and settings; a product's class by its product's pk.
+    "taxes.taxclass": ("name", "is_default", "is_exempt", "created_at"),
+    "taxes.taxrate": ("tax_class", "country", "region", "rate", "name"),
+    "taxes.producttaxclass": ("tax_class",),
+    "taxes.taxsettings": (
+        "prices_entered_with_tax",
+        "rounding",
+        "charge_tax_on_shipping",
+        "shipping_tax_class",
+        "display_prices_with_tax",
+        "updated_at",
+    ),
+    # Where the store delivers and what it costs (shipping).
+    "shipping.shippingzone": (
+        "name",
+        "countries",
+        "rest_of_world",
+        "regions",
+        "postcodes",
+        "position",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
+    "shipping.deliveryoption": (
+        "zone",
+        "name",
+        "kind",
+        "price",
+        "free_above",
+        "min_delivery_days",
+        "max_delivery_days",
+        "allows_cash_on_delivery",
+        "position",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
+    "shipping.deliveryrateband": ("option", "from_value", "to_value", "price"),
     # Storefront content.
     "wagtailcore.page": (
         "path",
@@ -339,6 +378,8 @@ NOT_EXPORTED: dict[str, str] = {
     "orders.stockreservation": _INTERNAL,  # stock held for checkouts, keyed by their tokens
     "orders.ordernumbercounter": _DERIVED,  # the last order number (the orders' maximum)
     "orders.orderemail": _INTERNAL,  # which order emails were sent (sending them once)
+    # API answers kept 24 hours to replay to retries (they may hold what callers sent).
+    "idempotency.idempotencykey": "operational: answers kept for a day for API retries",
 }
 
 

@@ -18,9 +18,9 @@ company_buyer     customer + see the company, place orders for it
 company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
-catalog_manager   catalog, storefront pages, images and documents; the store admin
-order_manager     orders, shipping, payments (read), customers and companies (read, export, resend
-                  a verification email)
+catalog_manager   catalog, storefront pages, images and documents; taxes (read); the store admin
+order_manager     orders, shipping (read), payments (read), taxes (read), customers and companies
+                  (read, export, resend a verification email)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
 platform_admin    public schema only: everything on the platform (never in a store)
 ================  ======================================================================
@@ -46,6 +46,11 @@ social login (OAuth)       CONFIGURE_SOCIAL_LOGIN                      owner
 search synonyms            search.view_synonym (list),                 owner, catalog_manager;
                            search.add/change/delete_synonym            support reads
 custom domains, billing    tenants.api.permissions                     owner
+taxes: settings, classes,  VIEW_TAXES (taxes.view_taxsettings) to      owner, catalog_manager,
+rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_manager, support
+/api/v1/taxes/)            to change                                   read; owner changes
+shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
+options and rates          (add, change, delete)                       support read
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -89,8 +94,15 @@ DEACTIVATE_CUSTOMERS = "accounts.deactivate_customer"
 ERASE_CUSTOMERS = "accounts.erase_customer"
 MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
+# Tax classes, rates and settings (taxes): the owner manages them, other staff read them.
+VIEW_TAXES = "taxes.view_taxsettings"
+MANAGE_TAXES = "taxes.manage_taxes"
 # The store's OAuth clients (Google, Facebook): the owner's, as the secrets are theirs.
 CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
+# Shipping zones, delivery options and their rates: store configuration, the owner's; order
+# managers and support read them (to answer a shopper's delivery question).
+VIEW_SHIPPING = "shipping.view_shippingzone"
+MANAGE_SHIPPING = "shipping.manage"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -133,6 +145,13 @@ SUPPORT_READABLE_MODELS = (
     "wagtailredirects.redirect",
     "taggit.tag",
     "orders.order",
+    "taxes.taxclass",
+    "taxes.taxrate",
+    "taxes.taxsettings",
+    "taxes.producttaxclass",
+    "shipping.shippingzone",
+    "shipping.deliveryoption",
+    "shipping.deliveryrateband",
 )
 
 
@@ -157,13 +176,15 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "wagtailimages.*",
         "wagtaildocs.*",
         "search.*",
+        "taxes.view_*",
     },
     User.StaffRole.ORDER_MANAGER: _CUSTOMER_GRANTS
     | {
         ACCESS_STORE_ADMIN,
         "orders.*",
-        "shipping.*",
+        "shipping.view_*",
         "payments.view_*",
+        "taxes.view_*",
         "accounts.view_user",
         "accounts.view_address",
         "accounts.view_company",

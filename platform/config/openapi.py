@@ -5,8 +5,10 @@ the platform host its own API under ``/api/platform/`` (``config.urls_public``).
 """
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
+
+from idempotency import keys as idempotency_keys
 
 PLATFORM_SCHEMA_SETTINGS = {
     "TITLE": "Mercato platform API",
@@ -53,11 +55,59 @@ ERROR_SCHEMA = {
 # The answer of the endpoints that only confirm what they did (dj-rest-auth's flows).
 DETAIL_RESPONSE = inline_serializer("Detail", fields={"detail": serializers.CharField()})
 
+# What an operation of a view with idempotency.api.IdempotentCreateMixin adds to its own.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    idempotency_keys.HEADER,
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency_keys.MAX_LENGTH,
+        "pattern": idempotency_keys.PATTERN,
+    },
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=idempotency_keys.HEADER_DESCRIPTION,
+)
+IDEMPOTENCY_RESPONSES = {
+    "409": "`idempotency_key_in_flight`: a request with this Idempotency-Key is still running; "
+    "retry after `Retry-After` seconds to get its answer.",
+    "422": "`idempotency_key_reused`: this Idempotency-Key was used for another request "
+    "(method, path or body).",
+}
+REPLAYED_HEADER = {
+    "schema": {"type": "string", "enum": ["true"]},
+    "description": "Present when this is the stored answer to an earlier request with the "
+    "same Idempotency-Key, sent again.",
+}
+
 
 class MercatoAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the body of a DELETE that declares one with
     ``extend_schema(request=...)``: some deletions need a confirmation (a password, a TOTP
-    code), and a client must know it has to send it."""
+    code), and a client must know it has to send it; and, on the operations of idempotent
+    views (``idempotent_methods``), the ``Idempotency-Key`` header with its answers."""
+
+    def _is_idempotent(self) -> bool:
+        return self.method in getattr(self.view, "idempotent_methods", ())
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._is_idempotent():
+            parameters = [*parameters, IDEMPOTENCY_KEY_PARAMETER]
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if not self._is_idempotent():
+            return responses
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response.setdefault("headers", {})[idempotency_keys.REPLAYED_HEADER] = (
+                    REPLAYED_HEADER
+                )
+        for status, description in IDEMPOTENCY_RESPONSES.items():
+            responses.setdefault(status, {"description": description})
+        return responses
 
     def _get_request_body(self, direction="request"):
         if self.method != "DELETE" or not self._declares_request_body():

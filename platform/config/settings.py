@@ -154,7 +154,10 @@ TENANT_APPS = [
     "cart",
     "orders",
     "search",
+    "taxes",
+    "shipping",
     "storefront_cms",
+    "idempotency",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -264,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.remove_expired_domain_claims",
         "schedule": 60 * 60,
     },
+    # Fans out: one task per live store, in its schema (idempotency.tasks).
+    "expire-idempotency-keys": {
+        "task": "idempotency.tasks.expire_idempotency_keys",
+        "schedule": 60 * 60,
+    },
     # Per store: give back the stock of reservations that expired without becoming an order.
     "release-expired-stock-reservations": {
         "task": "orders.tasks.release_expired_stock_reservations",
@@ -287,6 +295,11 @@ CATALOG_ANSWER_CACHE_SECONDS = env_int("CATALOG_ANSWER_CACHE_SECONDS", 600)
 STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 600)
 # Store schemas kept ready for signups (tenants.pool); 0 disables the pool.
 STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
+# An Idempotency-Key's answer is replayed this long (then the key is free again and deleted
+# by a periodic task); a key whose request never finished (its process died) is taken over
+# by the next request after IDEMPOTENCY_IN_FLIGHT_SECONDS (above any request's timeout).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env_int("IDEMPOTENCY_IN_FLIGHT_SECONDS", 300)
 
 # --- Search ------------------------------------------------------------------------------------
 
@@ -437,6 +450,12 @@ SPECTACULAR_SETTINGS = {
         "with CSRF; calls with a token or an API key are not subject to CSRF.\n\n"
         "**Bodies** are JSON (`Content-Type: application/json`); only file uploads (product "
         "images, catalog imports) are `multipart/form-data`.\n\n"
+        "**Retries.** Every POST that creates something accepts an `Idempotency-Key` header "
+        "(1 to 255 visible ASCII characters, a UUID for instance): the first answer is stored for "
+        "24 hours for the caller at this store and replayed to any retry with the same key "
+        "(marked `Idempotent-Replayed: true`), so nothing is created twice; the same key with "
+        "another body answers 422 `idempotency_key_reused`, and while the first request runs, "
+        "409 `idempotency_key_in_flight`.\n\n"
         '**Errors** all have one shape: `{"error": {"code", "message", "fields"}}` '
         "(`fields` only for invalid input), everywhere under `/api/`: 400 invalid input, 401 "
         "not authenticated, 403 not allowed, 404 not found (also another store's or person's "

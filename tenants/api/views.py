@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import RequiresPermission
 from accounts.models import ApiKey
 from accounts.permissions import CHANGE_STORE_DETAILS
+from idempotency.api import IdempotentCreateMixin
 from tenants import audit, billing, domains, services, subdomains
 from tenants.api import serializers
 from tenants.api.permissions import EXPORT_STORE, MANAGE_BILLING, MANAGE_DOMAINS
@@ -118,7 +119,7 @@ class BillingView(APIView):
         return Response(serializers.BillingSerializer(tenant).data)
 
 
-class BillingCheckoutView(APIView):
+class BillingCheckoutView(IdempotentCreateMixin, APIView):
     """Start paying for a plan: returns a Stripe Checkout URL to send the merchant to."""
 
     permission_classes = [RequiresPermission]
@@ -170,7 +171,7 @@ class StoreExportView(APIView):
         return response
 
 
-class DomainListView(APIView):
+class DomainListView(IdempotentCreateMixin, APIView):
     """The store's domains; POST adds a custom domain (unverified until its TXT record)."""
 
     permission_classes = [RequiresPermission]

@@ -127,7 +127,7 @@ def test_a_new_store_has_every_step_to_do_and_later_areas_coming_soon(admin_clie
     assert steps["product"] == "to-do"
     assert steps["image"] == "to-do"
     assert steps["payments"] == "coming-soon"
-    assert steps["delivery"] == "coming-soon"
+    assert steps["delivery"] == "to-do"  # shipping lights it up (shipping.wagtail_hooks)
     assert "coming soon" in html
 
 

@@ -20,6 +20,7 @@ from accounts.api import serializers
 from accounts.api.permissions import ANY_SCOPE, RequiresPermission
 from accounts.models import ApiKey, AuthToken, StoreSecurity
 from config.openapi import DETAIL_RESPONSE
+from idempotency.api import IdempotentCreateMixin
 
 OWN = permissions.MANAGE_OWN_ACCOUNT
 
@@ -181,7 +182,7 @@ class ProfileView(OwnAccountView, generics.RetrieveUpdateDestroyAPIView):
 
 
 @extend_schema_view(get=extend_schema(tags=["account"]), post=extend_schema(tags=["account"]))
-class AddressListView(OwnAccountView, generics.ListCreateAPIView):
+class AddressListView(IdempotentCreateMixin, OwnAccountView, generics.ListCreateAPIView):
     serializer_class = serializers.AddressSerializer
 
     def get_queryset(self):
@@ -362,7 +363,7 @@ def _own_company(user):
         summary="Invite someone to your company",
     ),
 )
-class CompanyMemberListView(generics.ListCreateAPIView):
+class CompanyMemberListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """Members of your company; a company admin invites people by email.
 
     An invitation is emailed with a link the invited person accepts. The answer (202) is the
@@ -400,7 +401,7 @@ class CompanyMemberListView(generics.ListCreateAPIView):
     responses={201: serializers.CompanyMembershipSerializer},
     summary="Accept an invitation to a company",
 )
-class CompanyInvitationAcceptView(APIView):
+class CompanyInvitationAcceptView(IdempotentCreateMixin, APIView):
     """Join the company that invited you, with the secret from the emailed link.
 
     You must be signed in with the email the invitation was sent to; an invitation works

@@ -279,8 +279,8 @@ class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
         many=True, required=False, help_text="On create only; change variants at their endpoints."
     )
     attributes = serializers.DictField(required=False, validators=[refuse_null_characters])
-    min_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True)
-    max_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True)
+    min_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
+    max_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
 
     class Meta:
         model = Product

@@ -37,6 +37,7 @@ from catalog.models import Attribute, Brand, Category, Product, ProductType
 from catalog.models import ProductVariant as Variant
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
+from idempotency.api import IdempotentCreateMixin
 from pricing import Channel, channel_for
 
 
@@ -68,7 +69,7 @@ def _category_parents(categories) -> dict:
     return dict(Category.objects.filter(path__in=paths).values_list("path", "pk"))
 
 
-class CategoryListView(GenericAPIView):
+class CategoryListView(IdempotentCreateMixin, GenericAPIView):
     permission_classes = [RequiresPermission]
     required_permissions = _perms("category")
     api_key_scopes = {"GET": "catalog:read"}
@@ -139,7 +140,7 @@ class CategoryMoveView(GenericAPIView):
 # --- Simple models: brands, attributes, product types ------------------------------------------
 
 
-class _ModelListView(GenericAPIView):
+class _ModelListView(IdempotentCreateMixin, GenericAPIView):
     permission_classes = [RequiresPermission]
     pagination_class = StaffPagination
     api_key_scopes = {"GET": "catalog:read"}
@@ -262,7 +263,7 @@ class ProductTypeDetailView(_ModelDetailView):
 # --- Products and variants ---------------------------------------------------------------------
 
 
-class ProductListView(GenericAPIView):
+class ProductListView(IdempotentCreateMixin, GenericAPIView):
     """Every product of the store (any status), newest first; POST creates one with variants."""
 
     permission_classes = [RequiresPermission]
@@ -330,7 +331,7 @@ class ProductDetailView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class VariantCreateView(GenericAPIView):
+class VariantCreateView(IdempotentCreateMixin, GenericAPIView):
     permission_classes = [RequiresPermission]
     required_permissions = {"POST": "catalog.add_productvariant"}
     serializer_class = serializers.VariantSerializer

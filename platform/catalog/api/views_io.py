@@ -23,6 +23,7 @@ from catalog.api import serializers_io as serializers
 from catalog.inventory import adjust_stock
 from catalog.models import ImportJob, Product, ProductImage, ProductVariant, StockAdjustment
 from config.pagination import BoundedPageSize
+from idempotency.api import IdempotentCreateMixin
 
 
 class Page(BoundedPageSize, PageNumberPagination):
@@ -39,7 +40,7 @@ class CatalogView(APIView):
 
 
 @extend_schema(tags=["catalog"])
-class ProductImageListView(CatalogView):
+class ProductImageListView(IdempotentCreateMixin, CatalogView):
     """A product's images (GET), or upload one (POST, multipart: image, alt_text, position,
     variant). Renditions appear once the background task has made them."""
 
@@ -117,7 +118,7 @@ class ProductImageDetailView(CatalogView):
 
 
 @extend_schema(tags=["catalog"])
-class StockAdjustmentListView(CatalogView):
+class StockAdjustmentListView(IdempotentCreateMixin, CatalogView):
     """A variant's stock history, newest first (GET), or a change of its stock (POST)."""
 
     required_permissions = {
@@ -156,7 +157,7 @@ class StockAdjustmentListView(CatalogView):
 
 
 @extend_schema(tags=["catalog"])
-class ImportJobListView(CatalogView):
+class ImportJobListView(IdempotentCreateMixin, CatalogView):
     """Recent imports (GET), or upload a CSV/JSON file to import (POST, multipart: file,
     dry_run, default true). Answers 202: the job runs in the background; poll it."""
 

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from catalog.models import Product
+from shipping.demo import seed_demo_shipping
 from storefront_cms.demo import compose_demo_storefront
+from taxes.demo import set_up_demo_taxes
 from tenants.models import Plan, Tenant
 from tenants.services import provision_store
 
@@ -50,6 +52,10 @@ class Command(BaseCommand):
             # Once: a home page composed earlier (or edited by someone since) is left alone.
             if compose_demo_storefront():
                 self.stdout.write("Composed the demo's home page, content pages and theme.")
+            if set_up_demo_taxes():
+                self.stdout.write("Added the demo's tax rates (California sales tax).")
+            if seed_demo_shipping():
+                self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.

@@ -1,0 +1,1 @@
+"""Idempotent API writes: the ``Idempotency-Key`` header, stored answers and their replay."""
