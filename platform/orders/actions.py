@@ -281,8 +281,7 @@ def place_order(
             actor=_person(draft.user),
             data={"number": order.number, "total": str(order.total)},
         )
-        if deltas:
-            emit_products_changed(variants[pk].product_id for pk in deltas)
+        _announce_stock(variants, deltas)
         events.emit_order_placed(order)
         return order
 
@@ -421,6 +420,23 @@ def _add_reserved(deltas: dict[int, int]) -> None:
         )
 
 
+def _announce_stock(variants: dict, deltas: dict[int, int]) -> None:
+    """Tell the catalog about the products whose variants' availability crossed zero with
+    these reservation changes (``variants`` as locked, before the change): only whether a
+    variant is in stock is part of a product's summary, listings and search documents, so
+    other reservations change nothing there and announce nothing (placements stay cheap)."""
+    crossed = set()
+    for pk, delta in deltas.items():
+        variant = variants.get(pk)
+        if variant is None or not delta:
+            continue
+        before = variant.stock_on_hand - variant.stock_reserved
+        if (before > 0) != (before - delta > 0):
+            crossed.add(variant.product_id)
+    if crossed:
+        emit_products_changed(crossed)
+
+
 # --- Two-phase reservations ------------------------------------------------------------------
 
 
@@ -491,6 +507,7 @@ def reserve_stock(
             ]
         )
         _add_reserved(deltas)
+        _announce_stock(variants, deltas)
         return reservations
 
 
@@ -524,15 +541,10 @@ def _release(rows: list[StockReservation]) -> int:
     deltas: dict[int, int] = {}
     for row in rows:
         deltas[row.variant_id] = deltas.get(row.variant_id, 0) - row.quantity
-    locked = list(
-        ProductVariant.objects.select_for_update()
-        .filter(pk__in=deltas)
-        .order_by("pk")
-        .values_list("pk", "product_id")
-    )
+    locked = _lock_variants(deltas)
     _add_reserved(deltas)
     StockReservation.objects.filter(pk__in=[row.pk for row in rows]).delete()
-    emit_products_changed(product_id for _, product_id in locked)
+    _announce_stock(locked, deltas)
     return -sum(deltas.values())
 
 
@@ -568,7 +580,7 @@ def cancel_order(*, order: Order, actor=None, by_shopper: bool = False, note: st
             )
         state.check_transition(locked, OrderStatus.CANCELLED)
         lines = list(locked.lines.filter(quantity_reserved__gt=0, variant__isnull=False))
-        _lock_variants({line.variant_id for line in lines})
+        variants = _lock_variants({line.variant_id for line in lines})
         deltas: dict[int, int] = {}
         for line in lines:
             deltas[line.variant_id] = deltas.get(line.variant_id, 0) - line.quantity_reserved
@@ -581,10 +593,7 @@ def cancel_order(*, order: Order, actor=None, by_shopper: bool = False, note: st
             note=note,
             data={"by": "shopper" if by_shopper else "staff"},
         )
-        if deltas:
-            emit_products_changed(
-                ProductVariant.objects.filter(pk__in=deltas).values_list("product_id", flat=True)
-            )
+        _announce_stock(variants, deltas)
         return _sync(order, locked)
 
 
@@ -988,8 +997,7 @@ def edit_order_lines(
             note=note,
             data=data,
         )
-        if deltas:
-            emit_products_changed(v.product_id for v in variants.values())
+        _announce_stock(variants, deltas)
         return _sync(order, locked)
 
 
