@@ -45,6 +45,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),
     path("account/", include("accounts.urls")),
+    path("checkout/", include("checkout.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("tenants.api.store_urls")),
