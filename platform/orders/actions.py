@@ -1012,40 +1012,14 @@ def _recompute_totals(order: Order, lines: list[OrderLine]) -> None:
     (``prices_include_tax``), shipping and discount kept as placed.
     """
     try:  # checkout's calculations, once they exist
-        from checkout.calculations import LineInput, order_totals
+        from checkout.calculations import order_totals
     except ImportError:
         order_totals = None
     if order_totals is not None:
-        from taxes.selectors import tax_class_ids_for_products
-
-        currency = order.currency
-        products = dict(
-            ProductVariant.objects.filter(
-                pk__in=[line.variant_id for line in lines if line.variant_id]
-            ).values_list("pk", "product_id")
-        )
-        classes = tax_class_ids_for_products(set(products.values()))
-        inputs = [
-            LineInput(
-                variant_id=line.variant_id,
-                sku=line.sku,
-                name=line.product_name,
-                variant_label=line.variant_label,
-                quantity=line.quantity,
-                unit_price=money.Money(line.unit_price, currency),
-                product_id=products.get(line.variant_id),
-                weight_grams=line.weight_grams or 0,
-                tax_class_id=classes.get(products.get(line.variant_id)),
-            )
-            for line in lines
-        ]
         totals = order_totals(
-            lines=inputs,
-            address=order.shipping_address or None,
-            shipping=money.Money(order.shipping, currency),
-            payment_method=order.payment_method,
+            order=order,
+            lines=lines,
             buyer=Buyer(channel=Channel(order.channel), user=order.user, company=order.company),
-            currency=currency,
         )
         for line, priced in zip(lines, totals.lines, strict=True):
             line.net, line.tax, line.gross = (
