@@ -152,12 +152,14 @@ TENANT_APPS = [
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "cart",
+    "orders",
     "search",
     "taxes",
     "shipping",
     "wishlists",
     "storefront_cms",
     "idempotency",
+    "checkout",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -275,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Per store: expire stale anonymous carts, mark abandoned ones, send the opted-in reminders.
     "process-abandoned-carts": {"task": "cart.tasks.process_abandoned_carts", "schedule": 15 * 60},
+    # Per store: give back the stock of reservations that expired without becoming an order.
+    "release-expired-stock-reservations": {
+        "task": "orders.tasks.release_expired_stock_reservations",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Stores ------------------------------------------------------------------------------------

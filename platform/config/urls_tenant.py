@@ -49,6 +49,7 @@ urlpatterns = [
     path("wishlists/", include("wishlists.shared_urls")),
     path("account/", include("accounts.urls")),
     path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),
+    path("checkout/", include("checkout.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("tenants.api.store_urls")),
@@ -58,6 +59,7 @@ urlpatterns = [
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
     path("api/v1/", include("wishlists.api.urls")),
+    path("api/v1/", include("checkout.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
