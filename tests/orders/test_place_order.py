@@ -220,3 +220,13 @@ def test_dashboard_figures_count_today_s_orders_and_revenue(in_store_a):
 
     assert figures == {"today": 2, "revenue": Decimal("10.00"), "to_fulfil": 1}
     assert kept.payment_status == PaymentStatus.UNPAID
+
+
+def test_ordering_the_last_units_sells_the_product_out_and_cancelling_restocks_it(in_store_a):
+    from catalog.models import Product
+
+    mug = make_variant(stock=2)
+    order = place([(mug, 2)])
+    assert Product.objects.get(pk=mug.product_id).in_stock is False
+    actions.cancel_order(order=order)
+    assert Product.objects.get(pk=mug.product_id).in_stock is True
