@@ -152,6 +152,7 @@ TENANT_APPS = [
     "treebeard",  # no tables: its admin templates, for the category tree
     "catalog",
     "cart",
+    "orders",
     "search",
     "taxes",
     "shipping",
@@ -270,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-idempotency-keys": {
         "task": "idempotency.tasks.expire_idempotency_keys",
         "schedule": 60 * 60,
+    },
+    # Per store: give back the stock of reservations that expired without becoming an order.
+    "release-expired-stock-reservations": {
+        "task": "orders.tasks.release_expired_stock_reservations",
+        "schedule": 5 * 60,
     },
 }
 
