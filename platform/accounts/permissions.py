@@ -51,6 +51,16 @@ rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_man
 /api/v1/taxes/)            to change                                   read; owner changes
 shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
 options and rates          (add, change, delete)                       support read
+payment methods (Settings  VIEW_PAYMENTS (payments.view_              owner; order_manager and
+> Payments, /api/v1/       paymentmethodsettings) to read;             support read
+payments/methods/)         MANAGE_PAYMENTS (payments.manage_payments)
+                           to change
+an order's payments       VIEW_ORDER_PAYMENTS (payments.view_         owner, order_manager,
+(/api/v1/orders/<id>/      payment)                                    support
+payments/)
+COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (payments.            owner, order_manager
+(.../payments/<id>/        change_payment)
+mark-paid/, refunds/)
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -103,6 +113,14 @@ CONFIGURE_SOCIAL_LOGIN = "socialaccount.change_socialapp"
 # managers and support read them (to answer a shopper's delivery question).
 VIEW_SHIPPING = "shipping.view_shippingzone"
 MANAGE_SHIPPING = "shipping.manage"
+# Payment methods (which the store offers, cash on delivery's fee and maximum): the owner's;
+# order managers and support read them. Provider credentials (issue 15) are readable by no one.
+VIEW_PAYMENTS = "payments.view_paymentmethodsettings"
+MANAGE_PAYMENTS = "payments.manage_payments"
+# An order's payments: staff who see orders read them; recording what was received (COD paid
+# on delivery) and refunds is the owner's and order managers'.
+VIEW_ORDER_PAYMENTS = "payments.view_payment"
+MANAGE_ORDER_PAYMENTS = "payments.change_payment"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -152,6 +170,9 @@ SUPPORT_READABLE_MODELS = (
     "shipping.shippingzone",
     "shipping.deliveryoption",
     "shipping.deliveryrateband",
+    "payments.payment",
+    "payments.paymentevent",
+    "payments.paymentmethodsettings",
 )
 
 
@@ -184,6 +205,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "orders.*",
         "shipping.view_*",
         "payments.view_*",
+        MANAGE_ORDER_PAYMENTS,
         "taxes.view_*",
         "accounts.view_user",
         "accounts.view_address",
