@@ -58,8 +58,8 @@ payments/methods/)         MANAGE_PAYMENTS (payments.manage_payments)
 an order's payments       VIEW_ORDER_PAYMENTS (payments.view_         owner, order_manager,
 (/api/v1/orders/<id>/      payment)                                    support
 payments/)
-COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (payments.            owner, order_manager
-(.../payments/<id>/        change_payment)
+COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (orders.              owner, order_manager
+(.../payments/<id>/        record_payment)
 mark-paid/, refunds/)
 =========================  ==========================================  ========================
 
@@ -117,10 +117,11 @@ MANAGE_SHIPPING = "shipping.manage"
 # order managers and support read them. Provider credentials (issue 15) are readable by no one.
 VIEW_PAYMENTS = "payments.view_paymentmethodsettings"
 MANAGE_PAYMENTS = "payments.manage_payments"
-# An order's payments: staff who see orders read them; recording what was received (COD paid
-# on delivery) and refunds is the owner's and order managers'.
+# An order's payments: staff who see orders read them. Recording what was received (COD paid
+# on delivery) and refunds is order management (order managers hold it through "orders.*"),
+# not a change of the payments' configuration (payments.* beyond reading stays the owner's).
 VIEW_ORDER_PAYMENTS = "payments.view_payment"
-MANAGE_ORDER_PAYMENTS = "payments.change_payment"
+MANAGE_ORDER_PAYMENTS = "orders.record_payment"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -205,7 +206,6 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "orders.*",
         "shipping.view_*",
         "payments.view_*",
-        MANAGE_ORDER_PAYMENTS,
         "taxes.view_*",
         "accounts.view_user",
         "accounts.view_address",
