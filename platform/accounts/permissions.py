@@ -54,6 +54,16 @@ rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_man
 /api/v1/taxes/)            to change                                   read; owner changes
 shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
 options and rates          (add, change, delete)                       support read
+payment methods (Settings  VIEW_PAYMENTS (payments.view_              owner; order_manager and
+> Payments, /api/v1/       paymentmethodsettings) to read;             support read
+payments/methods/)         MANAGE_PAYMENTS (payments.manage_payments)
+                           to change
+an order's payments       VIEW_ORDER_PAYMENTS (payments.view_         owner, order_manager,
+(/api/v1/orders/<id>/      payment)                                    support
+payments/)
+COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (orders.              owner, order_manager
+(.../payments/<id>/        record_payment)
+mark-paid/, refunds/)
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -109,6 +119,15 @@ MANAGE_SHIPPING = "shipping.manage"
 # Shoppers' carts, read-only in the store admin (a cart's token, a credential, is never shown;
 # support reads orders but not carts, which are not in SUPPORT_READABLE_MODELS).
 VIEW_CARTS = "cart.view_cart"
+# Payment methods (which the store offers, cash on delivery's fee and maximum): the owner's;
+# order managers and support read them. Provider credentials (issue 15) are readable by no one.
+VIEW_PAYMENTS = "payments.view_paymentmethodsettings"
+MANAGE_PAYMENTS = "payments.manage_payments"
+# An order's payments: staff who see orders read them. Recording what was received (COD paid
+# on delivery) and refunds is order management (order managers hold it through "orders.*"),
+# not a change of the payments' configuration (payments.* beyond reading stays the owner's).
+VIEW_ORDER_PAYMENTS = "payments.view_payment"
+MANAGE_ORDER_PAYMENTS = "orders.record_payment"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -158,6 +177,9 @@ SUPPORT_READABLE_MODELS = (
     "shipping.shippingzone",
     "shipping.deliveryoption",
     "shipping.deliveryrateband",
+    "payments.payment",
+    "payments.paymentevent",
+    "payments.paymentmethodsettings",
 )
 
 

@@ -33,7 +33,7 @@ def test_store_owner_signs_in_to_the_store_admin_and_sees_the_dashboard(
     expect(page.get_by_role("heading", level=1, name="Live store A")).to_be_visible()
     expect(page).to_have_title("Dashboard - Live store A")
     expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
-    expect(page.locator('[data-step="payments"]')).to_contain_text("coming soon")
+    expect(page.locator('[data-step="payments"]')).to_have_attribute("data-state", "to-do")
     expect(page.get_by_role("link", name="6 Pages")).to_be_visible()  # home + 5 content pages
     screenshot(page, "store-admin-dashboard")
     # Nothing on the page was fetched from another host (no Gravatar, no release check).

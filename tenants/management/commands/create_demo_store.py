@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from catalog.models import Product
+from payments.demo import set_up_demo_payments
 from shipping.demo import seed_demo_shipping
 from storefront_cms.demo import compose_demo_storefront
 from taxes.demo import set_up_demo_taxes
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                 self.stdout.write("Added the demo's tax rates (California sales tax).")
             if seed_demo_shipping():
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
+            if set_up_demo_payments():
+                self.stdout.write("Enabled cash on delivery on the demo (no fee, up to 500).")
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.

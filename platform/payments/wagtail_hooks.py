@@ -1,0 +1,42 @@
+"""Payments in the store admin: Settings > Payments (payments/store_admin/), and the
+dashboard's "Set up payments" step, done once the store offers a payment method."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+
+from accounts.permissions import MANAGE_PAYMENTS, VIEW_PAYMENTS, has_permission
+from payments import selectors
+from payments.store_admin import screens
+from tenants.store_admin.dashboard import GETTING_STARTED_HOOK, GettingStartedStep
+from tenants.wagtail_hooks import StoreSettingsMenuItem
+
+
+@hooks.register("register_admin_urls")
+def register_payments_urls():
+    return [path("payments/", screens.payment_settings, name="payments_settings")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_payments_menu_item():
+    # After Shipping (17), before Taxes (30).
+    return StoreSettingsMenuItem(
+        "Payments", "payments_settings", permission=VIEW_PAYMENTS, icon_name="form", order=18
+    )
+
+
+@hooks.register(GETTING_STARTED_HOOK)
+def payments_step(request, steps: list[GettingStartedStep]) -> None:
+    """Replace "Set up payments" (coming soon) by the live step: done once a method is
+    enabled."""
+    live = GettingStartedStep(
+        key="payments",
+        label="Set up payments",
+        done=selectors.payments_are_set_up(),
+        url=reverse("payments_settings") if has_permission(request.user, MANAGE_PAYMENTS) else "",
+        help="How shoppers pay: cash on delivery now, cards and crypto soon.",
+    )
+    for position, step in enumerate(steps):
+        if step.key == "payments":
+            steps[position] = live
+            return
+    steps.append(live)

@@ -1,0 +1,61 @@
+"""Every role against the payments endpoints (the harness is tests/matrix.py): the owner
+manages the methods, order managers and support read them; the owner and order managers mark a
+COD payment paid and record refunds, support reads payments; what checkout offers is public."""
+
+import pytest
+from django.db import connection
+
+from payments import services
+from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.payments.factories import cod_payment
+
+pytestmark = pytest.mark.django_db
+
+METHODS = "/api/v1/payments/methods/"
+PAYMENTS = "/api/v1/orders/{order}/payments/"
+PAYMENT = PAYMENTS + "{payment}/"
+
+READ = expect(403, owner=200, order_manager=200, support=200)
+ROWS = [
+    Endpoint("GET", METHODS, READ),
+    Endpoint("PATCH", METHODS, expect(403, owner=200), {"cod_fee": "1.00"}),
+    Endpoint(
+        "GET",
+        METHODS + "offered/?total=20",
+        expect(200, anonymous=200, api_key=200),
+    ),
+    Endpoint("GET", PAYMENTS, READ),
+    Endpoint("GET", PAYMENT, READ),
+    Endpoint(
+        "POST",
+        PAYMENT + "mark-paid/",
+        expect(403, owner=200, order_manager=200),
+        {"amount": "25.00"},
+    ),
+    # Nothing was received yet: the refund passes the door, then is refused by the service.
+    Endpoint(
+        "POST",
+        PAYMENT + "refunds/",
+        expect(403, owner=400, order_manager=400),
+        {"amount": "5.00"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
+def test_permission_matrix(endpoint, role, store_a, store_b):
+    connection.set_tenant(store_a)
+    services.set_method_settings(data={"enabled_methods": ["cod"]})
+    payment = cod_payment(2)
+    client, _ = client_for(role, store=store_a, other_store=store_b)
+    connection.set_tenant(store_a)
+    check(client, endpoint, role, {"order": payment.order_id, "payment": payment.pk})
+
+
+def test_every_payments_endpoint_is_in_the_matrix():
+    from payments.api.urls import urlpatterns
+
+    declared = {f"/api/v1/{pattern.pattern}" for pattern in urlpatterns}
+    tried = {route_of(row.path.split("?")[0]) for row in ROWS}
+    tried = {path.replace("orders/<int:pk>/", "orders/<int:order_pk>/") for path in tried}
+    assert declared - tried == set()
