@@ -337,7 +337,8 @@ def complete_checkout(
     an empty cart (400 ``cart_empty``), a line that cannot be bought as it is, or a total or
     cart that changed since the shopper reviewed it (``expected_total``, ``cart_version``:
     409 ``cart_changed`` with what changed), out of stock (409 ``out_of_stock``), the plan's
-    monthly orders reached (``plan_limit_reached``)."""
+    monthly orders reached (``plan_limit_reached``). The order placed by this very call has
+    ``placed_now`` True (one placed before, or by a parallel call, does not)."""
     from orders.actions import place_order
     from orders.errors import CartChanged
     from orders.models import Order
@@ -373,6 +374,8 @@ def complete_checkout(
                 fields=missing,
             )
         order = place_order(buyer=buyer, checkout=locked, totals=result)
+        # Placed by this call (the checkout's lock makes it the only one): the API answers 201.
+        order.placed_now = True
         Cart.objects.filter(pk=cart.pk).update(
             status=Cart.Status.ORDERED, updated_at=timezone.now()
         )

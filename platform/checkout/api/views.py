@@ -220,12 +220,9 @@ class CompleteView(IdempotentCreateMixin, CheckoutApiView):
         per field), 400 `delivery_option_unavailable`, 409 `cart_changed` (what changed: a
         price, stock, a line no longer sold, or a total differing from `expected_total`), 409
         `out_of_stock`, 403 `plan_limit_reached` (the store's monthly orders)."""
-        from orders.models import Order
-
         checkout = self.checkout(request, token)
         serializer = serializers.CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        placed_before = Order.objects.filter(checkout_token=checkout.token).exists()
         order = services.complete_checkout(
             checkout=checkout,
             buyer=self.buyer(request),
@@ -233,5 +230,6 @@ class CompleteView(IdempotentCreateMixin, CheckoutApiView):
             expected_total=serializer.validated_data.get("expected_total"),
             cart_version=serializer.validated_data.get("cart_version"),
         )
-        code = status.HTTP_200_OK if placed_before else status.HTTP_201_CREATED
+        placed_now = getattr(order, "placed_now", False)
+        code = status.HTTP_201_CREATED if placed_now else status.HTTP_200_OK
         return Response(serializers.OrderSerializer(order_data(order)).data, status=code)
