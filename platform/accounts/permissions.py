@@ -51,6 +51,12 @@ rates (Settings > Taxes,   read; MANAGE_TAXES (taxes.manage_taxes)     order_man
 /api/v1/taxes/)            to change                                   read; owner changes
 shipping zones, delivery   VIEW_SHIPPING (list), MANAGE_SHIPPING       owner; order_manager and
 options and rates          (add, change, delete)                       support read
+orders (list, detail,      VIEW_ORDERS (orders.view_order)             owner, order_manager,
+/api/v1/orders/)                                                       support
+order actions (fulfil,     MANAGE_ORDERS (orders.change_order)         owner, order_manager
+cancel, notes, mark paid,
+refunds)
+export orders as CSV       EXPORT_ORDERS (orders.export_orders)        owner, order_manager
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -94,6 +100,10 @@ DEACTIVATE_CUSTOMERS = "accounts.deactivate_customer"
 ERASE_CUSTOMERS = "accounts.erase_customer"
 MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
+# Orders in the store admin and the staff API: support reads, owner and order managers act.
+VIEW_ORDERS = "orders.view_order"
+MANAGE_ORDERS = "orders.change_order"
+EXPORT_ORDERS = "orders.export_orders"
 # Tax classes, rates and settings (taxes): the owner manages them, other staff read them.
 VIEW_TAXES = "taxes.view_taxsettings"
 MANAGE_TAXES = "taxes.manage_taxes"
