@@ -51,9 +51,9 @@ urlpatterns = [
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("search.api.urls")),
     path("api/v1/", include("cart.api.urls")),
+    path("api/v1/", include("orders.api.staff_urls")),
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
-    path("api/v1/", include("orders.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),

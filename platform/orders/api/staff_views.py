@@ -21,7 +21,7 @@ from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
 from idempotency.api import IdempotentCreateMixin
 from orders import actions, selectors, staff_selectors
-from orders.api import serializers
+from orders.api import staff_serializers as serializers
 from orders.models import Order
 from payments import selectors as payment_selectors
 from payments import services as payment_services
@@ -48,7 +48,7 @@ def _order(pk) -> Order:
 
 
 def _detail(order: Order) -> dict:
-    return serializers.OrderDetailSerializer(_order(order.pk)).data
+    return serializers.StaffOrderDetailSerializer(_order(order.pk)).data
 
 
 class OrderListView(GenericAPIView):
@@ -57,16 +57,16 @@ class OrderListView(GenericAPIView):
     permission_classes = [RequiresPermission]
     required_permissions = PERMISSIONS
     api_key_scopes = READ_SCOPES
-    serializer_class = serializers.OrderSummarySerializer
+    serializer_class = serializers.StaffOrderSummarySerializer
     pagination_class = OrderPagination
 
     @extend_schema(
-        parameters=[serializers.OrderFilterSerializer],
-        responses=serializers.OrderSummarySerializer(many=True),
+        parameters=[serializers.StaffOrderFilterSerializer],
+        responses=serializers.StaffOrderSummarySerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         check_query_parameters(request.query_params)
-        filters = serializers.OrderFilterSerializer(data=request.query_params)
+        filters = serializers.StaffOrderFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         orders = staff_selectors.staff_orders(filters.filters())
         page = self.paginate_queryset(orders)
@@ -77,9 +77,9 @@ class OrderDetailView(GenericAPIView):
     permission_classes = [RequiresPermission]
     required_permissions = PERMISSIONS
     api_key_scopes = READ_SCOPES
-    serializer_class = serializers.OrderDetailSerializer
+    serializer_class = serializers.StaffOrderDetailSerializer
 
-    @extend_schema(responses=serializers.OrderDetailSerializer)
+    @extend_schema(responses=serializers.StaffOrderDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(_detail(_order(pk)))
 
@@ -104,17 +104,17 @@ def _action_schema(request_serializer, *, created=False):
     answer = 201 if created else 200
     return extend_schema(
         request=request_serializer,
-        responses={answer: serializers.OrderDetailSerializer, 409: CONFLICT},
+        responses={answer: serializers.StaffOrderDetailSerializer, 409: CONFLICT},
     )
 
 
 class FulfilmentsView(IdempotentCreateMixin, _OrderAction):
     """Ship some quantities of some lines, with carrier and tracking number."""
 
-    serializer_class = serializers.FulfilSerializer
+    serializer_class = serializers.StaffFulfilSerializer
     answer_status = status.HTTP_201_CREATED
 
-    @_action_schema(serializers.FulfilSerializer, created=True)
+    @_action_schema(serializers.StaffFulfilSerializer, created=True)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -129,9 +129,9 @@ class FulfilmentsView(IdempotentCreateMixin, _OrderAction):
 
 
 class CancelView(_OrderAction):
-    serializer_class = serializers.OptionalNoteSerializer
+    serializer_class = serializers.StaffOptionalNoteSerializer
 
-    @_action_schema(serializers.OptionalNoteSerializer)
+    @_action_schema(serializers.StaffOptionalNoteSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -140,9 +140,9 @@ class CancelView(_OrderAction):
 
 
 class DeliverView(_OrderAction):
-    serializer_class = serializers.OptionalNoteSerializer
+    serializer_class = serializers.StaffOptionalNoteSerializer
 
-    @_action_schema(serializers.OptionalNoteSerializer)
+    @_action_schema(serializers.StaffOptionalNoteSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -151,10 +151,10 @@ class DeliverView(_OrderAction):
 
 
 class NotesView(IdempotentCreateMixin, _OrderAction):
-    serializer_class = serializers.NoteSerializer
+    serializer_class = serializers.StaffNoteSerializer
     answer_status = status.HTTP_201_CREATED
 
-    @_action_schema(serializers.NoteSerializer, created=True)
+    @_action_schema(serializers.StaffNoteSerializer, created=True)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -172,9 +172,9 @@ def _payment(order, pk):
 class MarkPaidView(IdempotentCreateMixin, _OrderAction):
     """Cash on delivery received: a different amount is recorded as partial or over payment."""
 
-    serializer_class = serializers.AmountSerializer
+    serializer_class = serializers.StaffAmountSerializer
 
-    @_action_schema(serializers.AmountSerializer)
+    @_action_schema(serializers.StaffAmountSerializer)
     def post(self, request: Request, pk: int, payment_pk: int) -> Response:
         return super().post(request, pk, payment_pk=payment_pk)
 
@@ -190,10 +190,10 @@ class MarkPaidView(IdempotentCreateMixin, _OrderAction):
 class RefundsView(IdempotentCreateMixin, _OrderAction):
     """Record a refund of a payment (bounded by what it captured less what was refunded)."""
 
-    serializer_class = serializers.RefundSerializer
+    serializer_class = serializers.StaffRefundSerializer
     answer_status = status.HTTP_201_CREATED
 
-    @_action_schema(serializers.RefundSerializer, created=True)
+    @_action_schema(serializers.StaffRefundSerializer, created=True)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 

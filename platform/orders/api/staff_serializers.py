@@ -21,7 +21,7 @@ MAX_AMOUNT = Decimal("9999999999.99")
 MAX_INT = 2147483647
 
 
-class OrderFilterSerializer(serializers.Serializer):
+class StaffOrderFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
@@ -53,7 +53,7 @@ class OrderFilterSerializer(serializers.Serializer):
         )
 
 
-class OrderSummarySerializer(serializers.ModelSerializer):
+class StaffOrderSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = (
@@ -80,7 +80,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class StaffOrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         fields = (
@@ -100,7 +100,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class StaffOrderEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -112,7 +112,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         return event.actor.email if event.actor_id and event.actor else ""
 
 
-class FulfilmentSerializer(serializers.ModelSerializer):
+class StaffFulfilmentSerializer(serializers.ModelSerializer):
     lines = serializers.SerializerMethodField()
 
     class Meta:
@@ -124,7 +124,7 @@ class FulfilmentSerializer(serializers.ModelSerializer):
         return {str(line.order_line_id): line.quantity for line in fulfilment.lines.all()}
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class StaffPaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = (
@@ -140,15 +140,15 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderDetailSerializer(OrderSummarySerializer):
-    lines = OrderLineSerializer(many=True, read_only=True)
-    events = OrderEventSerializer(many=True, read_only=True)
-    fulfilments = FulfilmentSerializer(many=True, read_only=True)
-    payments = PaymentSerializer(many=True, read_only=True)
+class StaffOrderDetailSerializer(StaffOrderSummarySerializer):
+    lines = StaffOrderLineSerializer(many=True, read_only=True)
+    events = StaffOrderEventSerializer(many=True, read_only=True)
+    fulfilments = StaffFulfilmentSerializer(many=True, read_only=True)
+    payments = StaffPaymentSerializer(many=True, read_only=True)
 
-    class Meta(OrderSummarySerializer.Meta):
+    class Meta(StaffOrderSummarySerializer.Meta):
         fields = (
-            *OrderSummarySerializer.Meta.fields,
+            *StaffOrderSummarySerializer.Meta.fields,
             "shipping_address",
             "billing_address",
             "delivery_option_name",
@@ -164,31 +164,31 @@ class OrderDetailSerializer(OrderSummarySerializer):
         read_only_fields = fields
 
 
-class FulfilLineSerializer(serializers.Serializer):
+class StaffFulfilLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(min_value=1, max_value=MAX_INT)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_INT)
 
 
-class FulfilSerializer(serializers.Serializer):
-    lines = FulfilLineSerializer(many=True, allow_empty=False, max_length=500)
+class StaffFulfilSerializer(serializers.Serializer):
+    lines = StaffFulfilLineSerializer(many=True, allow_empty=False, max_length=500)
     carrier = serializers.CharField(required=False, allow_blank=True, max_length=100)
     tracking_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
-class NoteSerializer(serializers.Serializer):
+class StaffNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
 
 
-class OptionalNoteSerializer(serializers.Serializer):
+class StaffOptionalNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class AmountSerializer(serializers.Serializer):
+class StaffAmountSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class RefundSerializer(AmountSerializer):
+class StaffRefundSerializer(StaffAmountSerializer):
     payment = serializers.IntegerField(min_value=1, max_value=MAX_INT)
