@@ -15,10 +15,5 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", views.CancelView.as_view(), name="staff-order-cancel"),
     path("orders/<int:pk>/deliver/", views.DeliverView.as_view(), name="staff-order-deliver"),
     path("orders/<int:pk>/notes/", views.NotesView.as_view(), name="staff-order-notes"),
-    path(
-        "orders/<int:pk>/payments/<int:payment_pk>/mark-paid/",
-        views.MarkPaidView.as_view(),
-        name="staff-order-payment-mark-paid",
-    ),
     path("orders/<int:pk>/refunds/", views.RefundsView.as_view(), name="staff-order-refunds"),
 ]

@@ -1,5 +1,6 @@
 """Staff order API under /api/v1/orders/: the list (the store admin's filters), an order in
-full, and its actions (fulfilments, cancel, deliver, notes, COD mark paid, refunds) through
+full, and its actions (fulfilments, cancel, deliver, notes, refunds; COD mark paid is payments' own
+/api/v1/orders/<id>/payments/<id>/mark-paid/) through
 orders.actions and payments.services. A shopper's own orders are at /api/v1/account/orders/.
 
 Owners and order managers act (MANAGE_ORDERS); support and the store's API keys with
@@ -167,24 +168,6 @@ def _payment(order, pk):
     if payment is None:
         raise Http404("No such payment on this order.")
     return payment
-
-
-class MarkPaidView(IdempotentCreateMixin, _OrderAction):
-    """Cash on delivery received: a different amount is recorded as partial or over payment."""
-
-    serializer_class = serializers.StaffAmountSerializer
-
-    @_action_schema(serializers.StaffAmountSerializer)
-    def post(self, request: Request, pk: int, payment_pk: int) -> Response:
-        return super().post(request, pk, payment_pk=payment_pk)
-
-    def run(self, request, order, data, payment_pk):
-        payment_services.mark_paid(
-            payment=_payment(order, payment_pk),
-            amount=data["amount"],
-            actor=request.user,
-            note=data.get("note", ""),
-        )
 
 
 class RefundsView(IdempotentCreateMixin, _OrderAction):
