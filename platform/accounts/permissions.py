@@ -34,6 +34,12 @@ screen or action           permission                                  roles
 customers, companies       VIEW_CUSTOMERS (accounts.view_user)         owner, order_manager,
 (list, detail)                                                         support
 export customers as CSV    EXPORT_CUSTOMERS                            owner, order_manager
+orders (list, detail,      VIEW_ORDERS (orders.view_order)             owner, order_manager,
+/api/v1/orders/)                                                       support
+order actions (fulfil,     MANAGE_ORDERS (orders.change_order)         owner, order_manager
+cancel, notes, mark paid,
+refunds)
+export orders as CSV       EXPORT_ORDERS (orders.export_orders)        owner, order_manager
 resend verification email  RESEND_VERIFICATION                         owner, order_manager
 deactivate, reactivate     DEACTIVATE_CUSTOMERS                        owner
 erase on request (GDPR)    ERASE_CUSTOMERS                             owner
@@ -105,6 +111,10 @@ EXPORT_CUSTOMERS = "accounts.export_customers"
 RESEND_VERIFICATION = "accounts.resend_verification"
 DEACTIVATE_CUSTOMERS = "accounts.deactivate_customer"
 ERASE_CUSTOMERS = "accounts.erase_customer"
+# Orders in the store admin and the staff API: support reads, owner and order managers act.
+VIEW_ORDERS = "orders.view_order"
+MANAGE_ORDERS = "orders.change_order"
+EXPORT_ORDERS = "orders.export_orders"
 MANAGE_STAFF = "accounts.manage_staff"
 CHANGE_STORE_DETAILS = "tenants.change_store_details"
 # Tax classes, rates and settings (taxes): the owner manages them, other staff read them.

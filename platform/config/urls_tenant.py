@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/v1/", include("catalog.api.urls")),
     path("api/v1/", include("search.api.urls")),
     path("api/v1/", include("cart.api.urls")),
+    path("api/v1/", include("orders.api.staff_urls")),
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
     path("api/v1/", include("wishlists.api.urls")),

@@ -1,6 +1,10 @@
-"""The orders' place in the store admin: the dashboard's figures of the day."""
+"""The orders' place in the store admin: the Orders screens (orders/store_admin/, under the
+"Orders" menu through its ``register_orders_menu_item`` hook, first at order 100) and the
+dashboard's figures of the day."""
 
+from django.urls import include, path
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from accounts.permissions import has_permission
 from tenants.store_admin.dashboard import DASHBOARD_FIGURES_HOOK, DashboardFigure, _url
@@ -34,4 +38,40 @@ def order_figures(request, figures: list) -> None:
             url=url,
             attention=bool(counts["to_fulfil"]),
         )
+    )
+
+
+ORDERS_MENU_HOOK = "register_orders_menu_item"
+
+
+@hooks.register("register_admin_urls")
+def register_order_urls():
+    from orders.store_admin import export, screens
+
+    urls = [
+        path("", screens.order_list, name="index"),
+        path("export.csv", export.export_csv, name="export"),
+        path("<int:pk>/", screens.order_detail, name="detail"),
+        path("<int:pk>/start/", screens.start_processing, name="start"),
+        path("<int:pk>/fulfil/", screens.fulfil, name="fulfil"),
+        path("<int:pk>/deliver/", screens.deliver, name="deliver"),
+        path("<int:pk>/cancel/", screens.cancel, name="cancel"),
+        path("<int:pk>/notes/", screens.add_note, name="note"),
+        path("<int:pk>/payments/<int:payment_pk>/mark-paid/", screens.mark_paid, name="mark_paid"),
+        path("<int:pk>/payments/<int:payment_pk>/refunds/", screens.refund, name="refund"),
+    ]
+    return [path("orders/", include((urls, "orders"), namespace="orders"))]
+
+
+class OrdersMenuItem(MenuItem):
+    """Shown to whoever may read orders."""
+
+    def is_shown(self, request):
+        return has_permission(request.user, "orders.view_order")
+
+
+@hooks.register(ORDERS_MENU_HOOK)
+def register_orders_menu_item() -> MenuItem:
+    return OrdersMenuItem(
+        "Orders", "/admin/orders/", name="orders-list", icon_name="list-ul", order=100
     )
