@@ -153,6 +153,7 @@ TENANT_APPS = [
     "catalog",
     "cart",
     "orders",
+    "payments",
     "search",
     "taxes",
     "shipping",
