@@ -253,6 +253,20 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "created_at",
         "updated_at",
     ),
+    # Checkouts without their token (a bearer secret, as the cart's).
+    "checkout.checkout": (
+        "cart",
+        "user",
+        "email",
+        "shipping_address",
+        "billing_address",
+        "billing_same_as_shipping",
+        "delivery_option",
+        "payment_method",
+        "note",
+        "created_at",
+        "updated_at",
+    ),
     # Orders without their checkout token (the checkout's bearer secret).
     "orders.order": (
         "number",

@@ -159,6 +159,7 @@ TENANT_APPS = [
     "shipping",
     "storefront_cms",
     "idempotency",
+    "checkout",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,294 @@
+"""Writes to checkouts. Each runs in one transaction with the checkout's row locked
+(``select_for_update``) and refuses a checkout whose cart is no longer open (409
+``checkout_completed``). A refused change raises a ``checkout.errors`` error with the reasons
+per field and changes nothing. :func:`update_checkout` applies several fields at once (the
+API's PATCH, the pages' forms) and reports every field's errors together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from cart.models import Cart, CartLine
+from checkout import calculations, payment_methods, selectors
+from checkout.addresses import validate_address
+from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError
+from checkout.models import NOTE_MAX_LENGTH, Checkout
+from pricing import Buyer
+
+EMAIL_MAX_LENGTH = 254
+
+
+def start_checkout(*, cart: Cart, buyer: Buyer) -> Checkout:
+    """The checkout of ``cart`` (one per cart: a second call resumes the first), started with
+    what is known of a signed-in shopper (their email, their default shipping address)."""
+    if cart.status != Cart.Status.OPEN:
+        raise CheckoutCompleted("This cart was already ordered or can no longer be checked out.")
+    existing = selectors.checkout_of_cart(cart)
+    if existing is not None:
+        return existing
+    if not CartLine.objects.filter(cart_id=cart.pk).exists():
+        raise CartEmpty("Your cart is empty.", fields={"cart": ["Add something to your cart."]})
+    user = buyer.user if buyer.user is not None and cart.user_id == buyer.user.pk else None
+    values = {"user": user, "email": (getattr(user, "email", "") or "") if user else ""}
+    book = selectors.address_book(user)
+    default = next((entry for entry in book if entry.is_default_shipping), None)
+    if default is not None:
+        # An old entry that no longer passes its country's rules is not prefilled.
+        with contextlib.suppress(CheckoutError):
+            values["shipping_address"] = validate_address(selectors.address_as_dict(default))
+    try:
+        with transaction.atomic():
+            return Checkout.objects.create(cart=cart, **values)
+    except IntegrityError:
+        # Started at the same moment by another request: theirs is the one.
+        return Checkout.objects.select_related("cart", "delivery_option").get(cart=cart)
+
+
+def set_contact(*, checkout: Checkout, email) -> Checkout:
+    return update_checkout(checkout=checkout, buyer=None, data={"email": email})
+
+
+def set_addresses(
+    *,
+    checkout: Checkout,
+    buyer: Buyer | None,
+    shipping_address=None,
+    billing_address=None,
+    billing_same_as_shipping=None,
+    shipping_address_id=None,
+    billing_address_id=None,
+) -> Checkout:
+    """Set the shipping and/or billing address: typed (dicts, validated per country) or taken
+    from the signed-in shopper's address book (``*_address_id``, an accounts.Address of theirs).
+    A delivery option no longer offered for the new address is dropped."""
+    data = {
+        key: value
+        for key, value in {
+            "shipping_address": shipping_address,
+            "billing_address": billing_address,
+            "billing_same_as_shipping": billing_same_as_shipping,
+            "shipping_address_id": shipping_address_id,
+            "billing_address_id": billing_address_id,
+        }.items()
+        if value is not None
+    }
+    return update_checkout(checkout=checkout, buyer=buyer, data=data)
+
+
+def set_delivery_option(*, checkout: Checkout, buyer: Buyer, option_id) -> Checkout:
+    """Choose a delivery option: 400 on ``delivery_option`` when it is not offered for the
+    checkout's shipping address and parcel (or there is no address yet)."""
+    return update_checkout(checkout=checkout, buyer=buyer, data={"delivery_option": option_id})
+
+
+def set_payment_method(*, checkout: Checkout, buyer: Buyer, code) -> Checkout:
+    """Choose one of the payment methods offered (checkout.payment_methods), else 400."""
+    return update_checkout(checkout=checkout, buyer=buyer, data={"payment_method": code})
+
+
+def set_note(*, checkout: Checkout, note) -> Checkout:
+    return update_checkout(checkout=checkout, buyer=None, data={"note": note})
+
+
+UPDATABLE = (
+    "email",
+    "shipping_address",
+    "shipping_address_id",
+    "billing_same_as_shipping",
+    "billing_address",
+    "billing_address_id",
+    "delivery_option",
+    "payment_method",
+    "note",
+)
+
+
+def update_checkout(*, checkout: Checkout, buyer: Buyer | None, data: dict) -> Checkout:
+    """Apply the fields of ``data`` (keys of :data:`UPDATABLE`) in one transaction: all of
+    them, or none and every field's errors (400)."""
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        locked = _lock(checkout)
+        user = buyer.user if buyer is not None else None
+        if "email" in data:
+            _apply(errors, lambda: _set_email(locked, data["email"]))
+        if "shipping_address_id" in data:
+            _apply(
+                errors,
+                lambda: _set_from_book(locked, user, data["shipping_address_id"], "shipping"),
+            )
+        elif "shipping_address" in data:
+            _apply(errors, lambda: _set_address(locked, data["shipping_address"], "shipping"))
+        if "billing_same_as_shipping" in data:
+            _apply(errors, lambda: _set_same(locked, data["billing_same_as_shipping"]))
+        if "billing_address_id" in data:
+            _apply(
+                errors, lambda: _set_from_book(locked, user, data["billing_address_id"], "billing")
+            )
+        elif "billing_address" in data and not locked.billing_same_as_shipping:
+            _apply(errors, lambda: _set_address(locked, data["billing_address"], "billing"))
+        if "note" in data:
+            _apply(errors, lambda: _set_note(locked, data["note"]))
+        if errors:
+            raise CheckoutError("The checkout has invalid fields.", fields=errors)
+        buyer = buyer or Buyer.anonymous()
+        if "delivery_option" in data:
+            _set_delivery(locked, buyer, data["delivery_option"])
+        elif "shipping_address" in data or "shipping_address_id" in data:
+            _drop_delivery_if_gone(locked, buyer)
+        if "payment_method" in data:
+            _set_payment(locked, buyer, data["payment_method"])
+        elif "delivery_option" in data and locked.payment_method:
+            _drop_payment_if_gone(locked, buyer)
+        locked.save()
+    for name in ("email", "shipping_address", "billing_address", "billing_same_as_shipping",
+                 "delivery_option_id", "payment_method", "note", "updated_at"):  # fmt: skip
+        setattr(checkout, name, getattr(locked, name))
+    checkout._state.fields_cache.pop("delivery_option", None)
+    return checkout
+
+
+def _lock(checkout: Checkout) -> Checkout:
+    locked = (
+        Checkout.objects.select_for_update(of=("self",)).select_related("cart").get(pk=checkout.pk)
+    )
+    if locked.cart.status != Cart.Status.OPEN:
+        raise CheckoutCompleted("This checkout was completed: it can no longer be changed.")
+    return locked
+
+
+def _apply(errors: dict, change) -> None:
+    try:
+        change()
+    except CheckoutError as refused:
+        for field, messages in refused.fields.items():
+            errors.setdefault(field, []).extend(messages)
+
+
+def _refuse(field: str, message: str):
+    raise CheckoutError("The checkout has invalid fields.", fields={field: [message]})
+
+
+def _text(value, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        _refuse(field, "Enter text.")
+    return value.replace("\x00", "").strip()
+
+
+def _set_email(checkout: Checkout, value) -> None:
+    email = _text(value, "email")
+    if not email:
+        _refuse("email", "Enter your email address: the order's confirmation goes there.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        _refuse("email", f"Use at most {EMAIL_MAX_LENGTH} characters.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        _refuse("email", "Enter a valid email address, such as ana@example.com.")
+    checkout.email = email
+
+
+def _set_address(checkout: Checkout, value, kind: str) -> None:
+    try:
+        clean = validate_address(value)
+    except CheckoutError as refused:
+        raise CheckoutError(
+            refused.message,
+            fields={
+                f"{kind}_address.{field}": messages for field, messages in refused.fields.items()
+            },
+        ) from None
+    setattr(checkout, f"{kind}_address", clean)
+
+
+def _set_from_book(checkout: Checkout, user, value, kind: str) -> None:
+    from accounts.models import Address
+
+    field = f"{kind}_address_id"
+    if user is None:
+        _refuse(field, "Sign in to use your address book.")
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        _refuse(field, "Choose one of your saved addresses.")
+    if not 0 < pk < 2**63:
+        _refuse(field, "Choose one of your saved addresses.")
+    entry = Address.objects.filter(user=user, pk=pk).first()
+    if entry is None:
+        _refuse(field, "Choose one of your saved addresses.")
+    try:
+        clean = validate_address(selectors.address_as_dict(entry))
+    except CheckoutError:
+        _refuse(field, "This saved address is incomplete: correct it or type the address.")
+    setattr(checkout, f"{kind}_address", clean)
+    if kind == "billing":
+        checkout.billing_same_as_shipping = False
+
+
+def _set_same(checkout: Checkout, value) -> None:
+    if not isinstance(value, bool):
+        _refuse("billing_same_as_shipping", "Must be true or false.")
+    checkout.billing_same_as_shipping = value
+    if value:
+        checkout.billing_address = {}
+
+
+def _set_note(checkout: Checkout, value) -> None:
+    note = _text(value, "note")
+    if len(note) > NOTE_MAX_LENGTH:
+        _refuse("note", f"Use at most {NOTE_MAX_LENGTH} characters.")
+    checkout.note = note
+
+
+def _set_delivery(checkout: Checkout, buyer: Buyer, value) -> None:
+    from shipping.errors import DeliveryOptionUnavailable
+
+    if value in (None, ""):
+        checkout.delivery_option_id = None
+        return
+    if not checkout.shipping_address:
+        _refuse("delivery_option", "Give a shipping address first.")
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        _refuse("delivery_option", "Choose one of the options offered for this address.")
+    if not 0 < pk < 2**63:
+        _refuse("delivery_option", "Choose one of the options offered for this address.")
+    checkout.delivery_option_id = pk
+    result = calculations.totals(checkout, buyer)
+    if result.delivery_option is None:
+        raise DeliveryOptionUnavailable(
+            "This delivery option is not offered for this address.",
+            fields={"delivery_option": ["Choose one of the options offered for this address."]},
+        )
+
+
+def _drop_delivery_if_gone(checkout: Checkout, buyer: Buyer) -> None:
+    if checkout.delivery_option_id is None:
+        return
+    if calculations.totals(checkout, buyer).delivery_option is None:
+        checkout.delivery_option_id = None
+
+
+def _set_payment(checkout: Checkout, buyer: Buyer, value) -> None:
+    code = _text(value, "payment_method")
+    if not code:
+        checkout.payment_method = ""
+        return
+    result = calculations.totals(checkout, buyer)
+    if payment_methods.method_named(code, result) is None:
+        _refuse("payment_method", "Choose one of the payment methods offered.")
+    checkout.payment_method = code
+
+
+def _drop_payment_if_gone(checkout: Checkout, buyer: Buyer) -> None:
+    result = calculations.totals(checkout, buyer)
+    if payment_methods.method_named(checkout.payment_method, result) is None:
+        checkout.payment_method = ""
