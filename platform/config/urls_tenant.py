@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/v1/", include("cart.api.urls")),
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
+    path("api/v1/", include("orders.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
