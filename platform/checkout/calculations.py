@@ -64,7 +64,7 @@ class TotalsLine:
     tax: Money
     gross: Money
     tax_rate: Decimal  # percent (20 for 20%)
-    weight_grams: int  # of the line (unit weight x quantity)
+    weight_grams: int  # of one unit (as orders.OrderLine keeps it); the total is on the totals
     product_id: int | None = None
     tax_name: str = ""
 
@@ -175,8 +175,9 @@ def totals(checkout, buyer: Buyer) -> CheckoutTotals:
 
 def order_totals(
     *,
-    lines: Sequence[LineInput],
-    address: dict | None,
+    lines: Sequence,
+    address: dict | None = None,
+    order=None,
     delivery_option_id=None,
     shipping: Money | None = None,
     payment_method: str = "",
@@ -186,7 +187,18 @@ def order_totals(
 ) -> CheckoutTotals:
     """Totals of ``lines`` shipped to ``address`` (a checkout's address dict; None: the store's
     own country, for taxes only). The shipping is ``shipping`` when given (an order keeps the
-    price it was sold at), else the delivery option ``delivery_option_id`` as offered now."""
+    price it was sold at), else the delivery option ``delivery_option_id`` as offered now.
+
+    ``order`` given (an ``orders.Order`` being edited: ``order_totals(order=order,
+    lines=order_lines)``), ``lines`` are its ``OrderLine`` rows and the address, the shipping
+    price, the currency and the payment method are the order's; the answer's lines are in the
+    order given."""
+    if order is not None:
+        currency = order.currency
+        lines = _order_lines(lines, currency)
+        address = order.shipping_address or None
+        shipping = Money(order.shipping, currency)
+        payment_method = order.payment_method or ""
     from shipping.errors import DeliveryOptionUnavailable
     from shipping.selectors import Parcel, chosen_option
     from taxes import selectors as tax_selectors
@@ -243,7 +255,7 @@ def order_totals(
             tax=taxed.tax,
             gross=taxed.gross,
             tax_rate=taxed.rate,
-            weight_grams=line.weight_grams * line.quantity,
+            weight_grams=line.weight_grams,
             product_id=line.product_id,
             tax_name=taxed.rate_name,
         )
@@ -277,6 +289,39 @@ def order_totals(
         prices_include_tax=rules.prices_entered_with_tax,
         delivery_option_unavailable=option_unavailable,
     )
+
+
+def _order_lines(lines, currency: str) -> list[LineInput]:
+    """An order's lines (``orders.OrderLine``) as :class:`LineInput` (one query for the tax
+    classes of their products)."""
+    from catalog.models import ProductVariant
+    from taxes.selectors import tax_class_ids_for_products
+
+    lines = list(lines)
+    variant_ids = [line.variant_id for line in lines if line.variant_id]
+    products = (
+        dict(ProductVariant.objects.filter(pk__in=variant_ids).values_list("pk", "product_id"))
+        if variant_ids
+        else {}
+    )
+    classes = tax_class_ids_for_products(products.values())
+    inputs = []
+    for line in lines:
+        product_id = products.get(line.variant_id)
+        inputs.append(
+            LineInput(
+                variant_id=line.variant_id,
+                sku=line.sku,
+                name=line.product_name,
+                variant_label=line.variant_label,
+                quantity=line.quantity,
+                unit_price=Money(line.unit_price, currency),
+                product_id=product_id,
+                weight_grams=line.weight_grams or 0,
+                tax_class_id=classes.get(product_id),
+            )
+        )
+    return inputs
 
 
 class _Destination:

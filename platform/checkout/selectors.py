@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from cart.models import Cart
 from checkout.models import Checkout
@@ -61,3 +62,54 @@ def address_as_dict(address) -> dict:
     from checkout.addresses import FIELDS
 
     return {name: str(getattr(address, name, "") or "") for name in FIELDS}
+
+
+@dataclass(frozen=True)
+class CheckoutState:
+    """A checkout as its pages and API show it: what was given, the totals now, the payment
+    methods offered, what is still missing, and the order once placed."""
+
+    checkout: Checkout
+    totals: object  # checkout.calculations.CheckoutTotals
+    payment_methods: list
+    missing: dict
+    order: object | None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.order is not None
+
+
+def checkout_state(checkout: Checkout, buyer: Buyer) -> CheckoutState:
+    """The state of ``checkout`` for ``buyer``: a constant number of queries whatever the
+    number of lines (the totals', plus the order of an ordered cart)."""
+    from checkout import calculations, payment_methods
+    from checkout.services import required_fields
+
+    order = None
+    if checkout.cart.status == Cart.Status.ORDERED:
+        from orders.models import Order
+
+        order = Order.objects.filter(checkout_token=checkout.token).first()
+    totals = calculations.totals(checkout, buyer)
+    return CheckoutState(
+        checkout=checkout,
+        totals=totals,
+        payment_methods=payment_methods.methods_for(totals),
+        missing=required_fields(checkout, totals) if order is None else {},
+        order=order,
+    )
+
+
+def delivery_options(checkout: Checkout, totals) -> list:
+    """The options offered for the checkout's shipping address and parcel ([] without an
+    address), priced now (shipping.selectors.options_for: three queries at most)."""
+    from checkout.calculations import destination
+    from money import Money
+    from shipping.selectors import Parcel, options_for
+
+    if not checkout.shipping_address:
+        return []
+    subtotal = totals.subtotal if isinstance(totals.subtotal, Money) else None
+    parcel = Parcel(weight_grams=totals.weight_grams, subtotal=subtotal)
+    return options_for(address=destination(checkout.shipping_address), parcel=parcel)

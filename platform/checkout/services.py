@@ -8,16 +8,19 @@ API's PATCH, the pages' forms) and reports every field's errors together.
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cart.models import Cart, CartLine
 from checkout import calculations, payment_methods, selectors
 from checkout.addresses import validate_address
-from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError
+from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError, CheckoutIncomplete
 from checkout.models import NOTE_MAX_LENGTH, Checkout
+from money import format_money
 from pricing import Buyer
 
 EMAIL_MAX_LENGTH = 254
@@ -292,3 +295,132 @@ def _drop_payment_if_gone(checkout: Checkout, buyer: Buyer) -> None:
     result = calculations.totals(checkout, buyer)
     if payment_methods.method_named(checkout.payment_method, result) is None:
         checkout.payment_method = ""
+
+
+# --- Completing ----------------------------------------------------------------------------
+
+
+def required_fields(checkout: Checkout, totals) -> dict[str, list[str]]:
+    """What the checkout still needs before it can become an order, per field ({} = ready)."""
+    missing: dict[str, list[str]] = {}
+    if not checkout.email:
+        missing["email"] = ["Enter your email address."]
+    if not checkout.shipping_address:
+        missing["shipping_address"] = ["Enter a shipping address."]
+    if not checkout.billing_same_as_shipping and not checkout.billing_address:
+        missing["billing_address"] = ["Enter a billing address, or use the shipping address."]
+    if checkout.delivery_option_id is None:
+        missing["delivery_option"] = ["Choose a delivery option."]
+    elif totals.delivery_option is None:
+        missing["delivery_option"] = ["Choose one of the options offered for this address."]
+    if not checkout.payment_method:
+        missing["payment_method"] = ["Choose a payment method."]
+    elif payment_methods.method_named(checkout.payment_method, totals) is None:
+        missing["payment_method"] = ["Choose one of the payment methods offered."]
+    return missing
+
+
+def complete_checkout(
+    *,
+    checkout: Checkout,
+    buyer: Buyer,
+    request_meta: dict | None = None,
+    expected_total=None,
+    cart_version=None,
+):
+    """Place the order of ``checkout`` (``orders.actions.place_order``) and mark its cart
+    ORDERED, in one transaction with the checkout locked. Idempotent: a checkout already
+    placed answers its order (the same submit twice, or ten times at once, makes one order).
+
+    Refused, nothing placed or reserved: a field still missing (400 ``checkout_incomplete``,
+    per field), the delivery option no longer offered (400 ``delivery_option_unavailable``),
+    an empty cart (400 ``cart_empty``), a line that cannot be bought as it is, or a total or
+    cart that changed since the shopper reviewed it (``expected_total``, ``cart_version``:
+    409 ``cart_changed`` with what changed), out of stock (409 ``out_of_stock``), the plan's
+    monthly orders reached (``plan_limit_reached``)."""
+    from orders.actions import place_order
+    from orders.errors import CartChanged
+    from orders.models import Order
+
+    existing = Order.objects.filter(checkout_token=checkout.token).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        locked = (
+            Checkout.objects.select_for_update(of=("self",))
+            .select_related("cart")
+            .get(pk=checkout.pk)
+        )
+        existing = Order.objects.filter(checkout_token=locked.token).first()
+        if existing is not None:
+            return existing
+        cart = locked.cart
+        if cart.status != Cart.Status.OPEN:
+            raise CheckoutCompleted("This checkout's cart can no longer be ordered.")
+        result = calculations.totals(locked, buyer)
+        if not result.lines and not result.unavailable:
+            raise CartEmpty("Your cart is empty.", fields={"cart": ["Add something to your cart."]})
+        changes = _changes(result, cart, expected_total=expected_total, cart_version=cart_version)
+        if changes:
+            raise CartChanged(
+                "Your cart changed since you reviewed it: please check it again.",
+                changes=changes,
+            )
+        missing = required_fields(locked, result)
+        if missing:
+            raise CheckoutIncomplete(
+                "The checkout is not complete yet.",
+                fields=missing,
+            )
+        order = place_order(buyer=buyer, checkout=locked, totals=result)
+        Cart.objects.filter(pk=cart.pk).update(
+            status=Cart.Status.ORDERED, updated_at=timezone.now()
+        )
+        cart.status = Cart.Status.ORDERED
+    checkout.cart.status = Cart.Status.ORDERED
+    return order
+
+
+def _changes(result, cart: Cart, *, expected_total, cart_version) -> list[dict]:
+    """What changed since the shopper reviewed the checkout, as orders.errors.CartChanged
+    lists it: lines that cannot be bought as they are, a different total or cart."""
+    changes = [
+        {
+            "variant_id": line.variant_id or line.sku or "removed",
+            "sku": line.sku,
+            "change": "unavailable",
+            "was": line.quantity,
+            "now": line.stock_available,
+            "message": f"{line.product_name}: " + "; ".join(line.notices or ["unavailable"]),
+        }
+        for line in result.unavailable
+    ]
+    if expected_total not in (None, ""):
+        try:
+            expected = Decimal(str(expected_total))
+        except (InvalidOperation, ValueError):
+            expected = None
+        if expected is None or expected != result.total.amount:
+            was = format_money(expected, result.currency) if expected is not None else "?"
+            changes.append(
+                {
+                    "variant_id": "total",
+                    "sku": "",
+                    "change": "price",
+                    "was": str(expected_total)[:32],
+                    "now": str(result.total.amount),
+                    "message": f"The total changed: was {was}, now {result.total}.",
+                }
+            )
+    if cart_version not in (None, "") and str(cart_version) != str(cart.version):
+        changes.append(
+            {
+                "variant_id": "cart",
+                "sku": "",
+                "change": "quantity",
+                "was": str(cart_version)[:32],
+                "now": cart.version,
+                "message": "The cart was changed (in another tab or device): review it again.",
+            }
+        )
+    return changes

@@ -45,6 +45,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),
     path("account/", include("accounts.urls")),
+    path("checkout/", include("checkout.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("tenants.api.store_urls")),
@@ -53,6 +54,7 @@ urlpatterns = [
     path("api/v1/", include("cart.api.urls")),
     path("api/v1/", include("taxes.api.urls")),
     path("api/v1/", include("shipping.api.urls")),
+    path("api/v1/", include("checkout.api.urls")),
     path("api/v1/", include("orders.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"

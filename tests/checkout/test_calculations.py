@@ -172,7 +172,7 @@ def test_weight_from_the_variants_picks_the_band(in_store_a):
     result = totals(checkout, ANYONE)
 
     assert result.weight_grams == 1100
-    assert [line.weight_grams for line in result.lines] == [600, 500, 0]
+    assert [line.weight_grams for line in result.lines] == [300, 500, 0]  # per unit
     assert result.shipping == usd("9.00")
 
 

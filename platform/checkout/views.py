@@ -1,0 +1,294 @@
+"""The storefront's checkout pages: contact and shipping address → delivery → payment →
+review → the order placed → its confirmation. Plain forms (no JavaScript needed), CSRF
+protected, never cached (``never_cache``; the storefront's page cache serves Wagtail pages
+only). The checkout is the one of the browser's cart (``cart.identify``: the cart cookie, or
+the signed-in account's cart, so that another device resumes it). Refusals answer 400 with the
+page again, the errors next to their fields and what was typed kept.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cart import identify
+from checkout import addresses, calculations, selectors, services
+from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError
+from checkout.forms import NEW, AddressForm, ContactForm, DeliveryForm, PaymentForm, PlaceOrderForm
+from config.api_errors import DomainError
+from pricing import buyer_for
+
+SESSION_ORDERS = "checkout_orders"  # the order numbers this browser placed (confirmation)
+SESSION_ORDERS_KEPT = 20
+
+
+def _buyer(request):
+    return buyer_for(user=request.user)
+
+
+def _checkout(request, *, start: bool = False):
+    """The checkout of the browser's cart (started when ``start``), else None."""
+    cart = identify.cart_for_request(request)
+    if cart is None:
+        return None
+    checkout = selectors.checkout_of_cart(cart)
+    if checkout is None and start:
+        try:
+            checkout = services.start_checkout(cart=cart, buyer=_buyer(request))
+        except (CartEmpty, CheckoutCompleted):
+            return None
+    return checkout
+
+
+def _page(request, template: str, context: dict, *, status: int = 200):
+    return render(request, f"checkout/{template}", context, status=status)
+
+
+def _empty(request):
+    return _page(request, "empty.html", {"step": None})
+
+
+def _field_errors(refused: DomainError) -> dict[str, list[str]]:
+    return refused.fields or {"non_field_errors": [refused.message]}
+
+
+def _put_errors(errors: dict, forms: dict) -> list[str]:
+    """Put the services' errors on the forms' fields (``shipping_address.city`` on the
+    shipping form's ``city``); answers those without a field."""
+    loose = []
+    for key, messages in errors.items():
+        prefix, _, name = key.partition(".")
+        form = forms.get(prefix) if name else forms.get("")
+        target = name if name else key
+        if form is not None and target in form.fields:
+            for message in messages:
+                form.add_error(target, message)
+        else:
+            loose.extend(messages)
+    return loose
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def address_step(request):
+    checkout = _checkout(request, start=True)
+    if checkout is None:
+        return _empty(request)
+    if checkout.cart.status != checkout.cart.Status.OPEN:
+        return redirect("checkout-start")
+    book = selectors.address_book(request.user)
+    billing_initial = checkout.billing_address or {}
+    contact = ContactForm(
+        request.POST or None,
+        book=book,
+        initial={
+            "email": checkout.email,
+            "billing_same_as_shipping": checkout.billing_same_as_shipping,
+            "saved_address": NEW,
+        },
+    )
+    store_country = getattr(request.tenant, "country", "") or ""
+    shipping = AddressForm(
+        request.POST or None,
+        prefix="shipping",
+        initial=checkout.shipping_address or {},
+        default_country=store_country,
+    )
+    billing = AddressForm(request.POST or None, prefix="billing", initial=billing_initial)
+    context = {
+        "step": "address",
+        "contact": contact,
+        "shipping": shipping,
+        "billing": billing,
+        "book": book,
+    }
+    if request.method == "GET":
+        return _page(request, "address.html", context)
+    contact.is_valid(), shipping.is_valid(), billing.is_valid()
+    data = {
+        "email": request.POST.get("email", ""),
+        "billing_same_as_shipping": bool(request.POST.get("billing_same_as_shipping")),
+    }
+    saved = request.POST.get("saved_address", NEW)
+    if book and saved != NEW:
+        data["shipping_address_id"] = saved
+    else:
+        data["shipping_address"] = _address(shipping)
+    if not data["billing_same_as_shipping"]:
+        data["billing_address"] = _address(billing)
+    try:
+        services.update_checkout(checkout=checkout, buyer=_buyer(request), data=data)
+    except DomainError as refused:
+        errors = {
+            key.replace("shipping_address_id", "saved_address"): value
+            for key, value in _field_errors(refused).items()
+        }
+        context["errors"] = _put_errors(
+            errors,
+            {"": contact, "shipping_address": shipping, "billing_address": billing},
+        )
+        return _page(request, "address.html", context, status=400)
+    return redirect("checkout-delivery")
+
+
+def _address(form: AddressForm) -> dict:
+    return {name: form.data.get(form.add_prefix(name), "") for name in addresses.FIELDS}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delivery_step(request):
+    checkout = _checkout(request)
+    if checkout is None or not checkout.shipping_address:
+        return redirect("checkout-start")
+    buyer = _buyer(request)
+    totals = calculations.totals(checkout, buyer)
+    options = selectors.delivery_options(checkout, totals)
+    initial = {"delivery_option": str(checkout.delivery_option_id or "")}
+    form = DeliveryForm(request.POST or None, options=options, initial=initial)
+    context = {
+        "step": "delivery",
+        "form": form,
+        "options": options,
+        "checkout": checkout,
+        "totals": totals,
+    }
+    if request.method == "GET":
+        return _page(request, "delivery.html", context)
+    try:
+        services.set_delivery_option(
+            checkout=checkout, buyer=buyer, option_id=request.POST.get("delivery_option") or None
+        )
+        if checkout.delivery_option_id is None:
+            raise CheckoutError(
+                "Choose a delivery option.",
+                fields={"delivery_option": ["Choose one of the options offered."]},
+            )
+    except DomainError as refused:
+        form.is_valid()
+        context["errors"] = _put_errors(_field_errors(refused), {"": form})
+        return _page(request, "delivery.html", context, status=400)
+    return redirect("checkout-payment")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def payment_step(request):
+    from checkout import payment_methods
+
+    checkout = _checkout(request)
+    if checkout is None or checkout.delivery_option_id is None:
+        return redirect("checkout-delivery" if checkout else "checkout-start")
+    buyer = _buyer(request)
+    totals = calculations.totals(checkout, buyer)
+    methods = payment_methods.methods_for(totals)
+    form = PaymentForm(
+        request.POST or None,
+        methods=methods,
+        initial={"payment_method": checkout.payment_method, "note": checkout.note},
+    )
+    context = {"step": "payment", "form": form, "methods": methods, "totals": totals}
+    if request.method == "GET":
+        return _page(request, "payment.html", context)
+    data = {
+        "payment_method": request.POST.get("payment_method", ""),
+        "note": request.POST.get("note", ""),
+    }
+    try:
+        if not data["payment_method"]:
+            raise CheckoutError(
+                "Choose a payment method.",
+                fields={"payment_method": ["Choose one of the payment methods offered."]},
+            )
+        services.update_checkout(checkout=checkout, buyer=buyer, data=data)
+    except DomainError as refused:
+        form.is_valid()
+        context["errors"] = _put_errors(_field_errors(refused), {"": form})
+        return _page(request, "payment.html", context, status=400)
+    return redirect("checkout-review")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review_step(request):
+    checkout = _checkout(request)
+    if checkout is None:
+        return redirect("checkout-start")
+    buyer = _buyer(request)
+    state = selectors.checkout_state(checkout, buyer)
+    if state.missing:
+        return redirect(_first_missing_step(state.missing))
+    totals = state.totals
+    form = PlaceOrderForm(
+        initial={"expected_total": totals.total.amount, "cart_version": checkout.cart.version}
+    )
+    context = {
+        "step": "review",
+        "state": state,
+        "checkout": checkout,
+        "totals": totals,
+        "form": form,
+        "country_name": addresses.country_name,
+    }
+    context["shipping_country"] = addresses.country_name(checkout.shipping_address.get("country"))
+    if request.method == "GET":
+        return _page(request, "review.html", context)
+    posted = PlaceOrderForm(request.POST)
+    if not posted.is_valid():
+        context["errors"] = ["The page was out of date: check your order and place it again."]
+        return _page(request, "review.html", context, status=400)
+    try:
+        order = services.complete_checkout(
+            checkout=checkout,
+            buyer=buyer,
+            request_meta={"ip": request.META.get("REMOTE_ADDR", "")},
+            expected_total=posted.cleaned_data["expected_total"],
+            cart_version=posted.cleaned_data["cart_version"],
+        )
+    except DomainError as refused:
+        context["errors"] = [
+            message for messages in _field_errors(refused).values() for message in messages
+        ]
+        context["error_title"] = refused.message
+        state = selectors.checkout_state(checkout, buyer)
+        context.update(state=state, totals=state.totals)
+        context["form"] = PlaceOrderForm(
+            initial={
+                "expected_total": state.totals.total.amount,
+                "cart_version": checkout.cart.version,
+            }
+        )
+        return _page(request, "review.html", context, status=refused.status_code)
+    placed = [
+        number for number in request.session.get(SESSION_ORDERS, []) if number != order.number
+    ]
+    request.session[SESSION_ORDERS] = ([*placed, order.number])[-SESSION_ORDERS_KEPT:]
+    return redirect("checkout-complete", number=order.number)
+
+
+def _first_missing_step(missing: dict) -> str:
+    if {"email", "shipping_address", "billing_address"} & set(missing):
+        return "checkout-start"
+    if "delivery_option" in missing:
+        return "checkout-delivery"
+    return "checkout-payment"
+
+
+@never_cache
+@require_http_methods(["GET"])
+def complete(request, number: int):
+    """The confirmation: only for the browser that placed the order (its session), or the
+    signed-in account it was placed by."""
+    from orders.models import Order
+
+    order = Order.objects.filter(number=number).prefetch_related("lines").first()
+    if order is None:
+        raise Http404
+    mine = number in request.session.get(SESSION_ORDERS, [])
+    if not mine and not (request.user.is_authenticated and order.user_id == request.user.pk):
+        raise Http404
+    return _page(
+        request, "complete.html", {"step": None, "order": order, "lines": list(order.lines.all())}
+    )
