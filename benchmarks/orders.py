@@ -159,7 +159,7 @@ def _draft(variants, rng_index: int, *, lines: int = LINES, quantity: int = 1):
         total=subtotal + Decimal("5.00"),
         email="bench@example.com",
         shipping_address={"full_name": "Bench", "country": "US"},
-        payment_method="cod",
+        payment_method="cash_on_delivery",
     )
 
 

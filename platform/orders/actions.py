@@ -138,7 +138,8 @@ def draft_from_checkout(checkout, totals, buyer: Buyer | None = None) -> OrderDr
                 sku=getattr(line, "sku", "") or "",
                 name=getattr(line, "name", "") or "",
                 variant_label=getattr(line, "variant_label", "") or "",
-                weight_grams=getattr(line, "weight_grams", None),
+                # TotalsLine's weight is the line's; the order keeps one unit's (the variant's).
+                weight_grams=None,
             )
             for line in totals.lines
         ],
@@ -1004,28 +1005,73 @@ def edit_order_lines(
 def _recompute_totals(order: Order, lines: list[OrderLine]) -> None:
     """Recompute the order's totals from its lines (after an edit) and save them.
 
-    The one place orders compute totals; the integrator points it at
-    ``checkout.calculations.order_totals`` once checkout exists. Until then: each line's
-    net/tax/gross at its tax rate (prices as entered gross when the line's gross equalled its
-    unit price times quantity), shipping kept as placed.
+    Through ``checkout.calculations.order_totals`` (the only totals) when checkout is
+    installed: the lines at their frozen unit prices, taxed for the order's shipping address,
+    the shipping price kept as sold. Without checkout (this app alone): each line at its
+    frozen tax rate, the store's prices taken as entered when the order was placed
+    (``prices_include_tax``), shipping and discount kept as placed.
     """
     try:  # checkout's calculations, once they exist
-        from checkout.calculations import order_totals  # type: ignore[import-not-found]
+        from checkout.calculations import LineInput, order_totals
     except ImportError:
         order_totals = None
     if order_totals is not None:
-        totals = order_totals(order=order, lines=lines)
+        from taxes.selectors import tax_class_ids_for_products
+
+        currency = order.currency
+        products = dict(
+            ProductVariant.objects.filter(
+                pk__in=[line.variant_id for line in lines if line.variant_id]
+            ).values_list("pk", "product_id")
+        )
+        classes = tax_class_ids_for_products(set(products.values()))
+        inputs = [
+            LineInput(
+                variant_id=line.variant_id,
+                sku=line.sku,
+                name=line.product_name,
+                variant_label=line.variant_label,
+                quantity=line.quantity,
+                unit_price=money.Money(line.unit_price, currency),
+                product_id=products.get(line.variant_id),
+                weight_grams=line.weight_grams or 0,
+                tax_class_id=classes.get(products.get(line.variant_id)),
+            )
+            for line in lines
+        ]
+        totals = order_totals(
+            lines=inputs,
+            address=order.shipping_address or None,
+            shipping=money.Money(order.shipping, currency),
+            payment_method=order.payment_method,
+            buyer=Buyer(channel=Channel(order.channel), user=order.user, company=order.company),
+            currency=currency,
+        )
         for line, priced in zip(lines, totals.lines, strict=True):
             line.net, line.tax, line.gross = (
                 _amount(priced.net),
                 _amount(priced.tax),
                 _amount(priced.gross),
             )
-        OrderLine.objects.bulk_update(lines, ["net", "tax", "gross"])
+            line.tax_rate = Decimal(priced.tax_rate or 0)
+        OrderLine.objects.bulk_update(lines, ["net", "tax", "gross", "tax_rate"])
         order.subtotal = _amount(totals.subtotal)
+        order.discount = _amount(totals.discount)
+        order.shipping_tax = _amount(totals.shipping_tax)
         order.tax = _amount(totals.tax)
         order.total = _amount(totals.total)
-        order.save(update_fields=["subtotal", "tax", "total", "updated_at"])
+        order.tax_rates = _jsonable(totals.tax_rates)
+        order.save(
+            update_fields=[
+                "subtotal",
+                "discount",
+                "shipping_tax",
+                "tax",
+                "total",
+                "tax_rates",
+                "updated_at",
+            ]
+        )
         return
     currency = order.currency
     for line in lines:
