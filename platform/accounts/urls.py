@@ -1,6 +1,6 @@
 """Storefront account pages (sign-in, sign-up, passwords and two-factor are allauth's)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
         views.company_invitation,
         name="account-company-invitation",
     ),
+    path("orders/", include("orders.account_urls")),
 ]

@@ -1,0 +1,196 @@
+"""A shopper buys with cash on delivery on a store seeded like the demo (part of the demo
+catalog, the demo's delivery, taxes and cash on delivery), in a real browser: the checkout's
+pages (address, delivery, payment, review, place), the confirmation, the confirmation email,
+the order in their account; then staff fulfil it with a tracking number and mark it delivered
+(through orders.actions in the test process: the store admin's order screens are another
+helper's), and the shopper sees each step in the order's timeline. Screenshots are left in
+tests/e2e/artifacts/checkout-cod-*.png: look at them.
+
+The product goes into the account's cart through cart.services (the storefront's add-to-cart
+button is the cart pages' work, not on this branch): everything after it is the browser's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import artifact, mail_to, sign_in
+from tests.live_server import LivePlatform, LiveStore
+
+TIMEOUT_MS = 10_000
+SLUGS = ("speckled-stoneware-mug", "everyday-organic-tee")
+
+
+@pytest.fixture(scope="module")
+def shop(live_platform: LivePlatform) -> LiveStore:
+    """Store A with part of the demo catalog, the demo's shipping and taxes, COD enabled."""
+    from django.utils.text import slugify
+
+    from catalog.demo_catalog import PRODUCTS, seed_demo_catalog
+    from config.celery import app
+    from payments import services as payment_services
+    from shipping.demo import seed_demo_shipping
+    from taxes.demo import set_up_demo_taxes
+
+    store = live_platform.store_a
+    wanted = tuple(item for item in PRODUCTS if slugify(item.name) in SLUGS)
+    app.conf.task_always_eager = True
+    try:
+        with live_platform.database(store):
+            seed_demo_catalog(products=wanted, if_empty=False)
+            seed_demo_shipping()
+            set_up_demo_taxes()
+            payment_services.set_method_settings(data={"enabled_methods": ["cod"]})
+    finally:
+        app.conf.task_always_eager = False
+    return store
+
+
+def _fill_cart(live: LivePlatform, store: LiveStore, user_id: int) -> str:
+    """Two of the demo's mug in the person's cart; returns the product's name."""
+    from accounts.models import User
+    from cart import services as cart_services
+    from catalog.models import ProductVariant
+    from pricing import Buyer
+
+    with live.database(store):
+        user = User.objects.get(pk=user_id)
+        variant = (
+            ProductVariant.objects.filter(
+                product__slug="speckled-stoneware-mug", stock_on_hand__gt=1
+            )
+            .select_related("product")
+            .order_by("pk")
+            .first()
+        )
+        cart = cart_services.open_cart_for_user(user=user)
+        cart_services.add_line(cart=cart, variant_id=variant.pk, quantity=2, buyer=Buyer(user=user))
+        return variant.product.name
+
+
+def _staff(live: LivePlatform, store: LiveStore, number: int, step: str) -> None:
+    from accounts.models import User
+    from orders import actions
+    from orders.models import Order
+
+    with live.database(store):
+        staff = User.objects.filter(staff_role=User.StaffRole.OWNER).first()
+        order = Order.objects.get(number=number)
+        if step == "fulfil":
+            actions.fulfil(
+                order=order,
+                lines={line: line.quantity for line in order.lines.all()},
+                carrier="UPS",
+                tracking_number="1Z999AA10123456784",
+                actor=staff,
+            )
+        else:
+            actions.mark_delivered(order=order, actor=staff)
+
+
+@pytest.mark.xfail(
+    reason="checkout.payment_methods calls payments.selectors.methods_for_checkout(totals, "
+    "option) positionally; payments' selector takes keywords only (total=, delivery_option=): "
+    "/checkout/payment/ answers 500 (TypeError) once payments is merged. Drop this marker when "
+    "checkout calls it by keyword.",
+    strict=False,
+)
+def test_a_shopper_buys_with_cash_on_delivery_and_follows_the_order(
+    live: LivePlatform, shop: LiveStore, browser
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        _journey(live, shop, context, page)
+    except Exception:
+        artifact(page, "FAILED-checkout-cod")
+        raise
+    finally:
+        context.close()
+
+
+def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
+    person = live.new_person(shop, "customer")
+    sign_in(context, shop, person)
+    product = _fill_cart(live, shop, person.user_id)
+
+    # Contact and address.
+    page.goto(f"{shop.url}/checkout/")
+    expect(page.get_by_role("heading", name="Contact and shipping address")).to_be_visible()
+    email = page.get_by_label("Email")
+    if not email.input_value():
+        email.fill(person.email)
+    new_address = page.get_by_label("A new address")
+    if new_address.count():
+        new_address.check()
+    for name, value in (
+        ("full_name", "Ada Lovelace"),
+        ("line1", "1 Market St"),
+        ("city", "San Francisco"),
+        ("region", "CA"),
+        ("postal_code", "94105"),
+    ):
+        page.locator(f'[name="shipping-{name}"]').fill(value)
+    page.locator('[name="shipping-country"]').select_option("US")
+    artifact(page, "checkout-cod-1-address")
+    page.get_by_role("button", name="Continue to delivery").click()
+
+    # Delivery: the demo's standard rate, which takes cash on delivery.
+    expect(page).to_have_url(re.compile(r"/checkout/delivery/$"))
+    page.get_by_label(re.compile("Standard")).check()
+    artifact(page, "checkout-cod-2-delivery")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    # Payment: cash on delivery.
+    expect(page).to_have_url(re.compile(r"/checkout/payment/$"))
+    page.get_by_label(re.compile("Cash on delivery")).check()
+    artifact(page, "checkout-cod-3-payment")
+    page.get_by_role("button", name="Review your order").click()
+
+    # Review, then place.
+    expect(page).to_have_url(re.compile(r"/checkout/review/$"))
+    expect(page.get_by_text(product).first).to_be_visible()
+    expect(page.get_by_text("California sales tax 7.25%").first).to_be_visible()
+    artifact(page, "checkout-cod-4-review")
+    page.get_by_role("button", name=re.compile("Place order")).click()
+
+    # The confirmation.
+    expect(page).to_have_url(re.compile(r"/checkout/complete/\d+/$"))
+    number = int(re.search(r"/complete/(\d+)/", page.url).group(1))
+    expect(page.get_by_text(f"#{number}").first).to_be_visible()
+    artifact(page, "checkout-cod-5-confirmation")
+
+    # The confirmation email.
+    message = mail_to(live, person.email, timeout=30)
+    assert f"{number}" in message
+
+    # The order in the account.
+    page.goto(f"{shop.url}/account/orders/")
+    expect(page.get_by_role("link", name=f"#{number}")).to_be_visible()
+    artifact(page, "checkout-cod-6-history")
+    page.get_by_role("link", name=f"#{number}").click()
+    expect(page.get_by_role("heading", name=f"Order #{number}")).to_be_visible()
+    expect(page.get_by_test_id("order-status")).to_have_text("Pending")
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("Order placed")
+    artifact(page, "checkout-cod-7-order")
+
+    # Staff send it with a tracking number: the shopper sees the parcel and the step.
+    _staff(live, shop, number, "fulfil")
+    page.reload()
+    expect(page.get_by_test_id("order-status")).to_have_text("Shipped")
+    expect(page.get_by_test_id("tracking-number")).to_have_text("1Z999AA10123456784")
+    expect(timeline).to_contain_text("Parcel sent")
+    expect(timeline).to_contain_text("with UPS")
+    artifact(page, "checkout-cod-8-shipped")
+
+    # Staff mark it delivered: the shopper sees that too.
+    _staff(live, shop, number, "deliver")
+    page.reload()
+    expect(page.get_by_test_id("order-status")).to_have_text("Delivered")
+    expect(timeline).to_contain_text("Delivered")
+    artifact(page, "checkout-cod-9-delivered")
