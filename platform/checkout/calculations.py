@@ -34,7 +34,7 @@ import money
 from money import Money
 from pricing import Buyer
 
-COD = "cash_on_delivery"
+COD = "cod"
 
 
 @dataclass(frozen=True)
@@ -116,18 +116,17 @@ def discounts(*, lines: Sequence[LineInput], buyer: Buyer | None, currency: str)
 
 
 def cod_fee(*, payment_method: str, currency: str) -> Money:
-    """The fee for paying cash on delivery (zero for any other method). The payments app
-    provides the store's fee (``payments.selectors.cod_fee(currency=...)``); until it exists,
-    or when it has no such function, the fee is zero."""
+    """The store's fee for paying cash on delivery (Settings > Payments), zero for any other
+    method or when the store does not offer cash on delivery."""
+    from payments.selectors import method_settings
+
     zero = Money.zero(currency)
     if payment_method != COD:
         return zero
-    try:
-        from payments import selectors as payment_selectors
-    except ImportError:
+    settings = method_settings()
+    if COD not in settings.enabled_methods:
         return zero
-    fee = getattr(payment_selectors, "cod_fee", None)
-    return fee(currency=currency) if fee is not None else zero
+    return Money(settings.cod_fee or 0, currency)
 
 
 def totals(checkout, buyer: Buyer) -> CheckoutTotals:

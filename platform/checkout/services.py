@@ -8,6 +8,7 @@ API's PATCH, the pages' forms) and reports every field's errors together.
 from __future__ import annotations
 
 import contextlib
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ from money import format_money
 from pricing import Buyer
 
 EMAIL_MAX_LENGTH = 254
+
+logger = logging.getLogger(__name__)
 
 
 def start_checkout(*, cart: Cart, buyer: Buyer) -> Checkout:
@@ -345,6 +348,7 @@ def complete_checkout(
 
     existing = Order.objects.filter(checkout_token=checkout.token).first()
     if existing is not None:
+        _start_payment(existing)
         return existing
     with transaction.atomic():
         locked = (
@@ -381,7 +385,24 @@ def complete_checkout(
         )
         cart.status = Cart.Status.ORDERED
     checkout.cart.status = Cart.Status.ORDERED
+    _start_payment(order)
     return order
+
+
+def _start_payment(order) -> None:
+    """Start the order's payment with its method (payments.services.create_payment_for_order),
+    after the order's transaction: a provider is never called under the checkout's lock. It is
+    idempotent (a payment already started is kept), so a second submit only finds it. A method
+    the store stopped offering meanwhile leaves the order unpaid for staff to see."""
+    from payments.errors import MethodUnavailable
+    from payments.services import create_payment_for_order
+
+    try:
+        create_payment_for_order(order=order)
+    except MethodUnavailable:
+        logger.warning(
+            "order %s: payment method %s no longer offered", order.pk, order.payment_method
+        )
 
 
 def _changes(result, cart: Cart, *, expected_total, cart_version) -> list[dict]:

@@ -93,7 +93,7 @@ def test_anonymous_shopper_checks_out_with_cash_on_delivery(client, delivery):
     assert options.json()[0]["min_delivery_days"] == 3
 
     chosen = client.patch(
-        url, {"delivery_option": delivery["standard"].pk, "payment_method": "cash_on_delivery"},
+        url, {"delivery_option": delivery["standard"].pk, "payment_method": "cod"},
         format="json",
     )  # fmt: skip
     assert chosen.status_code == 200, chosen.content
@@ -110,7 +110,7 @@ def test_anonymous_shopper_checks_out_with_cash_on_delivery(client, delivery):
     assert placed.json()["number"] == order.number
     assert placed.json()["total"] == "69.68"
     assert order.email == "ana@example.com"
-    assert order.payment_method == "cash_on_delivery"
+    assert order.payment_method == "cod"
     assert order.lines.get().quantity == 3
     assert Cart.objects.get(token=token).status == Cart.Status.ORDERED
     mug.refresh_from_db()
@@ -131,7 +131,7 @@ def test_completing_with_an_idempotency_key_replays(client, delivery):
     url = f"/api/v1/checkout/{start(client, token).json()['token']}/"
     client.patch(url, {"email": "a@example.com", "shipping_address": NY_ADDRESS,
                        "delivery_option": delivery["standard"].pk,
-                       "payment_method": "cash_on_delivery"}, format="json")  # fmt: skip
+                       "payment_method": "cod"}, format="json")  # fmt: skip
 
     first = client.post(f"{url}complete/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     second = client.post(f"{url}complete/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -198,7 +198,7 @@ def test_stale_cart_is_409_with_what_changed(client, delivery):
     url = f"/api/v1/checkout/{start(client, token).json()['token']}/"
     client.patch(url, {"email": "a@example.com", "shipping_address": NY_ADDRESS,
                        "delivery_option": delivery["standard"].pk,
-                       "payment_method": "cash_on_delivery"}, format="json")  # fmt: skip
+                       "payment_method": "cod"}, format="json")  # fmt: skip
     shown = client.get(url).json()["totals"]["total"]
     type(mug).objects.filter(pk=mug.pk).update(price=Decimal("12.00"))
 
@@ -231,7 +231,7 @@ def test_plan_limit_reached_places_nothing(client, delivery, in_store_a):
                 "email": "a@example.com",
                 "shipping_address": NY_ADDRESS,
                 "delivery_option": delivery["standard"].pk,
-                "payment_method": "cash_on_delivery",
+                "payment_method": "cod",
             },
             format="json",
         )

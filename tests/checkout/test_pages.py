@@ -76,7 +76,7 @@ def test_a_shopper_buys_with_cash_on_delivery_without_javascript(store_a, shop):
 
     payment = client.get("/checkout/payment/")
     assert b"Cash on delivery" in payment.content
-    assert client.post("/checkout/payment/", {"payment_method": "cash_on_delivery",
+    assert client.post("/checkout/payment/", {"payment_method": "cod",
                                               "note": "Ring twice"}).status_code == 302  # fmt: skip
 
     review = client.get("/checkout/review/")

@@ -35,7 +35,7 @@ def ready(checkout, options):
         checkout=checkout,
         buyer=ANYONE,
         data={"email": "a@example.com", "shipping_address": NY_ADDRESS,
-              "delivery_option": options["cod"].pk, "payment_method": "cash_on_delivery"},
+              "delivery_option": options["cod"].pk, "payment_method": "cod"},
     )  # fmt: skip
     return checkout
 
@@ -92,7 +92,7 @@ def test_cash_on_delivery_only_where_the_option_allows_it(options):
     services.set_addresses(checkout=checkout, buyer=ANYONE, shipping_address=NY_ADDRESS)
     services.set_delivery_option(checkout=checkout, buyer=ANYONE, option_id=options["prepaid"].pk)
     with pytest.raises(CheckoutError) as refused:
-        services.set_payment_method(checkout=checkout, buyer=ANYONE, code="cash_on_delivery")
+        services.set_payment_method(checkout=checkout, buyer=ANYONE, code="cod")
     assert "payment_method" in refused.value.fields
 
 
@@ -129,7 +129,7 @@ def test_a_b2b_buyer_orders_at_the_b2b_price(options):
     services.update_checkout(
         checkout=checkout, buyer=buyer,
         data={"shipping_address": NY_ADDRESS, "delivery_option": options["cod"].pk,
-              "payment_method": "cash_on_delivery"},
+              "payment_method": "cod"},
     )  # fmt: skip
 
     order = services.complete_checkout(checkout=checkout, buyer=buyer)

@@ -17,7 +17,8 @@ from tests.live_server import LivePlatform, LiveStore
 
 
 @pytest.fixture
-def delivering_store(live_platform: LivePlatform) -> LiveStore:
+def delivering_store(live_platform: LivePlatform):
+    from payments import services as payment_services
     from shipping.demo import seed_demo_shipping
     from taxes.demo import set_up_demo_taxes
 
@@ -25,7 +26,11 @@ def delivering_store(live_platform: LivePlatform) -> LiveStore:
     with live_platform.database(store):
         seed_demo_shipping()
         set_up_demo_taxes()
-    return store
+        payment_services.set_method_settings(data={"enabled_methods": ["cod"]})
+    yield store
+    # Store A is shared by the browser tests: its dashboard expects no payment method set up.
+    with live_platform.database(store):
+        payment_services.set_method_settings(data={"enabled_methods": []})
 
 
 def _cart_cookie(store: LiveStore) -> dict:

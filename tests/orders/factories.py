@@ -21,7 +21,7 @@ def draft_for(
     shipping: str = "5.00",
     user=None,
     unit_prices: dict | None = None,
-    payment_method: str = "cash_on_delivery",
+    payment_method: str = "cod",
 ) -> OrderDraft:
     """A draft for ``items`` ((variant, quantity) pairs) priced by price_for, taxed at
     ``tax_rate`` on net prices, with a flat shipping price."""

@@ -32,9 +32,11 @@ def store(live_platform):
 @pytest.fixture(scope="module")
 def delivery_option(store, live_platform):
     """A domestic zone with a flat-rate option that allows cash on delivery (committed)."""
+    from payments import services as payment_services
     from shipping import services as shipping_services
 
     with live_platform.database(store):
+        payment_services.set_method_settings(data={"enabled_methods": ["cod"]})
         zone = shipping_services.create_zone(name=f"Race {secrets.token_hex(3)}", countries=["US"])
         option = shipping_services.create_option(
             zone=zone,
@@ -71,7 +73,7 @@ def _ready_checkout(store, variant: int, option: int):
             "email": f"s-{secrets.token_hex(3)}@example.com",
             "shipping_address": ADDRESS,
             "delivery_option": option,
-            "payment_method": "cash_on_delivery",
+            "payment_method": "cod",
         },
     )
     assert filled.status_code == 200, filled.text

@@ -269,7 +269,7 @@ CHECKOUT_EXAMPLE = OpenApiExample(
             "allows_cash_on_delivery": True,
             "free_above": "100.00",
         },
-        "payment_method": "cash_on_delivery",
+        "payment_method": "cod",
         "note": "Leave it with the neighbour.",
         "lines": [
             {
@@ -309,7 +309,7 @@ CHECKOUT_EXAMPLE = OpenApiExample(
         },
         "payment_methods": [
             {
-                "code": "cash_on_delivery",
+                "code": "cod",
                 "name": "Cash on delivery",
                 "description": "Pay when your order is delivered.",
             }
@@ -327,7 +327,7 @@ UPDATE_EXAMPLE = OpenApiExample(
 )
 DELIVERY_EXAMPLE = OpenApiExample(
     "Choose delivery and payment", request_only=True,
-    value={"delivery_option": 3, "payment_method": "cash_on_delivery"},
+    value={"delivery_option": 3, "payment_method": "cod"},
 )  # fmt: skip
 ADDRESS_REFUSED_EXAMPLE = OpenApiExample(
     "Refused: the address misses its state and ZIP code",
@@ -364,7 +364,7 @@ ORDER_EXAMPLE = OpenApiExample(
         "shipping": "5.00",
         "tax": "4.71",
         "total": "69.68",
-        "payment_method": "cash_on_delivery",
+        "payment_method": "cod",
         "checkout_token": "9f1c2e4a-7b3d-4c5e-8a9b-0c1d2e3f4a5b",
         "placed_at": "2026-11-30T09:12:00Z",
     },
