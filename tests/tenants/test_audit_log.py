@@ -23,7 +23,7 @@ def test_a_signup_through_the_api_is_audited_with_the_client_address(settings):
     entry = AuditLogEntry.objects.get(action="store.signed_up", tenant__slug="blue-bicycle")
     assert entry.actor is None and entry.actor_label == "maria@example.com"
     assert entry.ip_address == "198.51.100.23"
-    assert entry.details == {"plan": "basic"}
+    assert entry.details == {"plan": "basic", "currency": "USD"}
 
 
 def test_a_signup_through_the_page_is_audited_with_the_client_address(settings):
