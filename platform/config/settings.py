@@ -474,6 +474,11 @@ SPECTACULAR_SETTINGS = {
         "config.openapi.document_error_shape",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names other components share ("kind", "status"): named here.
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryOptionKindEnum": "shipping.models.DeliveryOption.Kind",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+    },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,7 +14,7 @@ def _money(value) -> str:
     return str(value.amount)
 
 
-class AddressSerializer(serializers.Serializer):
+class CheckoutAddressSerializer(serializers.Serializer):
     """A postal address. What a country needs (state, postcode...) is checked by the service,
     per country (400 with the field: ``shipping_address.postal_code``)."""
 
@@ -42,7 +42,7 @@ class AddressSerializer(serializers.Serializer):
 
 class CheckoutUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False)
-    shipping_address = AddressSerializer(required=False)
+    shipping_address = CheckoutAddressSerializer(required=False)
     shipping_address_id = serializers.IntegerField(
         min_value=1,
         max_value=BIGINT_MAX,
@@ -50,7 +50,7 @@ class CheckoutUpdateSerializer(serializers.Serializer):
         help_text="Ship to an address of your address book (signed-in shoppers).",
     )
     billing_same_as_shipping = serializers.BooleanField(required=False)
-    billing_address = AddressSerializer(required=False)
+    billing_address = CheckoutAddressSerializer(required=False)
     billing_address_id = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, required=False)
     delivery_option = serializers.IntegerField(
         min_value=1,
@@ -118,7 +118,7 @@ class TotalsLineSerializer(serializers.Serializer):
         return _money(line.gross)
 
 
-class TaxRateSerializer(serializers.Serializer):
+class CheckoutTaxRateSerializer(serializers.Serializer):
     name = serializers.CharField()
     rate = serializers.DecimalField(max_digits=7, decimal_places=4, coerce_to_string=True)
     net = serializers.SerializerMethodField()
@@ -135,7 +135,7 @@ class TaxRateSerializer(serializers.Serializer):
         return _money(rate.gross)
 
 
-class DeliveryOptionSerializer(serializers.Serializer):
+class OfferedDeliveryOptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -163,7 +163,7 @@ class TotalsSerializer(serializers.Serializer):
     tax = serializers.SerializerMethodField(help_text="All the tax, lines and shipping.")
     total = serializers.SerializerMethodField(help_text="What the buyer pays.")
     weight_grams = serializers.IntegerField()
-    tax_rates = TaxRateSerializer(many=True)
+    tax_rates = CheckoutTaxRateSerializer(many=True)
 
     def get_subtotal(self, totals) -> str:
         return _money(totals.subtotal)
@@ -218,7 +218,7 @@ class CheckoutSerializer(serializers.Serializer):
     shipping_address = AddressOutSerializer(allow_null=True)
     billing_same_as_shipping = serializers.BooleanField()
     billing_address = AddressOutSerializer(allow_null=True)
-    delivery_option = DeliveryOptionSerializer(
+    delivery_option = OfferedDeliveryOptionSerializer(
         allow_null=True, help_text="The chosen option as offered now (null: none chosen)."
     )
     payment_method = serializers.CharField()

@@ -179,7 +179,7 @@ class CheckoutView(CheckoutApiView):
 class DeliveryOptionsView(CheckoutApiView):
     @extend_schema(
         operation_id="checkout_delivery_options",
-        responses=serializers.DeliveryOptionSerializer(many=True),
+        responses=serializers.OfferedDeliveryOptionSerializer(many=True),
     )
     def get(self, request: Request, token: str) -> Response:
         """The delivery options offered for the checkout's shipping address and parcel, each
@@ -189,7 +189,7 @@ class DeliveryOptionsView(CheckoutApiView):
         checkout = self.checkout(request, token)
         totals = calculations.totals(checkout, self.buyer(request))
         offered = selectors.delivery_options(checkout, totals)
-        return Response(serializers.DeliveryOptionSerializer(offered, many=True).data)
+        return Response(serializers.OfferedDeliveryOptionSerializer(offered, many=True).data)
 
 
 @extend_schema(tags=["checkout"], parameters=[TOKEN])

@@ -53,7 +53,7 @@ class TimelineStepSerializer(serializers.Serializer):
     kind = serializers.CharField()
 
 
-class TaxRateSerializer(serializers.Serializer):
+class OrderTaxRateSerializer(serializers.Serializer):
     name = serializers.CharField(required=False)
     rate = serializers.CharField(required=False)
     net = serializers.CharField(required=False)
@@ -64,7 +64,7 @@ class TaxRateSerializer(serializers.Serializer):
 class OrderDetailSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     fulfilments = FulfilmentSerializer(many=True, read_only=True)
-    tax_rates = TaxRateSerializer(many=True, read_only=True)
+    tax_rates = OrderTaxRateSerializer(many=True, read_only=True)
     timeline = serializers.SerializerMethodField()
     can_cancel = serializers.SerializerMethodField()
 
