@@ -30,6 +30,7 @@ def shop(live_platform: LivePlatform) -> LiveStore:
     from django.utils.text import slugify
 
     from catalog.demo_catalog import PRODUCTS, seed_demo_catalog
+    from catalog.models import Product
     from config.celery import app
     from payments import services as payment_services
     from shipping.demo import seed_demo_shipping
@@ -40,7 +41,15 @@ def shop(live_platform: LivePlatform) -> LiveStore:
     app.conf.task_always_eager = True
     try:
         with live_platform.database(store):
-            seed_demo_catalog(products=wanted, if_empty=False)
+            # Other browser tests seed some of the same demo products into store A.
+            seed_demo_catalog(
+                products=tuple(
+                    item
+                    for item in wanted
+                    if not Product.objects.filter(slug=slugify(item.name)).exists()
+                ),
+                if_empty=False,
+            )
             seed_demo_shipping()
             set_up_demo_taxes()
             payment_services.set_method_settings(data={"enabled_methods": ["cod"]})

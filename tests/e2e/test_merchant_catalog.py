@@ -83,7 +83,7 @@ def test_owner_creates_a_product_with_variants_stock_and_an_image_shoppers_then_
     expect(page.get_by_text(f"Product '{name}' created.")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=name)
     expect(row).to_contain_text(f"ARC-BR-{suffix}, ARC-BK-{suffix}")
-    expect(row).to_contain_text("179.00 to 189.00")
+    expect(row).to_contain_text("$179.00 to $189.00")
     expect(row).to_contain_text("In stock · 16 available")
     screenshot(page, "merchant-catalog-product-list")
 

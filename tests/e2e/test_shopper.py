@@ -48,6 +48,7 @@ def shop(live_platform: LivePlatform) -> LiveStore:
     from django.utils.text import slugify
 
     from catalog.demo_catalog import PRODUCTS, seed_demo_catalog
+    from catalog.models import Product
     from config.celery import app
     from search.services import reindex_store
     from storefront_cms.demo import compose_demo_storefront
@@ -59,7 +60,15 @@ def shop(live_platform: LivePlatform) -> LiveStore:
     app.conf.task_always_eager = True
     try:
         with live_platform.database(store):
-            seed_demo_catalog(products=wanted, if_empty=False)
+            # Other browser tests seed some of the same demo products into store A.
+            seed_demo_catalog(
+                products=tuple(
+                    item
+                    for item in wanted
+                    if not Product.objects.filter(slug=slugify(item.name)).exists()
+                ),
+                if_empty=False,
+            )
             compose_demo_storefront(again=True)  # other browser tests compose store A too
             reindex_store()
     finally:
