@@ -8,7 +8,7 @@ by ``taxes.calculations.tax_for_lines`` with the store's rules (gross or net pri
 per line or per total, tax on shipping), and the cash on delivery fee when that is the payment
 method. Every amount is a ``money.Money`` in the store's currency, rounded by the money module
 alone. A constant number of queries whatever the number of lines (cart lines 1, weights 1, tax
-classes 1, tax rules 3, delivery options 3).
+classes 1, tax rules 3, delivery options 3, payment-method settings 1).
 
 :func:`order_totals` computes the same from lines given directly (an order being edited
 before fulfilment: orders asks here so that an edited order adds up as a checkout does).
@@ -103,6 +103,9 @@ class CheckoutTotals:
     # they are left out of these totals and an order cannot be placed until they are fixed.
     unavailable: list = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # The store's payment-method settings as read for these totals (the COD fee), so that the
+    # methods offered for them are decided without reading them again.
+    payment_settings: object | None = None
 
     @property
     def item_count(self) -> int:
@@ -115,15 +118,16 @@ def discounts(*, lines: Sequence[LineInput], buyer: Buyer | None, currency: str)
     return []
 
 
-def cod_fee(*, payment_method: str, currency: str) -> Money:
+def cod_fee(*, payment_method: str, currency: str, settings=None) -> Money:
     """The store's fee for paying cash on delivery (Settings > Payments), zero for any other
-    method or when the store does not offer cash on delivery."""
+    method or when the store does not offer cash on delivery. ``settings``: the store's
+    payment-method settings when already read."""
     from payments.selectors import method_settings
 
     zero = Money.zero(currency)
     if payment_method != COD:
         return zero
-    settings = method_settings()
+    settings = settings if settings is not None else method_settings()
     if COD not in settings.enabled_methods:
         return zero
     return Money(settings.cod_fee or 0, currency)
@@ -133,6 +137,7 @@ def totals(checkout, buyer: Buyer) -> CheckoutTotals:
     """What ``checkout`` costs ``buyer`` now (see the module docstring)."""
     from cart.selectors import cart_view
     from catalog.models import ProductVariant
+    from payments.selectors import method_settings
     from taxes.selectors import tax_class_ids_for_products
 
     view = cart_view(checkout.cart, buyer)
@@ -167,6 +172,7 @@ def totals(checkout, buyer: Buyer) -> CheckoutTotals:
         payment_method=checkout.payment_method,
         buyer=buyer,
         currency=currency,
+        payment_settings=method_settings(),
     )
     notices = [f"{line.product_name}: {notice}" for line in view.lines for notice in line.notices]
     return _replace(result, unavailable=unavailable, notices=notices)
@@ -183,6 +189,7 @@ def order_totals(
     buyer: Buyer | None = None,
     currency: str | None = None,
     tax_rules=None,
+    payment_settings=None,
 ) -> CheckoutTotals:
     """Totals of ``lines`` shipped to ``address`` (a checkout's address dict; None: the store's
     own country, for taxes only). The shipping is ``shipping`` when given (an order keeps the
@@ -261,7 +268,7 @@ def order_totals(
         for line, taxed in zip(lines, breakdown.lines, strict=True)
     ]
     shipping_tax = breakdown.shipping.tax if breakdown.shipping else zero
-    fee = cod_fee(payment_method=payment_method, currency=currency)
+    fee = cod_fee(payment_method=payment_method, currency=currency, settings=payment_settings)
     total = breakdown.gross - discount + fee
     if total.amount < 0:
         total = zero
@@ -287,6 +294,7 @@ def order_totals(
         subtotal_gross=sum((line.gross for line in taxed_lines), zero),
         prices_include_tax=rules.prices_entered_with_tax,
         delivery_option_unavailable=option_unavailable,
+        payment_settings=payment_settings,
     )
 
 

@@ -32,7 +32,9 @@ def methods_for(totals) -> list[PaymentMethod]:
             code=method.code, name=method.name, description=method.instructions, fee=method.fee
         )
         for method in payment_selectors.methods_for_checkout(
-            total=before_fee, delivery_option=totals.delivery_option
+            total=before_fee,
+            delivery_option=totals.delivery_option,
+            settings=getattr(totals, "payment_settings", None),
         )
     ]
 

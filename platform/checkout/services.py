@@ -346,47 +346,75 @@ def complete_checkout(
     from orders.errors import CartChanged
     from orders.models import Order
 
-    existing = Order.objects.filter(checkout_token=checkout.token).first()
-    if existing is not None:
-        _start_payment(existing)
-        return existing
     with transaction.atomic():
+        # The cart's row is locked too: a submit that waited for the lock then reads the cart
+        # as the placing one left it (ORDERED). PostgreSQL re-reads only the locked rows after
+        # a wait; a joined row not locked would still be the one seen before waiting.
         locked = (
-            Checkout.objects.select_for_update(of=("self",))
+            Checkout.objects.select_for_update(of=("self", "cart"))
             .select_related("cart")
             .get(pk=checkout.pk)
         )
-        existing = Order.objects.filter(checkout_token=locked.token).first()
-        if existing is not None:
-            return existing
         cart = locked.cart
         if cart.status != Cart.Status.OPEN:
-            raise CheckoutCompleted("This checkout's cart can no longer be ordered.")
-        result = calculations.totals(locked, buyer)
-        if not result.lines and not result.unavailable:
-            raise CartEmpty("Your cart is empty.", fields={"cart": ["Add something to your cart."]})
-        changes = _changes(result, cart, expected_total=expected_total, cart_version=cart_version)
-        if changes:
-            raise CartChanged(
-                "Your cart changed since you reviewed it: please check it again.",
-                changes=changes,
+            # Ordered in the same transaction as its order was placed: a repeat, or a parallel
+            # submit that waited for the lock, answers that order.
+            order = Order.objects.filter(checkout_token=locked.token).first()
+            if order is None:
+                raise CheckoutCompleted("This checkout's cart can no longer be ordered.")
+        else:
+            result = calculations.totals(locked, buyer)
+            if not result.lines and not result.unavailable:
+                raise CartEmpty(
+                    "Your cart is empty.", fields={"cart": ["Add something to your cart."]}
+                )
+            _refuse_shortages(result)
+            changes = _changes(
+                result, cart, expected_total=expected_total, cart_version=cart_version
             )
-        missing = required_fields(locked, result)
-        if missing:
-            raise CheckoutIncomplete(
-                "The checkout is not complete yet.",
-                fields=missing,
+            if changes:
+                raise CartChanged(
+                    "Your cart changed since you reviewed it: please check it again.",
+                    changes=changes,
+                )
+            missing = required_fields(locked, result)
+            if missing:
+                raise CheckoutIncomplete("The checkout is not complete yet.", fields=missing)
+            # The checkout's lock makes this call the only one placing its token.
+            order = place_order(buyer=buyer, checkout=locked, totals=result, token_locked=True)
+            # Placed by this call: the API answers 201.
+            order.placed_now = True
+            Cart.objects.filter(pk=cart.pk).update(
+                status=Cart.Status.ORDERED, updated_at=timezone.now()
             )
-        order = place_order(buyer=buyer, checkout=locked, totals=result)
-        # Placed by this call (the checkout's lock makes it the only one): the API answers 201.
-        order.placed_now = True
-        Cart.objects.filter(pk=cart.pk).update(
-            status=Cart.Status.ORDERED, updated_at=timezone.now()
-        )
-        cart.status = Cart.Status.ORDERED
     checkout.cart.status = Cart.Status.ORDERED
     _start_payment(order)
     return order
+
+
+def _refuse_shortages(result) -> None:
+    """Refuse with ``out_of_stock`` (409) when a line asks for more than is left of its
+    variant: the loser of a race for the last units is told so, whichever moment it read the
+    stock (here, after the winners committed, or in ``place_order`` under the variants' locks),
+    with the variant and what is left, never a vaguer ``cart_changed``."""
+    from orders.errors import OutOfStock, out_of_stock_message
+
+    shortages = [
+        {
+            "variant_id": line.variant_id,
+            "sku": line.sku,
+            "requested": line.quantity,
+            "available": line.stock_available,
+            "message": out_of_stock_message(line.product_name, line.stock_available),
+        }
+        for line in result.unavailable
+        if line.sellable
+        and line.variant_id is not None
+        and line.stock_available is not None
+        and line.quantity > line.stock_available
+    ]
+    if shortages:
+        raise OutOfStock("Some items are no longer in stock.", shortages=shortages)
 
 
 def _start_payment(order) -> None:

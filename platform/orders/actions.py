@@ -41,6 +41,7 @@ from orders.errors import (
     InvalidRefund,
     OrderNotEditable,
     OutOfStock,
+    out_of_stock_message,
 )
 from orders.models import (
     Fulfilment,
@@ -176,7 +177,12 @@ def draft_from_checkout(checkout, totals, buyer: Buyer | None = None) -> OrderDr
 
 
 def place_order(
-    *, buyer: Buyer, draft: OrderDraft | None = None, checkout=None, totals=None
+    *,
+    buyer: Buyer,
+    draft: OrderDraft | None = None,
+    checkout=None,
+    totals=None,
+    token_locked: bool = False,
 ) -> Order:
     """Place the order of a checkout: idempotent per checkout token.
 
@@ -189,17 +195,23 @@ def place_order(
     (d) counts the order against the plan's monthly orders (``plan_limit_reached``); (e)
     snapshots names, SKUs, prices, taxes and addresses under the store's next order number;
     (f) sends ``order_placed`` after commit. Nothing is reserved or written when it refuses.
+
+    ``token_locked``: the caller holds the checkout's row lock in its own transaction and has
+    seen no order of it (``checkout.services.complete_checkout``): (a) is skipped and the
+    placement joins the caller's transaction (no savepoint), so a refusal rolls it back whole.
+    A constant number of queries whatever the number of lines.
     """
     from tenants.limits import ensure_current_store_within_plan
 
     if draft is None:
         draft = draft_from_checkout(checkout, totals, buyer)
     _check_draft(draft)
-    with transaction.atomic():
-        _lock_token(draft.checkout_token)
-        existing = Order.objects.filter(checkout_token=draft.checkout_token).first()
-        if existing is not None:
-            return existing
+    with transaction.atomic(savepoint=not token_locked):
+        if not token_locked:
+            _lock_token(draft.checkout_token)
+            existing = Order.objects.filter(checkout_token=draft.checkout_token).first()
+            if existing is not None:
+                return existing
         ids = sorted({line.variant_id for line in draft.lines})
         variants = {
             variant.pk: variant
@@ -388,11 +400,7 @@ def _reservations(draft: OrderDraft, variants: dict, held: dict) -> tuple[dict, 
                     "sku": variant.sku,
                     "requested": quantity,
                     "available": left,
-                    "message": (
-                        f"{variant.product.name} is out of stock."
-                        if left == 0
-                        else f"Only {left} of {variant.product.name} left."
-                    ),
+                    "message": out_of_stock_message(variant.product.name, left),
                 }
             )
             continue
@@ -488,7 +496,7 @@ def reserve_stock(
                         "sku": variant.sku,
                         "requested": quantity,
                         "available": max(available, 0),
-                        "message": f"Only {max(available, 0)} of {variant.product.name} left.",
+                        "message": out_of_stock_message(variant.product.name, available),
                     }
                 )
                 continue

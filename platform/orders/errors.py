@@ -44,6 +44,14 @@ class OutOfStock(DomainError):
         self.shortages = shortages
 
 
+def out_of_stock_message(name: str, left: int) -> str:
+    """What a shopper reads for a line of ``name`` of which only ``left`` remain."""
+    left = max(left or 0, 0)
+    if left == 0:
+        return f"{name} is out of stock."
+    return f"Only {left} of {name} left."
+
+
 class EmptyOrder(DomainError):
     """An order needs at least one line."""
 

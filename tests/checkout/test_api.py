@@ -208,9 +208,13 @@ def test_stale_cart_is_409_with_what_changed(client, delivery):
     assert changed.json()["error"]["code"] == "cart_changed"
     assert "The total changed" in str(changed.json()["error"]["fields"])
     type(mug).objects.filter(pk=mug.pk).update(stock_on_hand=2)
-    short = client.post(f"{url}complete/", {}, format="json")
+    short = client.post(f"{url}complete/", {"expected_total": shown}, format="json")
+    # Stock gone is told as such (the variant and what is left), even beside a changed total.
     assert short.status_code == 409
-    assert "Only 2 left" in str(short.json()["error"]["fields"])
+    assert short.json()["error"]["code"] == "out_of_stock"
+    assert short.json()["error"]["fields"] == {
+        f"lines.{mug.pk}": [f"Only 2 of {mug.product.name} left."]
+    }
     assert Order.objects.count() == 0
     assert Cart.objects.get(token=token).status == Cart.Status.OPEN
 

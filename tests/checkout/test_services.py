@@ -4,12 +4,15 @@ delivery option and payment method only as offered, completion into one order.""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cart import services as cart_services
 from cart.models import Cart
 from checkout import services
 from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError
 from checkout.models import Checkout
+from orders.errors import OutOfStock
 from orders.models import Order
 from pricing import Buyer, buyer_for
 from shipping.errors import DeliveryOptionUnavailable
@@ -137,3 +140,45 @@ def test_a_b2b_buyer_orders_at_the_b2b_price(options):
     assert order.subtotal == Decimal("24.00")
     assert order.channel == "b2b"
     assert order.company_id == member.company_membership.company_id
+
+
+def test_stock_sold_since_review_is_out_of_stock_with_what_is_left(options):
+    scarce, gone, plenty = variant(stock=5), variant(stock=1), variant(stock=9)
+    checkout = ready(
+        services.start_checkout(cart=cart_with((scarce, 3), (gone, 1), (plenty, 1)), buyer=ANYONE),
+        options,
+    )
+    # Other shoppers' orders took the stock after this shopper reviewed the checkout.
+    type(scarce).objects.filter(pk=scarce.pk).update(stock_reserved=3)
+    type(gone).objects.filter(pk=gone.pk).update(stock_reserved=1)
+
+    with pytest.raises(OutOfStock) as refused:
+        services.complete_checkout(checkout=checkout, buyer=ANYONE, expected_total="55.00")
+
+    assert refused.value.code == "out_of_stock"
+    assert refused.value.fields == {
+        f"lines.{scarce.pk}": [f"Only 2 of {scarce.product.name} left."],
+        f"lines.{gone.pk}": [f"{gone.product.name} is out of stock."],
+    }
+    assert [(s["variant_id"], s["available"]) for s in refused.value.shortages] == [
+        (scarce.pk, 2), (gone.pk, 0)
+    ]  # fmt: skip
+    assert Order.objects.count() == 0
+    assert Cart.objects.get().status == Cart.Status.OPEN
+
+
+def _placement_queries(options, lines: int) -> int:
+    made = [(variant(stock=50), 1 + n % 3) for n in range(lines)]
+    checkout = ready(services.start_checkout(cart=cart_with(*made), buyer=ANYONE), options)
+    with CaptureQueriesContext(connection) as captured:
+        order = services.complete_checkout(checkout=checkout, buyer=ANYONE)
+    assert order.lines.count() == lines
+    return len(captured)
+
+
+def test_placing_an_order_costs_the_same_queries_whatever_its_lines(options):
+    one, five, twelve = (_placement_queries(options, n) for n in (1, 5, 12))
+    # 21 statements place it (the checkout locked, the totals, the variants locked in id order,
+    # the lines inserted in one statement, one UPDATE of the reserved stock), 11 start its COD
+    # payment after commit (payments), 2 are the test's savepoints: it was 82 (and N+1-free).
+    assert one == five == twelve <= 34, (one, five, twelve)
