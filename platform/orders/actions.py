@@ -811,7 +811,10 @@ def set_payment_status(*, order: Order, payment_status: str, actor=None, note: s
 def record_refund(*, order: Order, amount, actor=None, note: str = "") -> Order:
     """Money given back (COD: recorded). Bounded by what was paid and not refunded yet
     (InvalidRefund 400 ``amount`` otherwise). The payment status becomes partially_refunded
-    or refunded; a shipped or delivered order moves to partially_refunded or refunded too."""
+    or refunded; a shipped or delivered order moves to partially_refunded or refunded too.
+    Giving back only the excess of an overpayment (what is kept still covers the total) is
+    not a refund of the order: its status stays, its payment status becomes paid (or stays
+    overpaid while some excess is kept)."""
     value = _money_amount(amount, order.currency, field="amount")
     with transaction.atomic():
         locked = _lock_order(order)
@@ -831,7 +834,7 @@ def record_refund(*, order: Order, amount, actor=None, note: str = "") -> Order:
             )
         locked.amount_refunded += value
         locked.save(update_fields=["amount_refunded", "updated_at"])
-        full = locked.amount_refunded >= locked.amount_paid
+        kept = locked.amount_paid - locked.amount_refunded
         OrderEvent.objects.create(
             order=locked,
             kind=OrderEvent.Kind.REFUND,
@@ -839,6 +842,13 @@ def record_refund(*, order: Order, amount, actor=None, note: str = "") -> Order:
             note=note,
             data={"amount": str(value), "refunded": str(locked.amount_refunded)},
         )
+        if kept >= locked.total:
+            # Only the excess of an overpayment went back: the order is still paid in full,
+            # nothing of it was refunded (payments.status derives the same).
+            status = PaymentStatus.PAID if kept == locked.total else PaymentStatus.OVERPAID
+            state.set_side_status(locked, "payment_status", status, actor=actor)
+            return _sync(order, locked)
+        full = kept <= 0
         state.set_side_status(
             locked,
             "payment_status",
@@ -902,8 +912,9 @@ def edit_order_lines(
                 errors[f"add.{variant_id}"] = ["A variant and a whole quantity from 1."]
             else:
                 additions[pk] = additions.get(pk, 0) + q
-        if shipping_address is not None and not isinstance(shipping_address, dict):
-            errors["shipping_address"] = ["An address is required."]
+        if shipping_address is not None:
+            shipping_address, address_errors = _clean_address(shipping_address)
+            errors.update(address_errors)
         existing_variants = {line.variant_id: line for line in lines.values() if line.variant_id}
         variant_ids = set(additions) | {
             lines[pk].variant_id for pk in new_quantities if lines[pk].variant_id
@@ -1008,6 +1019,25 @@ def edit_order_lines(
         )
         _announce_stock(variants, deltas)
         return _sync(order, locked)
+
+
+def _clean_address(address) -> tuple[dict, dict[str, list[str]]]:
+    """The address as checkout validates one for its country (``checkout.addresses``), and
+    its errors as ``shipping_address.<field>``; as given when checkout is not installed."""
+    if not isinstance(address, dict):
+        return {}, {"shipping_address": ["An address is required."]}
+    try:
+        from checkout.addresses import validate_address
+    except ImportError:
+        return address, {}
+    from config.api_errors import DomainError
+
+    try:
+        return validate_address(address), {}
+    except DomainError as refused:
+        return {}, {
+            f"shipping_address.{name}": list(texts) for name, texts in refused.fields.items()
+        }
 
 
 def _recompute_totals(order: Order, lines: list[OrderLine]) -> None:

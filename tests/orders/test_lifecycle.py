@@ -166,6 +166,24 @@ def test_refunds_are_bounded_by_what_was_paid(in_store_a, staff):
         actions.record_refund(order=order, amount="-1", actor=staff)
 
 
+def test_giving_back_an_overpayment_is_not_a_refund_of_the_order(in_store_a, staff):
+    order = place([(make_variant(price="20.00", stock=3), 1)], shipping="0")
+    actions.record_payment(order=order, amount="30.00", actor=staff)
+    actions.fulfil(order=order, lines={order.lines.get().pk: 1}, actor=staff)
+    actions.mark_delivered(order=order, actor=staff)
+    assert (order.status, order.payment_status) == ("delivered", "overpaid")
+
+    actions.record_refund(order=order, amount="4.00", actor=staff, note="Change")
+    assert (order.status, order.payment_status) == ("delivered", "overpaid")
+    actions.record_refund(order=order, amount="6.00", actor=staff, note="Change")
+    assert (order.status, order.payment_status) == ("delivered", "paid")
+    assert not order.events.filter(to_status__in=["refunded", "partially_refunded"]).exists()
+
+    # Beyond the excess, it is a refund of the order.
+    actions.record_refund(order=order, amount="5.00", actor=staff, note="Scratched")
+    assert (order.status, order.payment_status) == ("partially_refunded", "partially_refunded")
+
+
 def test_payments_partial_and_over_set_the_payment_status(in_store_a, staff):
     order = place([(make_variant(price="20.00", stock=3), 1)], shipping="0")
     actions.record_payment(order=order, amount="5.00", actor=staff)
@@ -197,7 +215,14 @@ def test_edits_before_fulfilment_move_stock_and_recompute_totals(in_store_a, sta
         order=order,
         quantities={mug_line.pk: 3, tea_line.pk: 0},
         add=[(spoon.pk, 2)],
-        shipping_address={"full_name": "Ada L.", "country": "US", "city": "Shelbyville"},
+        shipping_address={
+            "full_name": "Ada L.",
+            "line1": "2 Elm St",
+            "city": "Shelbyville",
+            "region": "IL",
+            "postal_code": "62565",
+            "country": "US",
+        },  # fmt: skip
         actor=staff,
         note="Phone call",
     )
@@ -211,6 +236,16 @@ def test_edits_before_fulfilment_move_stock_and_recompute_totals(in_store_a, sta
     assert edit.data["totals_before"]["total"] == "29.00"
     assert edit.data["totals_after"]["total"] == "38.00"
     assert edit.data["shipping_address_before"]["city"] == "Springfield"
+
+    with pytest.raises(InvalidOrderEdit) as refused:
+        actions.edit_order_lines(
+            order=order, shipping_address={"full_name": "Ada L.", "country": "US"}, actor=staff
+        )
+    assert set(refused.value.fields) == {
+        f"shipping_address.{name}" for name in ("line1", "city", "region", "postal_code")
+    }
+    assert refused.value.fields["shipping_address.line1"] == ["This field is required."]
+    assert order.shipping_address["city"] == "Shelbyville"
 
     with pytest.raises(InvalidOrderEdit) as refused:
         actions.edit_order_lines(order=order, add=[(spoon.pk, 1)], actor=staff)
