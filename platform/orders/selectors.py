@@ -76,3 +76,13 @@ def dashboard_figures(now: datetime | None = None) -> dict:
             & ~Q(fulfilment_status=FulfilmentStatus.FULFILLED),
         ),
     )
+
+
+def variant_id_for_sku(sku: str) -> int | None:
+    """The id of the product variant with this SKU (an edit adds it to an order), or None."""
+    from catalog.models import ProductVariant
+
+    sku = (sku or "").strip()
+    if not sku:
+        return None
+    return ProductVariant.objects.filter(sku=sku).values_list("pk", flat=True).first()

@@ -56,6 +56,7 @@ def register_order_urls():
         path("<int:pk>/fulfil/", screens.fulfil, name="fulfil"),
         path("<int:pk>/deliver/", screens.deliver, name="deliver"),
         path("<int:pk>/cancel/", screens.cancel, name="cancel"),
+        path("<int:pk>/edit/", screens.edit, name="edit"),
         path("<int:pk>/notes/", screens.add_note, name="note"),
         path("<int:pk>/payments/<int:payment_pk>/mark-paid/", screens.mark_paid, name="mark_paid"),
         path("<int:pk>/payments/<int:payment_pk>/refunds/", screens.refund, name="refund"),

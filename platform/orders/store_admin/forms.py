@@ -128,3 +128,88 @@ class FulfilForm(forms.Form):
         if not self.errors and not self.quantities():
             raise forms.ValidationError("Choose at least one line to send.")
         return data
+
+
+ADDRESS_FIELDS = (
+    ("full_name", "Full name"),
+    ("company_name", "Company"),
+    ("line1", "Address line 1"),
+    ("line2", "Address line 2"),
+    ("city", "City"),
+    ("region", "State or region"),
+    ("postal_code", "Postal code"),
+    ("country", "Country (two letters)"),
+    ("phone", "Phone"),
+)
+
+
+class EditOrderForm(forms.Form):
+    """An edit before anything ships: each line's quantity (0 removes it), a variant to add
+    by SKU, the shipping address, and why. Fields are named as the page shows them; the
+    service's errors (``lines.<id>``, ``add.<variant>``, ``shipping_address.<field>``) are
+    mapped to them by :meth:`field_for`."""
+
+    add_sku = forms.CharField(label="Add a product (SKU)", required=False, max_length=64)
+    add_quantity = forms.IntegerField(
+        label="Quantity to add", required=False, min_value=1, max_value=MAX_QUANTITY
+    )
+    note = forms.CharField(label="Reason (optional)", required=False, max_length=2000)
+
+    def __init__(self, *args, order, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        self.order_lines = list(lines)
+        for line in self.order_lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=f"{line.product_name} {line.variant_label}".strip(),
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                initial=line.quantity,
+                help_text=f"SKU {line.sku}; 0 removes the line",
+            )
+        address = order.shipping_address or {}
+        for name, label in ADDRESS_FIELDS:
+            self.fields[f"address_{name}"] = forms.CharField(
+                label=label, required=False, max_length=200, initial=address.get(name, "")
+            )
+
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.order_lines]
+
+    def address_fields(self):
+        return [self[f"address_{name}"] for name, _ in ADDRESS_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("add_quantity") and not (data.get("add_sku") or "").strip():
+            self.add_error("add_sku", "Enter the SKU of the product to add.")
+        return data
+
+    def quantities(self) -> dict[int, int]:
+        """The lines whose quantity changed: line id → new quantity."""
+        return {
+            line.pk: self.cleaned_data[f"line_{line.pk}"]
+            for line in self.order_lines
+            if self.cleaned_data.get(f"line_{line.pk}") not in (None, line.quantity)
+        }
+
+    def address(self) -> dict | None:
+        """The shipping address typed, or None when it is the order's (unchanged)."""
+        before = self.order.shipping_address or {}
+        typed = {
+            name: (self.cleaned_data.get(f"address_{name}") or "").strip()
+            for name, _ in ADDRESS_FIELDS
+        }
+        if all(typed[name] == (before.get(name) or "") for name, _ in ADDRESS_FIELDS):
+            return None
+        return typed
+
+    def field_for(self, name: str) -> str | None:
+        """The form field of a service error's field name (None: above the form)."""
+        if name.startswith("lines."):
+            return f"line_{name.split('.', 1)[1]}"
+        if name.startswith("add"):
+            return "add_sku"
+        if name.startswith("shipping_address."):
+            return f"address_{name.split('.', 1)[1]}"
+        return None

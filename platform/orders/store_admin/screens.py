@@ -1,5 +1,6 @@
 """Orders in the store admin: the list (filters, search, CSV export), the detail page (lines,
-totals with tax lines, addresses, payments, fulfilments, the timeline) and its actions.
+totals with tax lines, addresses, payments, fulfilments, the timeline), its actions and the
+edit page (quantities, lines, the shipping address, before anything ships).
 
 Each action is a small form posting to its own URL and calls one of orders.actions or
 payments.services; a refusal (IllegalTransition, InvalidFulfilment, InvalidAmount...) comes back
@@ -98,6 +99,7 @@ def _detail_page(request, order: Order, *, status=200, forms_in_error=None):
             "forms": action_forms,
             "may_start": "processing" in allowed,
             "may_cancel": may_manage and order.status in state.CANCELLABLE_BY_STAFF,
+            "may_edit": may_manage and _editable(order),
             "may_deliver": "delivered" in allowed,
             "may_fulfil": may_manage
             and order.status in ("pending", "processing")
@@ -252,3 +254,75 @@ def refund(request, order, form, payment_pk: int):
     )
     amount = money.format_money(form.cleaned_data["amount"], order.currency)
     return f"Refund of {amount} recorded."
+
+
+def _editable(order: Order) -> bool:
+    return order.status in state.EDITABLE and order.fulfilment_status == "unfulfilled"
+
+
+@require_http_methods(["GET", "POST"])
+@requires_permission(MANAGE_ORDERS, title=TITLE, reason=MANAGE_REASON)
+def edit(request, pk: int):
+    """Edit an order before anything ships (orders.actions.edit_order_lines): quantities,
+    lines removed or added, the shipping address. The totals are recomputed and the change
+    recorded in the timeline; a refusal is shown next to its field with what was typed (400),
+    an order that can no longer be edited answers 409."""
+    order = _order_or_404(pk)
+    lines = list(order.lines.all())
+    if not _editable(order):
+        return _edit_page(request, order, None, status=409)
+    if request.method == "GET":
+        return _edit_page(request, order, forms.EditOrderForm(order=order, lines=lines))
+    form = forms.EditOrderForm(request.POST, order=order, lines=lines)
+    if not form.is_valid():
+        return _edit_page(request, order, form, status=400)
+    add = []
+    sku = (form.cleaned_data.get("add_sku") or "").strip()
+    if sku:
+        variant_id = selectors.variant_id_for_sku(sku)
+        if variant_id is None:
+            form.add_error("add_sku", "No product has this SKU.")
+            return _edit_page(request, order, form, status=400)
+        add.append((variant_id, form.cleaned_data.get("add_quantity") or 1))
+    quantities, address = form.quantities(), form.address()
+    if not (quantities or add or address is not None):
+        form.add_error(None, "Nothing was changed.")
+        return _edit_page(request, order, form, status=400)
+    total_before = money.format_money(order.total, order.currency)
+    try:
+        actions.edit_order_lines(
+            order=order,
+            quantities=quantities,
+            add=add,
+            shipping_address=address,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        _show_edit_error(form, error)
+        status = getattr(error, "status_code", 400)
+        return _edit_page(request, _order_or_404(pk), form, status=status)
+    total_after = money.format_money(order.total, order.currency)
+    return _done(
+        request, order, f"Order #{order.number} edited: total {total_before} → {total_after}."
+    )
+
+
+def _show_edit_error(form, error: DomainError) -> None:
+    placed = False
+    for name, texts in (error.fields or {}).items():
+        target = form.field_for(name)
+        for text in texts:
+            form.add_error(target if target in form.fields else None, text)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _edit_page(request, order: Order, form, *, status: int = 200):
+    return render(
+        request,
+        TEMPLATES + "edit.html",
+        {"order": order, "form": form, "editable": form is not None},
+        status=status,
+    )
