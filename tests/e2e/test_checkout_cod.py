@@ -1,9 +1,9 @@
 """A shopper buys with cash on delivery on a store seeded like the demo (part of the demo
 catalog, the demo's delivery, taxes and cash on delivery), in a real browser: the checkout's
 pages (address, delivery, payment, review, place), the confirmation, the confirmation email,
-the order in their account; then staff fulfil it with a tracking number and mark it delivered
-(through orders.actions in the test process: the store admin's order screens are another
-helper's), and the shopper sees each step in the order's timeline. Screenshots are left in
+the order in their account; then a member of staff, in the store admin in another browser,
+finds the order in Orders, fulfils it with the carrier and a tracking number and marks it
+delivered, and the shopper sees each step in the order's timeline. Screenshots are left in
 tests/e2e/artifacts/checkout-cod-*.png: look at them.
 
 The product goes into the account's cart through cart.services (the storefront's add-to-cart
@@ -83,24 +83,16 @@ def _fill_cart(live: LivePlatform, store: LiveStore, user_id: int) -> str:
         return variant.product.name
 
 
-def _staff(live: LivePlatform, store: LiveStore, number: int, step: str) -> None:
-    from accounts.models import User
-    from orders import actions
-    from orders.models import Order
-
-    with live.database(store):
-        staff = User.objects.filter(staff_role=User.StaffRole.OWNER).first()
-        order = Order.objects.get(number=number)
-        if step == "fulfil":
-            actions.fulfil(
-                order=order,
-                lines={line: line.quantity for line in order.lines.all()},
-                carrier="UPS",
-                tracking_number="1Z999AA10123456784",
-                actor=staff,
-            )
-        else:
-            actions.mark_delivered(order=order, actor=staff)
+def _find_order(staff: Page, shop: LiveStore, number: int) -> None:
+    """From the admin's menu to the order's page: Orders, searched by its number."""
+    staff.goto(f"{shop.url}/admin/")
+    staff.get_by_role("button", name="Orders").click()  # the Orders menu, then its screen
+    staff.get_by_role("link", name="Orders", exact=True).click()
+    expect(staff.get_by_role("heading", level=1, name="Orders")).to_be_visible()
+    staff.get_by_label("Search").fill(f"#{number}")
+    staff.get_by_role("button", name="Filter").click()
+    staff.get_by_role("link", name=f"#{number}", exact=True).click()
+    expect(staff.get_by_role("heading", name=f"Order #{number}")).to_be_visible()
 
 
 def test_a_shopper_buys_with_cash_on_delivery_and_follows_the_order(
@@ -109,16 +101,21 @@ def test_a_shopper_buys_with_cash_on_delivery_and_follows_the_order(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    back_office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    back_office.set_default_timeout(TIMEOUT_MS)
+    staff = back_office.new_page()
     try:
-        _journey(live, shop, context, page)
+        _journey(live, shop, context, page, staff)
     except Exception:
         artifact(page, "FAILED-checkout-cod")
+        artifact(staff, "FAILED-checkout-cod-staff")
         raise
     finally:
         context.close()
+        back_office.close()
 
 
-def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
+def _journey(live: LivePlatform, shop: LiveStore, context, page: Page, staff: Page) -> None:
     person = live.new_person(shop, "customer")
     sign_in(context, shop, person)
     product = _fill_cart(live, shop, person.user_id)
@@ -184,18 +181,37 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
     expect(timeline).to_contain_text("Order placed")
     artifact(page, "checkout-cod-7-order")
 
-    # Staff send it with a tracking number: the shopper sees the parcel and the step.
-    _staff(live, shop, number, "fulfil")
+    # An order manager finds it in the store admin and sends it with a tracking number.
+    sign_in(staff.context, shop, "order_manager")
+    _find_order(staff, shop, number)
+    expect(staff.locator("[data-status]")).to_have_text("Pending")
+    shipment = staff.locator('[data-form="fulfil"]')
+    expect(shipment.get_by_label(re.compile(re.escape(product)))).to_have_value("2")
+    shipment.get_by_label("Carrier").fill("UPS")
+    shipment.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    artifact(staff, "checkout-cod-8-staff-order")
+    shipment.get_by_role("button", name="Record shipment").click()
+    expect(staff.get_by_text(f"Shipment recorded for order #{number}.")).to_be_visible()
+    expect(staff.locator("[data-status]")).to_have_text("Shipped")
+    expect(staff.locator("[data-fulfilment]")).to_contain_text(
+        "by UPS, tracking 1Z999AA10123456784"
+    )
+
+    # The shopper sees the parcel and the step.
     page.reload()
     expect(page.get_by_test_id("order-status")).to_have_text("Shipped")
     expect(page.get_by_test_id("tracking-number")).to_have_text("1Z999AA10123456784")
     expect(timeline).to_contain_text("Parcel sent")
     expect(timeline).to_contain_text("with UPS")
-    artifact(page, "checkout-cod-8-shipped")
+    artifact(page, "checkout-cod-9-shipped")
 
-    # Staff mark it delivered: the shopper sees that too.
-    _staff(live, shop, number, "deliver")
+    # Staff mark it delivered (found again from the list), and the shopper sees that too.
+    _find_order(staff, shop, number)
+    staff.locator('[data-form="deliver"]').get_by_role("button", name="Mark delivered").click()
+    expect(staff.get_by_text(f"Order #{number} is delivered.")).to_be_visible()
+    expect(staff.locator("[data-status]")).to_have_text("Delivered")
+    artifact(staff, "checkout-cod-10-staff-delivered")
     page.reload()
     expect(page.get_by_test_id("order-status")).to_have_text("Delivered")
     expect(timeline).to_contain_text("Delivered")
-    artifact(page, "checkout-cod-9-delivered")
+    artifact(page, "checkout-cod-11-delivered")
