@@ -222,7 +222,7 @@ def test_edits_before_fulfilment_move_stock_and_recompute_totals(in_store_a, sta
             "region": "IL",
             "postal_code": "62565",
             "country": "US",
-        },  # fmt: skip
+        },
         actor=staff,
         note="Phone call",
     )
