@@ -24,7 +24,7 @@ from django.utils import timezone
 import money
 from config.api_errors import DomainError
 from orders import actions as order_actions
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from payments import gateway
 from payments.errors import (
     InvalidAmount,
@@ -164,6 +164,11 @@ def create_payment_for_order(*, order: Order, method: str | None = None) -> Paym
     switched: list[Payment] = []
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == OrderStatus.CANCELLED:
+            raise PaymentClosed(
+                "This order was cancelled: it can no longer be paid.",
+                fields={"payment_method": ["The order is cancelled."]},
+            )
         payments = list(Payment.objects.filter(order=locked))
         for existing in payments:
             if existing.method == code and existing.state not in (

@@ -355,3 +355,16 @@ def test_a_webhook_is_answered_with_a_constant_handful_of_queries(example, store
         assert answer.status_code == 200
         counts.append(len([q for q in queries.captured_queries if "search_path" not in q["sql"]]))
     assert counts == [3 + 2, 3 + 2, 3 + 2], counts  # tenant, account, insert + savepoints
+
+
+def test_a_cancelled_order_cannot_be_paid_again_from_its_pay_page(example, store_client, store_a):
+    from orders.actions import cancel_order
+
+    payment = online_payment()
+    client = store_client(store_a)
+    client.get(f"/checkout/pay/{payment.token}/cancel/")
+    cancel_order(order=Order.objects.get(pk=payment.order_id))
+    refused = client.post(f"/checkout/pay/{payment.token}/retry/", {"payment_method": CODE})
+    assert refused.status_code == 409
+    assert "This order was cancelled: it can no longer be paid." in refused.content.decode()
+    assert Payment.objects.filter(order_id=payment.order_id).count() == 1
