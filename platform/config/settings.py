@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.release_expired_stock_reservations",
         "schedule": 5 * 60,
     },
+    # Per store: ask providers about payments stuck pending (payments.tasks).
+    "reconcile-payments": {"task": "payments.tasks.reconcile_payments", "schedule": 10 * 60},
 }
 
 # --- Stores ------------------------------------------------------------------------------------
@@ -547,6 +549,14 @@ STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+
+# Stores' payment credentials (payments.credentials): comma-separated Fernet keys, the first
+# encrypts, all decrypt (rotation). Empty with DEBUG: a key derived from SECRET_KEY.
+MERCATO_ENCRYPTION_KEYS = env_str("MERCATO_ENCRYPTION_KEYS")
+# Decided once from DEBUG as started (the test runner's later DEBUG=False keeps it).
+MERCATO_ENCRYPTION_DEVELOPMENT_KEY = DEBUG
+# A payment still pending this long is asked about at its provider (payments.tasks).
+PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 15)
 
 # --- Internationalisation ----------------------------------------------------------------------
 
