@@ -545,7 +545,8 @@ STRIPE_CONNECT_CLIENT_ID = env_str("STRIPE_CONNECT_CLIENT_ID")  # ca_...: Connec
 STRIPE_CONNECT_BASE = env_str("STRIPE_CONNECT_BASE")  # OAuth host; empty means connect.stripe.com
 # The signing secret of the platform's Connect webhook endpoint (events of connected accounts).
 STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET")
-# Stripe.js, loaded by the pay page (the storefront's Content-Security-Policy allows its origin).
+# Stripe.js, loaded by the pay page. The storefront sends no Content-Security-Policy today; one
+# added later must allow what payments.providers.stripe.StripeProvider.csp_sources() lists.
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
