@@ -93,6 +93,8 @@ class StripeProvider(PaymentProvider):
     has_webhooks = True
     action_kind = ActionKind.CLIENT_SECRET
     client_template = "payments/stripe/payment_element.html"
+    # Settings > Payments: the "Connect with Stripe" button (context: entry, may_manage).
+    admin_template = "payments/stripe/admin_connect.html"
     credential_fields = (
         CredentialField(
             "publishable_key",

@@ -413,6 +413,9 @@ def test_a_store_connects_its_stripe_account_and_is_paid_through_it(
     services.set_method_settings(data={"enabled_methods": ["stripe"]})
     owner = store_owner_client(store_a)
     connection.set_tenant(store_a)  # the fixture leaves the public schema active
+    screen = owner.get("/admin/payments/")
+    assert screen.status_code == 200
+    assert 'action="/admin/payments/stripe/connect/"' in screen.content.decode()
     start_connect = owner.post("/admin/payments/stripe/connect/")
     assert start_connect.status_code == 302
     authorize = urlsplit(start_connect["Location"])
