@@ -10,6 +10,7 @@ real browser with the double's Stripe.js.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -484,3 +485,37 @@ def test_connect_refused_or_forged_answers_connect_nothing(
         platform_client.get("/payments/stripe/connect/callback/?code=ac_x&state=forged").status_code
         == 400
     )
+
+
+def test_stripe_keys_never_reach_logs_pages_or_webhook_answers(
+    stripe_store, stripe_double, store_client, store_a, caplog, celery_eager,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """A whole payment (the SDK's own DEBUG logs included), a decline, a refund: neither the
+    secret key nor the webhook signing secret appears in a log record or in what the shopper
+    and Stripe get back."""
+    caplog.set_level(logging.DEBUG)
+    client = store_client(store_a)
+    payment, _ = start()
+    bodies = [client.get(f"/checkout/pay/{payment.token}/").content.decode()]
+    intent = stripe_double.pay(payment.provider_reference)
+    bodies.append(returned(client, payment, intent).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_of(stripe_double, intent["id"], "payment_intent.succeeded")
+        bodies.append(deliver(client, stripe_double, event).content.decode())
+        bodies.append(deliver(client, stripe_double, event, secret="whsec_x").content.decode())
+    services.refund(payment=Payment.objects.get(pk=payment.pk), amount=Decimal("1.00"))
+    declined, _ = start()
+    with pytest.raises(StripeError):
+        stripe_double.pay(declined.provider_reference, DECLINED)
+    bodies.append(returned(client, declined, stripe_double.intents[declined.provider_reference],
+                           "failed").content.decode())  # fmt: skip
+
+    logged = "\n".join(
+        f"{record.getMessage()} {record.args!r} {record.__dict__!r}" for record in caplog.records
+    )
+    assert any(record.name.startswith("stripe") for record in caplog.records), "SDK logs seen"
+    for secret in (stripe_double.secret_key, stripe_double.webhook_secret):
+        assert secret not in logged
+        for body in bodies:
+            assert secret not in body
