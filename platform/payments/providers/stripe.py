@@ -353,9 +353,17 @@ class StripeProvider(PaymentProvider):
             raise WebhookRejected("This event belongs to another Stripe account.")
         kind = event.get("type", "")
         obj = event["data"]["object"]
-        if kind not in HANDLED_EVENTS:
-            return WebhookResult(event_id=event["id"], kind=kind)
         token = str((obj.get("metadata") or {}).get("payment_token", ""))
+        if kind not in HANDLED_EVENTS:
+            # Nothing to apply (charge.succeeded, refund.created...): still tied to its
+            # payment, so that it is recorded as seen rather than waiting for one.
+            about = obj.get("id") if obj.get("object") == "payment_intent" else None
+            return WebhookResult(
+                event_id=event["id"],
+                provider_reference=str(about or obj.get("payment_intent") or ""),
+                payment_token=token,
+                kind=kind,
+            )
         if kind.startswith("payment_intent."):
             return WebhookResult(
                 event_id=event["id"],

@@ -331,6 +331,10 @@ def test_events_out_of_order_end_as_stripe_says(
     assert payment.captured_amount == Decimal("25.00")
     assert payment.refunded_amount == Decimal("7.50")
     assert "disputed" in payment.flags
+    # Every event, those with nothing to apply too (charge.succeeded, refund.created), is tied
+    # to the payment and done with: none waits for a payment.
+    assert set(ProviderEvent.objects.values_list("status", flat=True)) == {"applied"}
+    assert ProviderEvent.objects.count() == len(stripe_double.events_for(reference))
     assert Refund.objects.get(payment=payment).source == Refund.Source.PROVIDER
     assert Order.objects.get(pk=payment.order_id).payment_status == (
         PaymentStatus.PARTIALLY_REFUNDED
