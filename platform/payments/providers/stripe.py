@@ -585,6 +585,9 @@ def _client(key: str, *, stripe_account: str | None = None) -> stripe.StripeClie
 
 
 def _message(error: stripe.StripeError) -> str:
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        # Stripe's text names the key (masked): never shown to anyone.
+        return "Stripe refused this store's keys: card payments are unavailable for now."
     return error.user_message or "Stripe refused the request."
 
 

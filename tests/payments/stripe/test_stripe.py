@@ -523,3 +523,18 @@ def test_stripe_keys_never_reach_logs_pages_or_webhook_answers(
         assert secret not in logged
         for body in bodies:
             assert secret not in body
+
+
+def test_keys_stripe_refuses_fail_the_payment_without_naming_the_key(
+    stripe_store, stripe_double, store_client, store_a
+):
+    credentials.save("stripe", {"secret_key": "sk_test_revoked_key_4242"})
+    payment, _ = start()
+    assert payment.state == PaymentState.FAILED
+    assert payment.message == (
+        "Stripe refused this store's keys: card payments are unavailable for now."
+    )
+    page = store_client(store_a).get(f"/checkout/pay/{payment.token}/").content.decode()
+    assert "card payments are unavailable for now" in page
+    assert "sk_test" not in page
+    assert "revoked" not in page
