@@ -144,6 +144,7 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
     expect(element).to_be_visible()
     pay = page.get_by_role("button", name=re.compile(r"^Pay "))
     expect(pay).to_be_enabled()
+    expect(page.locator("#stripe-payment-message")).to_be_hidden()  # nothing to say yet
     page.get_by_label("Card number").fill("4000 0027 6000 3184")
     page.get_by_label("Expiration").fill("12 / 34")
     page.get_by_label("CVC").fill("123")
