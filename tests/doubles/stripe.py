@@ -292,8 +292,27 @@ class StripeDouble:
         with self.lock:
             return [event for event in self.events if event["_intent"] == intent_id]
 
-    def event_stream(self, payment_reference: str) -> list[tuple[bytes, dict]]:
-        """Every event of one PaymentIntent's lifecycle, signed, in the order they happened."""
+    def event_stream(
+        self, payment_reference: str, *, card: str = SUCCEEDS, refund: int = 100
+    ) -> list[tuple[bytes, dict]]:
+        """Every event of one PaymentIntent's whole lifecycle, signed, in the order they
+        happened (the replay benchmark). An intent still waiting for the shopper is first
+        taken to its end as a shopper and the store would: paid with ``card``, then
+        ``refund`` (minor units, 0: none) given back from Stripe's dashboard."""
+        with self.lock:
+            intent = self.intents[payment_reference]
+            if intent["status"] == "requires_payment_method" and not intent["last_payment_error"]:
+                with contextlib.suppress(StripeError):  # a declining card: its failure event
+                    self._confirm(intent, {"payment_method_data": {"card": {"number": card}}})
+            charge = self.charges.get(intent["latest_charge"] or "")
+            if (
+                refund
+                and charge
+                and intent["status"] == "succeeded"
+                and not charge["amount_refunded"]
+            ):
+                self._refund({"payment_intent": intent["id"], "amount": str(refund)},
+                             self.owner[intent["id"]])  # fmt: skip
         return [self.signed(event) for event in self.events_for(payment_reference)]
 
     def send(self, event: dict, endpoint: Endpoint) -> int:
