@@ -20,10 +20,12 @@ example provider (tests/payments/example_provider.py) — on a store of its own:
     python benchmarks/payments.py [--orders 100] [--keep] [--reuse]
 
 A double in ``tests/doubles/`` is used as: ``double = Double(); double.start()``; its base
-URL ``double.url`` goes to the setting ``<CODE>_API_BASE``; ``double.credentials()`` is saved
-with ``payments.credentials.save``; ``double.event_stream(reference)`` answers
-``[(body, headers), ...]`` and leaves the double's own record in the stream's final state;
-``double.stop()``. A double that fails is reported (``skipped <code>: <why>``) and left out.
+URL ``double.url`` goes to the setting ``<CODE>_API_BASE`` (or every setting of
+``double.settings()``); ``double.credentials()`` is saved with ``payments.credentials.save``;
+``double.pay(reference)``, when the double has it, is the shopper paying; then
+``double.event_stream(reference)`` answers ``[(body, headers), ...]``, the double's own record
+left in the stream's final state; ``double.stop()``. A double that fails is reported
+(``skipped <code>: <why>``) and left out.
 """
 
 import argparse
@@ -153,7 +155,9 @@ def _configure(code: str, double) -> str:
         secret = "whsec_bench_example"  # noqa: S105 - the example provider's own test secret
         credentials.save(code, {"api_key": "sk_bench_example", "webhook_secret": secret})
     else:
-        setattr(settings, f"{code.upper()}_API_BASE", double.url)
+        overrides = double.settings() if hasattr(double, "settings") else {}
+        for name, value in (overrides or {f"{code.upper()}_API_BASE": double.url}).items():
+            setattr(settings, name, value)
         credentials.save(code, double.credentials())
         secret = ""
     current = PaymentMethodSettings.objects.filter(pk=1).first()
@@ -173,6 +177,8 @@ def _run_provider(code, double, store, port, orders, timings) -> int:
             from tests.payments import example_provider
 
             return example_provider.event_stream(payment.provider_reference, secret)
+        if hasattr(double, "pay"):  # the shopper pays on the double (Stripe, Coinbase, BitPay)
+            double.pay(payment.provider_reference)
         return double.event_stream(payment.provider_reference)
 
     baseline_payments = _pay(code, variant, orders)

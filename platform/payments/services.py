@@ -10,6 +10,7 @@ in the same transaction; its payment status is then set to the one derived from 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import money
@@ -544,11 +545,12 @@ def _record_refund_row(
 # --- Webhooks: received once, applied in Celery ---------------------------------------------------
 
 
-def receive_webhook(*, code: str, body: bytes, headers) -> tuple[ProviderEvent, bool]:
+def receive_webhook(*, code: str, body: bytes, headers) -> tuple[int, bool]:
     """A provider's webhook: verified by ``provider.handle_webhook`` before anything else
     (WebhookRejected 400: nothing stored), then kept as a :class:`ProviderEvent` once per
-    (provider, event id) and applied by a Celery task after commit. Answers the event and
-    whether it is new (a repeat: nothing stored, nothing queued)."""
+    (provider, event id) — one ``INSERT ... ON CONFLICT DO NOTHING`` — and applied by a Celery
+    task after commit. Answers the event's id and whether it is new (a repeat: nothing stored,
+    nothing queued)."""
     from payments import tasks
 
     try:
@@ -563,20 +565,28 @@ def receive_webhook(*, code: str, body: bytes, headers) -> tuple[ProviderEvent, 
     event_id = str(result.event_id or "")[:255]
     if not event_id:
         raise WebhookRejected("The webhook names no event.", fields={"event_id": ["Missing."]})
-    with transaction.atomic():
-        event, created = ProviderEvent.objects.get_or_create(
-            provider=code,
-            event_id=event_id,
-            defaults={
-                "kind": (result.kind or "")[:100],
-                "provider_reference": (result.provider_reference or "")[:255],
-                "body": body.decode("utf-8", errors="replace"),
-                "result": webhook_result_data(result),
-            },
+    table = ProviderEvent._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (provider, event_id, kind, provider_reference, status, '  # noqa: S608 - our own table name
+            "body, result, error, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, '', %s) "
+            "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
+            [
+                code,
+                event_id,
+                (result.kind or "")[:100],
+                (result.provider_reference or "")[:255],
+                ProviderEvent.Status.RECEIVED,
+                body.decode("utf-8", errors="replace").replace("\x00", ""),
+                json.dumps(webhook_result_data(result)),
+                timezone.now(),
+            ],
         )
-        if created:
-            transaction.on_commit(lambda: tasks.apply_provider_event.delay(event.pk))
-    return event, created
+        row = cursor.fetchone()
+        if row is not None:
+            pk = row[0]
+            transaction.on_commit(lambda: tasks.apply_provider_event.delay(pk))
+    return (row[0] if row else 0), row is not None
 
 
 def webhook_result_data(result: gateway.WebhookResult) -> dict:

@@ -338,3 +338,20 @@ def test_a_refund_told_before_its_capture_waits_and_is_applied_once_the_capture_
     assert (payment.captured_amount, payment.refunded_amount) == (Decimal("25.00"), Decimal("5"))
     assert ProviderEvent.objects.get(event_id="evt_ref").status == ProviderEvent.Status.APPLIED
     assert payment.order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_a_webhook_is_answered_with_a_constant_handful_of_queries(example, store_client, store_a):
+    """Routing to the store, reading its credentials, one INSERT ... ON CONFLICT (each with
+    django-tenants' search_path): the same for a new event and a repeat."""
+    from django.test.utils import CaptureQueriesContext
+
+    payment = online_payment()
+    client = store_client(store_a)
+    post_webhook(client, webhook_body("evt_q0", payment.provider_reference, kind="x"))
+    counts = []
+    for event_id in ("evt_q1", "evt_q2", "evt_q2"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = post_webhook(client, webhook_body(event_id, payment.provider_reference))
+        assert answer.status_code == 200
+        counts.append(len([q for q in queries.captured_queries if "search_path" not in q["sql"]]))
+    assert counts == [3 + 2, 3 + 2, 3 + 2], counts  # tenant, account, insert + savepoints
