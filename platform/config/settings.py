@@ -541,6 +541,19 @@ PLATFORM_SUPPORT_EMAIL = env_str("PLATFORM_SUPPORT_EMAIL", f"support@{PLATFORM_D
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # a local double in tests; empty means Stripe's own
+# Stores' Stripe payments (payments/providers/stripe.py). A store pastes its own keys in the store
+# admin, or connects its Stripe account with Stripe Connect (OAuth, standard accounts): the calls
+# are then made with the platform's key above on behalf of the connected account.
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")  # the platform's, for connected stores
+STRIPE_CONNECT_CLIENT_ID = env_str("STRIPE_CONNECT_CLIENT_ID")  # ca_...: Connect's OAuth client
+STRIPE_CONNECT_BASE = env_str("STRIPE_CONNECT_BASE")  # OAuth host; empty means connect.stripe.com
+# The signing secret of the platform's Connect webhook endpoint (events of connected accounts).
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET")
+# Stripe.js, loaded by the pay page. The storefront sends no Content-Security-Policy today; one
+# added later must allow what payments.providers.stripe.StripeProvider.csp_sources() lists.
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 
 # Stores' payment credentials (payments.credentials): comma-separated Fernet keys, the first
 # encrypts, all decrypt (rotation). Empty with DEBUG: a key derived from SECRET_KEY.

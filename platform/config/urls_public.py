@@ -9,6 +9,7 @@ from accounts import allauth_urls
 from config import site_files
 from config.api_error_pages import api_not_found
 from config.openapi import PLATFORM_SCHEMA_SETTINGS
+from payments.store_admin import stripe_connect
 from tenants import views as tenant_views
 
 handler400 = "config.api_error_pages.bad_request"
@@ -22,6 +23,12 @@ urlpatterns = [
     path("robots.txt", site_files.robots_txt, name="robots-txt"),
     path("signup/", tenant_views.signup, name="platform-signup-page"),
     path("api/platform/", include("tenants.api.urls")),
+    # Stripe Connect's one redirect URI: on to the store's admin named by the signed state.
+    path(
+        "payments/stripe/connect/callback/",
+        stripe_connect.platform_callback,
+        name="payments-stripe-connect-callback",
+    ),
     # Platform admins sign in (with TOTP, always) through allauth, never through the admin's
     # own password-only form (which would leave them to sign in a second time).
     path(

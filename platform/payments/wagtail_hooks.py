@@ -69,3 +69,18 @@ def payments_step(request, steps: list[GettingStartedStep]) -> None:
             steps[position] = live
             return
     steps.append(live)
+
+
+@hooks.register("register_admin_urls")
+def register_stripe_connect_urls():
+    """Settings > Payments > Connect with Stripe (payments/store_admin/stripe_connect.py)."""
+    from payments.store_admin import stripe_connect
+
+    return [
+        path("payments/stripe/connect/", stripe_connect.connect, name="payments_stripe_connect"),
+        path(
+            "payments/stripe/connect/return/",
+            stripe_connect.connect_return,
+            name="payments_stripe_connect_return",
+        ),
+    ]

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from orders.models import PaymentStatus
-from payments import services
+from payments import gateway, services
 from payments.models import Payment, PaymentEvent, PaymentMethodSettings
 from tests.matrix import make_person
 from tests.payments.factories import cod_payment
@@ -51,7 +51,8 @@ def test_the_owner_enables_cash_on_delivery_and_reads_it_back(owner):
         "cod_max_order_value": None,
         "cod_instructions": "",
         "currency": "USD",
-        "available_methods": [{"code": "cod", "name": "Cash on delivery"}],
+        # Every registered method: cash on delivery, and the online providers.
+        "available_methods": [{"code": c, "name": n} for c, n in gateway.choices()],
         "updated_at": None,
     }
 
@@ -74,8 +75,8 @@ def test_the_owner_enables_cash_on_delivery_and_reads_it_back(owner):
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({"enabled_methods": ["paypal"]}, {"enabled_methods": [
-            "Unknown method(s): paypal. Known: cod."]}),
+        ({"enabled_methods": ["pigeon-post"]}, {"enabled_methods": [
+            "Unknown method(s): pigeon-post. Known: {known}."]}),
         ({"cod_fee": "-1"}, {"cod_fee": ["Ensure this value is greater than or equal to 0."]}),
         ({"cod_fee": "1.234"}, {"cod_fee": [
             "Ensure that there are no more than 2 decimal places."]}),
@@ -93,7 +94,11 @@ def test_bad_settings_are_refused_field_by_field_and_nothing_changes(owner, body
     refused = owner.patch(METHODS, body, format="json")
 
     assert refused.status_code == 400
-    assert refused.json()["error"]["fields"] == fields
+    known = ", ".join(sorted(code for code, _ in gateway.choices()))
+    assert refused.json()["error"]["fields"] == {
+        name: [message.format(known=known) for message in messages]
+        for name, messages in fields.items()
+    }
     assert not PaymentMethodSettings.objects.exists()
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 import money
-from payments import selectors, services
+from payments import gateway, selectors, services
 from payments.demo import set_up_demo_payments
 from payments.errors import PaymentError
 from payments.models import PaymentMethodSettings
@@ -90,7 +90,7 @@ def test_checking_what_is_offered_is_one_query(options):
     ("data", "errors"),
     [
         ({"enabled_methods": ["cod", "bitcoin"]}, {"enabled_methods": [
-            "Unknown method(s): bitcoin. Known: cod."]}),
+            "Unknown method(s): bitcoin. Known: {known}."]}),
         ({"enabled_methods": "cod"}, {"enabled_methods": ["A list of method codes."]}),
         ({"cod_fee": "-1"}, {"cod_fee": ["Must be 0 or more."]}),
         ({"cod_fee": "2.555"}, {"cod_fee": [
@@ -115,7 +115,11 @@ def test_bad_settings_are_refused_field_by_field_and_nothing_is_saved(in_store_a
     with pytest.raises(PaymentError) as refused:
         services.set_method_settings(data=data)
 
-    assert refused.value.fields == errors
+    known = ", ".join(sorted(code for code, _ in gateway.choices()))
+    assert refused.value.fields == {
+        name: [message.format(known=known) for message in messages]
+        for name, messages in errors.items()
+    }
     saved = PaymentMethodSettings.objects.get()
     assert (saved.enabled_methods, saved.cod_fee, saved.cod_max_order_value) == (
         ["cod"],
