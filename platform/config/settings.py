@@ -535,6 +535,10 @@ PLATFORM_SUPPORT_EMAIL = env_str("PLATFORM_SUPPORT_EMAIL", f"support@{PLATFORM_D
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # a local double in tests; empty means Stripe's own
+# PayPal's REST API (Orders v2): live by default; the sandbox is https://api-m.sandbox.paypal.com,
+# tests point it at a local double. A call waits PAYPAL_TIMEOUT seconds at most.
+PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.paypal.com")
+PAYPAL_TIMEOUT = env_int("PAYPAL_TIMEOUT", 10)
 
 # --- Internationalisation ----------------------------------------------------------------------
 
