@@ -207,7 +207,7 @@ class PayPalDouble:
         self.events: dict[str, list[dict]] = {}  # order id -> its events, in order
         self.idempotent: dict[tuple[str, str, str], tuple[int, dict]] = {}
         self.requests: list[dict] = []  # what was asked: method, path, request id (no secrets)
-        self.token_requests = 0
+        self.token_requests: dict[str, int] = {}  # client id -> tokens asked
         self.deliveries: list[tuple[str, int]] = []  # (event id, status) sent to webhook URLs
         self._delays: list[list] = []  # [path prefix, seconds, times left]
         self._decline_next: str = ""
@@ -305,6 +305,17 @@ class PayPalDouble:
                 order.payer_id = payer_id or _id(13)
                 self._event(order, "CHECKOUT.ORDER.APPROVED")
             return _with_query(order.return_url, token=order.id, PayerID=order.payer_id)
+
+    def settle(self, order_id: str, *, request_id: str = "") -> None:
+        """The buyer approves and the order is captured at PayPal, as our return would do it
+        (its ``PayPal-Request-Id``, ``<custom_id>-capture`` by default: Mercato capturing it
+        again gets the same answer). The benchmarks use it to make a whole lifecycle."""
+        with self.lock:
+            order = self.orders[order_id]
+            self.approve(order_id)
+            key = (order.account.client_id, f"/v2/checkout/orders/{order_id}/capture",
+                   request_id or f"{order.custom_id}-capture")  # fmt: skip
+            self.idempotent[key] = self._capture(order)
 
     def cancel(self, order_id: str) -> str:
         """The buyer presses "Cancel and return": the URL PayPal sends them back to."""
@@ -643,7 +654,7 @@ class PayPalDouble:
             client_id = secret = ""
         form = urllib.parse.parse_qs(body.decode(errors="replace"))
         with self.lock:
-            self.token_requests += 1
+            self.token_requests[client_id] = self.token_requests.get(client_id, 0) + 1
             account = self.accounts.get(client_id)
             if scheme != "Basic" or account is None or account.client_secret != secret:
                 return 401, {"error": "invalid_client",
@@ -666,6 +677,19 @@ class PayPalDouble:
             },
             {},
         )
+
+    def token_requests_for(self, account: Account) -> int:
+        with self.lock:
+            return self.token_requests.get(account.client_id, 0)
+
+    def reset(self) -> None:
+        """Forget what was asked and every simulation (the orders stay: PayPal keeps them)."""
+        with self.lock:
+            self.requests.clear()
+            self.token_requests.clear()
+            self.deliveries.clear()
+            self._delays.clear()
+            self._decline_next = ""
 
     def expire_tokens(self) -> None:
         """Every access token issued so far is refused from now on (401)."""

@@ -332,9 +332,11 @@ def order_result(order: dict, payment=None, *, message: str = "") -> PaymentResu
             data=data, flags=_flags(payment, total),
         )  # fmt: skip
     if any(c.get("status") == "PENDING" for c in captures):
+        # Held by PayPal (under review, an eCheck): not received yet; a PAYMENT.CAPTURE.COMPLETED
+        # or .DENIED webhook (or reconciliation) settles it.
         reason = (captures[-1].get("status_details") or {}).get("reason", "")
         return PaymentResult(
-            state=PaymentState.PENDING, provider_reference=order_id,
+            state=PaymentState.AUTHORISED, provider_reference=order_id,
             message=message or "PayPal is reviewing the payment; it will confirm it shortly.",
             data={**data, "capture_status": "PENDING", "reason": reason},
         )  # fmt: skip
@@ -415,18 +417,17 @@ class PayPal(PaymentProvider):
         return order_result(answer, payment)
 
     def next_action(self, payment) -> Action:
-        """The approval link again (reloading the pay page): read from PayPal, or the order
-        made again (the same ``PayPal-Request-Id``: PayPal answers the same order)."""
-        if payment.state != PaymentState.ACTION_REQUIRED and payment.provider_reference:
+        """The approval link again (the pay page reloaded): the one stored, else read from
+        PayPal. None once the shopper has approved, or while the order is not made yet (a
+        retry or reconciliation makes it, with the same ``PayPal-Request-Id``)."""
+        if payment.state != PaymentState.ACTION_REQUIRED or not payment.provider_reference:
             return Action.none()
+        if getattr(payment, "action_url", ""):
+            return Action.redirect(payment.action_url)
         try:
-            if payment.provider_reference:
-                result = order_result(self._client().get_order(payment.provider_reference))
-            else:
-                result = self.create_payment(payment)
-        except PayPalError as error:
-            raise _unavailable(error) from None
-        return result.action
+            return order_result(self._client().get_order(payment.provider_reference)).action
+        except PayPalError:
+            return Action.none()
 
     def confirm(self, payment, *, amount=None, data=None) -> PaymentResult:
         """The shopper came back from PayPal: capture the approved order (once, whoever asks
@@ -443,13 +444,10 @@ class PayPal(PaymentProvider):
         reference = payment.provider_reference
         try:
             answer = client.capture_order(reference, request_id=f"{payment.token}-capture")
-        except PayPalUnavailable:
-            return PaymentResult(
-                state=payment.state, provider_reference=reference,
-                message="PayPal has not confirmed the payment yet. We are checking with PayPal "
-                "and will update your order; you will not be charged twice.",
-                data={"paypal_error": "unavailable"},
-            )  # fmt: skip
+        except PayPalUnavailable as error:
+            # PayPal may have captured: reconciliation (status) asks again, with the same
+            # PayPal-Request-Id, so nothing is charged twice.
+            raise _unavailable(error) from None
         except PayPalError as error:
             if error.issue in ("ORDER_ALREADY_CAPTURED", "ORDER_NOT_APPROVED"):
                 try:
@@ -495,6 +493,8 @@ class PayPal(PaymentProvider):
         client = self._client()
         try:
             order = client.get_order(payment.provider_reference)
+        except PayPalUnavailable as error:
+            raise _unavailable(error) from None  # asked again later
         except PayPalError as error:
             logger.warning("PayPal status of payment %s: %s", payment.pk, error.status)
             return PaymentResult(state=payment.state, provider_reference=payment.provider_reference)
