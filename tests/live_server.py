@@ -291,6 +291,7 @@ def _server_environment(*, port: int, queue: str) -> dict[str, str]:
     )
     return {
         **os.environ,
+        **_doubles_environment(),
         **RATES,
         "DATABASE_URL": url,
         "REDIS_URL": settings.REDIS_URL,
@@ -309,6 +310,14 @@ def _server_environment(*, port: int, queue: str) -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def _doubles_environment() -> dict[str, str]:
+    """The payment providers' local doubles the server calls (``PAYPAL_API_BASE`` and the
+    like): started for the session by tests/doubles/live.py."""
+    from tests.doubles.live import environment
+
+    return environment()
 
 
 def free_port() -> int:

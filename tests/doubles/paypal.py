@@ -604,16 +604,14 @@ class PayPalDouble:
         except ValueError:
             raise invalid_request("MALFORMED_REQUEST_JSON", "Malformed JSON.") from None
         request_id = headers.get("PayPal-Request-Id", "")
+        if method != "POST" or not request_id:
+            status, answer = self._route(method, path, account, data, headers)
+            return status, answer, {}
         key = (account.client_id, path, request_id)
-        if method == "POST" and request_id:
-            with self.lock:
-                if key in self.idempotent:
-                    status, answer = self.idempotent[key]
-                    return status, answer, {}
-        status, answer = self._route(method, path, account, data, headers)
-        if method == "POST" and request_id and status < 500:
-            with self.lock:
-                self.idempotent[key] = (status, answer)
+        with self.lock:  # two calls with one request id at once: one is carried out
+            if key not in self.idempotent:
+                self.idempotent[key] = self._route(method, path, account, data, headers)
+            status, answer = self.idempotent[key]
         return status, answer, {}
 
     def _route(self, method, path, account, data, headers) -> tuple[int, dict]:

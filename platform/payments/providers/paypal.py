@@ -467,7 +467,13 @@ class PayPal(PaymentProvider):
                     "PayPal again with another card or account.",
                     data={"paypal_issue": error.issue, "debug_id": error.debug_id},
                 )  # fmt: skip
-            raise _unavailable(error) from None
+            # Anything else (an expired order, a refused request): nothing changes here;
+            # reconciliation asks PayPal again later.
+            return PaymentResult(
+                state=payment.state, provider_reference=reference,
+                message=f"PayPal did not capture the payment ({error.issue or error.name}).",
+                data={"paypal_issue": error.issue or error.name, "debug_id": error.debug_id},
+            )  # fmt: skip
         return order_result(answer, payment)
 
     def cancel(self, payment) -> PaymentResult:
