@@ -9,4 +9,8 @@ PAYMENTS_CONTRACT): ``start() / stop()``, ``url`` (its base URL, for the provide
 lifecycle events (benchmarks/payments.py replays them).
 """
 
-REGISTRY: dict[str, type] = {}
+from tests.doubles.paypal import PayPalDouble
+
+REGISTRY: dict[str, type] = {
+    "paypal": PayPalDouble,
+}
