@@ -11,13 +11,15 @@ from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from orders.models import PaymentStatus
-from payments import services
+from payments import gateway, services
 from payments.models import Payment, PaymentEvent, PaymentMethodSettings
 from tests.matrix import make_person
 from tests.payments.factories import cod_payment
 from tests.shipping.conftest import count_queries, option, zone
 
 pytestmark = pytest.mark.django_db
+# Every registered method (cash on delivery and the online providers), as refusals name them.
+KNOWN = ", ".join(sorted(code for code, _ in gateway.choices()))
 
 METHODS = "/api/v1/payments/methods/"
 OFFERED = "/api/v1/payments/methods/offered/"
@@ -51,7 +53,7 @@ def test_the_owner_enables_cash_on_delivery_and_reads_it_back(owner):
         "cod_max_order_value": None,
         "cod_instructions": "",
         "currency": "USD",
-        "available_methods": [{"code": "cod", "name": "Cash on delivery"}],
+        "available_methods": [{"code": code, "name": name} for code, name in gateway.choices()],
         "updated_at": None,
     }
 
@@ -74,8 +76,8 @@ def test_the_owner_enables_cash_on_delivery_and_reads_it_back(owner):
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({"enabled_methods": ["paypal"]}, {"enabled_methods": [
-            "Unknown method(s): paypal. Known: cod."]}),
+        ({"enabled_methods": ["bitcoin"]}, {"enabled_methods": [
+            f"Unknown method(s): bitcoin. Known: {KNOWN}."]}),
         ({"cod_fee": "-1"}, {"cod_fee": ["Ensure this value is greater than or equal to 0."]}),
         ({"cod_fee": "1.234"}, {"cod_fee": [
             "Ensure that there are no more than 2 decimal places."]}),
