@@ -366,9 +366,20 @@ class PayPalDouble:
 
     def event_stream(self, payment_reference: str) -> list[tuple[bytes, dict]]:
         """The webhook deliveries of one order's lifecycle (``payment_reference``: the PayPal
-        order id), each body with freshly signed headers."""
+        order id), each body with freshly signed headers. An order still waiting for its buyer
+        lives its whole life first (the replay benchmark): approved, captured (``settle``) and
+        a quarter refunded in the merchant's dashboard, PayPal's record left in that state."""
         with self.lock:
             order = self.orders[payment_reference]
+            if order.status in ("CREATED", "PAYER_ACTION_REQUIRED"):
+                self.settle(payment_reference)
+                capture = order.captures[0]
+                quarter = (capture.amount / 4).quantize(
+                    Decimal(1) if capture.currency in ZERO_DECIMAL else Decimal("0.01")
+                )
+                value = _value(quarter, capture.currency)
+                self._refund(capture, {"amount": {"currency_code": capture.currency,
+                                                  "value": value}})  # fmt: skip
             return [(event["body"], self.sign(event["body"], order.account))
                     for event in self.events.get(payment_reference, [])]  # fmt: skip
 
