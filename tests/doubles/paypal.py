@@ -911,6 +911,9 @@ class PayPalDouble:
 class _Handler(BaseHTTPRequestHandler):
     paypal: PayPalDouble
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: without TCP_NODELAY a kept-alive connection waits for
+    # the client's delayed ACK (~40 ms) between them.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # quiet
         pass
