@@ -425,3 +425,54 @@ def test_an_expired_access_token_is_renewed_once(paypal):
 def _app(double) -> dict:
     saved = double.credentials()
     return {"client_id": saved["client_id"], "client_secret": saved["client_secret"]}
+
+
+# --- Through the API ----------------------------------------------------------------------------
+
+
+def test_a_shopper_pays_through_the_api_and_staff_refund_part_of_it(paypal, store_client, store_a):
+    from rest_framework.test import APIClient
+
+    from accounts import services as accounts_services
+    from tests.matrix import make_person
+
+    order = paypal_order(2)
+    shopper = APIClient(HTTP_HOST=store_a.primary_host)
+    started = shopper.post(
+        "/api/v1/payments/start/", {"checkout_token": str(order.checkout_token)}, format="json"
+    )
+    assert started.status_code == 201, started.content
+    body = started.json()
+    payment = Payment.objects.get(token=body["token"])
+    assert (body["method"], body["state"], body["amount"]) == ("paypal", "action_required",
+                                                               "25.00")  # fmt: skip
+    assert body["action"]["kind"] == "redirect"
+    assert body["action"]["url"] == f"{paypal.url}/checkoutnow?token={payment.provider_reference}"
+    # Starting again finds the same payment and the same PayPal order.
+    again = shopper.post(
+        "/api/v1/payments/start/", {"checkout_token": str(order.checkout_token)}, format="json"
+    )
+    assert (again.status_code, again.json()["token"]) == (200, body["token"])
+    assert again.json()["action"]["url"] == body["action"]["url"]
+
+    # The shopper approves on PayPal and is sent back to the store's return URL.
+    back = store_client(store_a).get(local(paypal.approve(payment.provider_reference)))
+    assert back.status_code == 302
+    polled = shopper.get(f"/api/v1/payments/{body['token']}/").json()
+    assert (polled["state"], polled["captured_amount"]) == ("succeeded", "25.00")
+
+    owner = APIClient(HTTP_HOST=store_a.primary_host)
+    key = accounts_services.issue_auth_token(user=make_person("owner")).key
+    owner.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    refunded = owner.post(
+        f"/api/v1/orders/{order.pk}/refunds/",
+        {"payment": payment.pk, "amount": "4.50", "note": "Late delivery"},
+        format="json",
+    )
+    assert refunded.status_code == 201, refunded.content
+    capture = paypal.orders[payment.provider_reference].captures[0]
+    assert (capture.status, capture.refunded) == ("PARTIALLY_REFUNDED", Decimal("4.50"))
+    refund = Refund.objects.get(payment=payment)
+    assert paypal.refunds[refund.provider_reference]["amount"] == {
+        "currency_code": "USD", "value": "4.50",
+    }  # fmt: skip
