@@ -639,6 +639,11 @@ def _unavailable(error: PayPalError):
 
     if isinstance(error, PayPalUnavailable):
         return ProviderUnavailable("PayPal is not answering right now. Try again in a moment.")
+    if error.name == "invalid_client":  # the OAuth2 token was refused
+        return PaymentError(
+            "PayPal refused the store's credentials: PayPal cannot be used right now.",
+            fields={"payment_method": ["PayPal is not available."]},
+        )
     return PaymentError(
         f"PayPal refused the request ({error.issue or error.name or error.status}).",
         fields={"payment_method": [error.message or "PayPal refused the request."]},
