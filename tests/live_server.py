@@ -187,6 +187,9 @@ class LivePlatform:
         self.store_a: LiveStore
         self.store_b: LiveStore
         self._processes: list[subprocess.Popen] = []
+        # The payment providers' local doubles (tests/doubles), started with the platform and
+        # pointed at by its settings (a double's ``settings()``): code -> running double.
+        self.doubles: dict[str, object] = {}
 
     @property
     def url(self) -> str:
@@ -228,7 +231,14 @@ class LivePlatform:
     # --- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> None:
+        from tests.doubles import REGISTRY
+
         env = _server_environment(port=self.port, queue=self.queue)
+        for code, double_class in REGISTRY.items():
+            double = double_class()
+            if hasattr(double, "settings"):
+                self.doubles[code] = double.start()
+                env.update({name: str(value) for name, value in double.settings().items()})
         self.log_dir.mkdir(parents=True, exist_ok=True)
         web = [
             sys.executable, "-m", "gunicorn", "sourceroot:wsgi_application",
@@ -281,6 +291,9 @@ class LivePlatform:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         self._processes.clear()
+        for double in self.doubles.values():
+            double.stop()
+        self.doubles.clear()
 
 
 def _server_environment(*, port: int, queue: str) -> dict[str, str]:
@@ -291,7 +304,6 @@ def _server_environment(*, port: int, queue: str) -> dict[str, str]:
     )
     return {
         **os.environ,
-        **_doubles_environment(),
         **RATES,
         "DATABASE_URL": url,
         "REDIS_URL": settings.REDIS_URL,
@@ -310,14 +322,6 @@ def _server_environment(*, port: int, queue: str) -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "PYTHONUNBUFFERED": "1",
     }
-
-
-def _doubles_environment() -> dict[str, str]:
-    """The payment providers' local doubles the server calls (``PAYPAL_API_BASE`` and the
-    like): started for the session by tests/doubles/live.py."""
-    from tests.doubles.live import environment
-
-    return environment()
 
 
 def free_port() -> int:

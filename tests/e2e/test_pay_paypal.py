@@ -1,7 +1,8 @@
 """A shopper pays an order on the demo store with PayPal, in a real browser: the checkout's
 pages, "Place order" sends them to PayPal's approval page (the local PayPal of
-tests/doubles/paypal.py, which the live platform calls as PayPal: ``PAYPAL_API_BASE``), "Pay
-now" brings them back to the store's confirmation, and the order is paid. PayPal's webhooks
+tests/doubles/paypal.py, started with the live platform, which calls it as PayPal:
+``PAYPAL_API_BASE``), "Pay now" brings them back to the store's confirmation, and the order
+is paid. PayPal's webhooks
 reach the live platform meanwhile (verified by PayPal's verify call, applied by the Celery
 worker): the return and the webhook race, and the payment is captured and recorded once.
 Screenshots are left in tests/e2e/artifacts/pay-paypal-*.png: look at them.
@@ -19,7 +20,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.doubles.live import running
 from tests.e2e.browser import artifact, sign_in
 from tests.live_server import LivePlatform, LiveStore
 
@@ -43,7 +43,7 @@ def paypal_shop(live_platform: LivePlatform):
     from taxes.demo import set_up_demo_taxes
 
     store = live_platform.store_a
-    paypal = running("paypal")
+    paypal = live_platform.doubles["paypal"]  # started with the platform: PAYPAL_API_BASE
     app.conf.task_always_eager = True
     try:
         with live_platform.database(store):
