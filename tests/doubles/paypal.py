@@ -323,6 +323,11 @@ class PayPalDouble:
             order = self.orders[order_id]
             return _with_query(order.cancel_url, token=order.id)
 
+    def expire(self, order_id: str) -> None:
+        """PayPal drops an order its buyer never approved (404 from then on)."""
+        with self.lock:
+            del self.orders[order_id]
+
     def complete_pending(self, order_id: str) -> None:
         self._settle_pending(order_id, "COMPLETED", "PAYMENT.CAPTURE.COMPLETED")
 

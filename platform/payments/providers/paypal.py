@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import requests
@@ -76,6 +77,8 @@ DECLINED_ISSUES = frozenset({
     "MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED",
 })  # fmt: skip
 TOKEN_MARGIN = 300  # seconds: a cached token is dropped this long before PayPal expires it
+# PayPal drops orders never approved within hours: one still unknown after this was abandoned.
+ORDER_EXPIRY = timedelta(days=1)
 
 
 class PayPalError(Exception):
@@ -503,6 +506,13 @@ class PayPal(PaymentProvider):
             raise _unavailable(error) from None  # asked again later
         except PayPalError as error:
             logger.warning("PayPal status of payment %s: %s", payment.pk, error.status)
+            if error.status == 404 and _expired(payment):
+                # PayPal forgets orders never approved: the shopper walked away.
+                return PaymentResult(
+                    state=PaymentState.CANCELLED, provider_reference=payment.provider_reference,
+                    message="The PayPal order expired before it was approved; nothing was "
+                    "charged.", data={"paypal_issue": error.issue or "RESOURCE_NOT_FOUND"},
+                )  # fmt: skip
             return PaymentResult(state=payment.state, provider_reference=payment.provider_reference)
         if order.get("status") == "APPROVED" and not _captures(order):
             return self._capture(payment, client)
@@ -623,6 +633,19 @@ class PayPal(PaymentProvider):
                 result=order_result(order), payment_token=str(resource.get("custom_id", ""))[:64],
             )  # fmt: skip
         return WebhookResult(event_id=event_id, kind=kind)  # acknowledged, nothing to do
+
+
+def _expired(payment) -> bool:
+    """Whether PayPal has certainly dropped the payment's order if it was never approved
+    (orders waiting for their payer expire within hours; a day leaves room for doubt)."""
+    from django.utils import timezone
+
+    created = getattr(payment, "created_at", None)
+    return (
+        payment.state == PaymentState.ACTION_REQUIRED
+        and created is not None
+        and timezone.now() - created > ORDER_EXPIRY
+    )
 
 
 def _order_of(capture: dict) -> str:

@@ -370,6 +370,31 @@ def test_paypal_not_answering_the_create_keeps_the_order_and_reconciliation_make
     assert len([o for o in paypal.orders.values() if o.custom_id == str(payment.token)]) == 1
 
 
+def test_an_order_abandoned_on_paypal_is_cancelled_by_reconciliation_once_paypal_drops_it(
+    paypal,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    payment = paypal_payment()
+    services.reconcile(older_than_minutes=-1)  # still waiting for the shopper: unchanged
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.ACTION_REQUIRED
+
+    paypal.expire(payment.provider_reference)
+    services.reconcile(older_than_minutes=-1)  # PayPal forgot it, but only just: kept
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.ACTION_REQUIRED
+    Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(days=2))
+    services.reconcile(older_than_minutes=-1)
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.CANCELLED
+    assert payment.message.startswith("The PayPal order expired before it was approved")
+    order = Order.objects.get(pk=payment.order_id)
+    assert (order.status, order.payment_status) == (OrderStatus.PENDING, PaymentStatus.UNPAID)
+
+
 def test_the_return_and_the_webhook_racing_finalise_once(
     paypal, store_client, store_a, celery_eager, django_capture_on_commit_callbacks
 ):
