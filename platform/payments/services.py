@@ -10,6 +10,7 @@ in the same transaction; its payment status is then set to the one derived from 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import money
+from config.api_errors import DomainError
 from orders import actions as order_actions
 from orders.models import Order
 from payments import gateway
@@ -214,6 +216,10 @@ def create_payment_for_order(*, order: Order, method: str | None = None) -> Paym
         logger.warning("payment %s: %s did not answer: %s", payment.pk, code, error.message)
         _remember_message(payment, error.message)
         return PaymentStart(payment=payment, action=Action.none(), created=existing is None)
+    except DomainError as refused:
+        # The provider refused to start it (a currency or amount it does not take...): the
+        # payment failed, the shopper may choose another method on the pay page.
+        result = PaymentResult(state=PaymentState.FAILED, message=refused.message)
     payment = finalise(payment=payment, result=result, source="create")
     return PaymentStart(payment=payment, action=result.action, created=existing is None)
 
@@ -539,11 +545,12 @@ def _record_refund_row(
 # --- Webhooks: received once, applied in Celery ---------------------------------------------------
 
 
-def receive_webhook(*, code: str, body: bytes, headers) -> tuple[ProviderEvent, bool]:
+def receive_webhook(*, code: str, body: bytes, headers) -> tuple[int, bool]:
     """A provider's webhook: verified by ``provider.handle_webhook`` before anything else
     (WebhookRejected 400: nothing stored), then kept as a :class:`ProviderEvent` once per
-    (provider, event id) and applied by a Celery task after commit. Answers the event and
-    whether it is new (a repeat: nothing stored, nothing queued)."""
+    (provider, event id) — one ``INSERT ... ON CONFLICT DO NOTHING`` — and applied by a Celery
+    task after commit. Answers the event's id and whether it is new (a repeat: nothing stored,
+    nothing queued)."""
     from payments import tasks
 
     try:
@@ -558,20 +565,28 @@ def receive_webhook(*, code: str, body: bytes, headers) -> tuple[ProviderEvent, 
     event_id = str(result.event_id or "")[:255]
     if not event_id:
         raise WebhookRejected("The webhook names no event.", fields={"event_id": ["Missing."]})
-    with transaction.atomic():
-        event, created = ProviderEvent.objects.get_or_create(
-            provider=code,
-            event_id=event_id,
-            defaults={
-                "kind": (result.kind or "")[:100],
-                "provider_reference": (result.provider_reference or "")[:255],
-                "body": body.decode("utf-8", errors="replace"),
-                "result": webhook_result_data(result),
-            },
+    table = ProviderEvent._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (provider, event_id, kind, provider_reference, status, '  # noqa: S608 - our own table name
+            "body, result, error, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, '', %s) "
+            "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id",
+            [
+                code,
+                event_id,
+                (result.kind or "")[:100],
+                (result.provider_reference or "")[:255],
+                ProviderEvent.Status.RECEIVED,
+                body.decode("utf-8", errors="replace").replace("\x00", ""),
+                json.dumps(webhook_result_data(result)),
+                timezone.now(),
+            ],
         )
-        if created:
-            transaction.on_commit(lambda: tasks.apply_provider_event.delay(event.pk))
-    return event, created
+        row = cursor.fetchone()
+        if row is not None:
+            pk = row[0]
+            transaction.on_commit(lambda: tasks.apply_provider_event.delay(pk))
+    return (row[0] if row else 0), row is not None
 
 
 def webhook_result_data(result: gateway.WebhookResult) -> dict:
@@ -648,8 +663,8 @@ def payment_for_webhook(code: str, result: gateway.WebhookResult) -> Payment | N
 def apply_provider_event(event_pk: int) -> str:
     """Apply a stored webhook (the Celery task): find its payment, then finalise with its
     result, or (``refetch``) with what ``provider.status`` says now, and apply a refunded
-    total. Exactly once: the event's row is locked and only a RECEIVED (or UNMATCHED, retried)
-    event is applied. Answers the event's status."""
+    total. Exactly once: the event's row is locked and only a RECEIVED (or UNMATCHED / WAITING,
+    retried) event is applied. Answers the event's status."""
     with transaction.atomic():
         event = ProviderEvent.objects.select_for_update().filter(pk=event_pk).first()
         if event is None or event.status in (
@@ -673,6 +688,16 @@ def apply_provider_event(event_pk: int) -> str:
         elif result.result is not None:
             finalise(payment=payment, result=result.result, source=f"webhook:{event.kind}")
         if result.refunded is not None:
+            if result.refunded.amount > payment.captured_amount and not result.refetch:
+                # A refund told before the capture it refunds (events out of order): the
+                # provider says what it captured; if it still does not cover the refund, the
+                # event waits (the task retries it, reconciliation too).
+                finalise(payment=payment, result=provider.status(payment), source="webhook")
+            if result.refunded.amount > payment.captured_amount:
+                event.payment = payment
+                event.status = ProviderEvent.Status.WAITING
+                event.save(update_fields=["payment", "status"])
+                return event.status
             apply_refunded_total(
                 payment=payment, refunded=result.refunded, reference=result.provider_reference
             )
@@ -728,7 +753,8 @@ def reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dic
         if (payment.state, payment.captured_amount) != before:
             counts["changed"] += 1
     for event in ProviderEvent.objects.filter(
-        status=ProviderEvent.Status.UNMATCHED, received_at__lt=cutoff
+        status__in=(ProviderEvent.Status.UNMATCHED, ProviderEvent.Status.WAITING),
+        received_at__lt=cutoff,
     )[:limit]:
         counts["events_retried"] += 1
         apply_provider_event(event.pk)

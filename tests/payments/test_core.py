@@ -317,3 +317,41 @@ def test_flags_are_recorded_for_staff_and_listed_as_mismatches(example):
     assert json.loads(json.dumps(payment.events.last().data))["source"] == "return"
     assert connection.schema_name == "store_a"
     assert gateway.get(CODE).is_configured()
+
+
+def test_a_refund_told_before_its_capture_waits_and_is_applied_once_the_capture_is_known(
+    example, store_client, store_a, celery_eager, django_capture_on_commit_callbacks
+):
+    payment = online_payment()
+    client = store_client(store_a)
+    refund = webhook_body("evt_ref", payment.provider_reference, refunded="5.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, refund)
+    assert ProviderEvent.objects.get(event_id="evt_ref").status == ProviderEvent.Status.WAITING
+
+    shopper_pays(payment.provider_reference)
+    paid = webhook_body("evt_pay", payment.provider_reference, state="succeeded", captured="25")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, paid)
+    services.reconcile(older_than_minutes=-1)
+    payment.refresh_from_db()
+    assert (payment.captured_amount, payment.refunded_amount) == (Decimal("25.00"), Decimal("5"))
+    assert ProviderEvent.objects.get(event_id="evt_ref").status == ProviderEvent.Status.APPLIED
+    assert payment.order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_a_webhook_is_answered_with_a_constant_handful_of_queries(example, store_client, store_a):
+    """Routing to the store, reading its credentials, one INSERT ... ON CONFLICT (each with
+    django-tenants' search_path): the same for a new event and a repeat."""
+    from django.test.utils import CaptureQueriesContext
+
+    payment = online_payment()
+    client = store_client(store_a)
+    post_webhook(client, webhook_body("evt_q0", payment.provider_reference, kind="x"))
+    counts = []
+    for event_id in ("evt_q1", "evt_q2", "evt_q2"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = post_webhook(client, webhook_body(event_id, payment.provider_reference))
+        assert answer.status_code == 200
+        counts.append(len([q for q in queries.captured_queries if "search_path" not in q["sql"]]))
+    assert counts == [3 + 2, 3 + 2, 3 + 2], counts  # tenant, account, insert + savepoints
