@@ -26,8 +26,9 @@ PayPal documents them (developer.paypal.com/docs/api/orders/v2, payments/v2, web
   scheme (the certificate is served at ``cert_url``); otherwise ``FAILURE``.
 
 Webhooks: every lifecycle event is kept per order (``event_stream(order_id)``: the bodies with
-freshly signed transmission headers, for the replay benchmark), and sent to an account's
-``webhook_url`` when one is set (``send`` / ``deliver`` send them on demand).
+freshly signed transmission headers, for the replay benchmark, after ``pay(order_id)`` has made
+a whole lifecycle), and sent to an account's ``webhook_url`` when one is set (``send`` /
+``deliver`` send them on demand).
 
 Usable without pytest (the benchmarks start one): ``with PayPalDouble() as paypal: ...``.
 Simulations: ``decline(order_id)`` / ``decline_next_capture(mode)``, ``delay(path, seconds)``
@@ -369,22 +370,23 @@ class PayPalDouble:
             "User-Agent": "PayPal/AUHD-214.0-58375509",
         }
 
+    def pay(self, order_id: str) -> None:
+        """A whole lifecycle for the replay benchmark: the buyer approves, the order is
+        captured (``settle``) and a quarter is refunded in the merchant's dashboard."""
+        with self.lock:
+            self.settle(order_id)
+            capture = self.orders[order_id].captures[0]
+            quarter = (capture.amount / 4).quantize(
+                Decimal(1) if capture.currency in ZERO_DECIMAL else Decimal("0.01")
+            )
+            value = _value(quarter, capture.currency)
+            self._refund(capture, {"amount": {"currency_code": capture.currency, "value": value}})
+
     def event_stream(self, payment_reference: str) -> list[tuple[bytes, dict]]:
-        """The webhook deliveries of one order's lifecycle (``payment_reference``: the PayPal
-        order id), each body with freshly signed headers. An order still waiting for its buyer
-        lives its whole life first (the replay benchmark): approved, captured (``settle``) and
-        a quarter refunded in the merchant's dashboard, PayPal's record left in that state."""
+        """The webhook deliveries of one order's lifecycle so far (``payment_reference``: the
+        PayPal order id), each body with freshly signed headers."""
         with self.lock:
             order = self.orders[payment_reference]
-            if order.status in ("CREATED", "PAYER_ACTION_REQUIRED"):
-                self.settle(payment_reference)
-                capture = order.captures[0]
-                quarter = (capture.amount / 4).quantize(
-                    Decimal(1) if capture.currency in ZERO_DECIMAL else Decimal("0.01")
-                )
-                value = _value(quarter, capture.currency)
-                self._refund(capture, {"amount": {"currency_code": capture.currency,
-                                                  "value": value}})  # fmt: skip
             return [(event["body"], self.sign(event["body"], order.account))
                     for event in self.events.get(payment_reference, [])]  # fmt: skip
 
