@@ -554,6 +554,10 @@ STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# PayPal's REST API (Orders v2): live by default; the sandbox is https://api-m.sandbox.paypal.com,
+# tests point it at a local double. A call waits PAYPAL_TIMEOUT seconds at most.
+PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.paypal.com")
+PAYPAL_TIMEOUT = env_int("PAYPAL_TIMEOUT", 10)
 
 # Stores' payment credentials (payments.credentials): comma-separated Fernet keys, the first
 # encrypts, all decrypt (rotation). Empty with DEBUG: a key derived from SECRET_KEY.

@@ -9,8 +9,14 @@ PAYMENTS_CONTRACT): ``start() / stop()``, ``url`` (its base URL, for the provide
 lifecycle events (benchmarks/payments.py replays them).
 """
 
+from tests.doubles.bitpay import BitPayDouble
+from tests.doubles.coinbase import CoinbaseDouble
+from tests.doubles.paypal import PayPalDouble
 from tests.doubles.stripe import StripeDouble
 
 REGISTRY: dict[str, type] = {
     "stripe": StripeDouble,
+    "paypal": PayPalDouble,
+    "coinbase": CoinbaseDouble,
+    "bitpay": BitPayDouble,
 }
