@@ -91,8 +91,12 @@ class BitPayDouble:
             return self._hosted(method, path, query)
         if not path.startswith("/invoices"):
             return self._error(404, "No route")
-        if self.hang:
+        answer = self._api(method, path, query, headers, body)
+        if self.hang:  # the work is done, the answer is late: the caller times out
             time.sleep(self.hang)
+        return answer
+
+    def _api(self, method, path, query, headers, body):
         self.requests.append({"method": method, "path": path, "headers": headers, "body": body})
         if headers.get("x-accept-version") != "2.0.0":
             return self._error(400, "Missing or unsupported X-Accept-Version header")

@@ -136,8 +136,12 @@ class CoinbaseDouble:
             return self._hosted(method, path, query)
         if not path.startswith("/api/v1/checkouts"):
             return self._error(404, "not_found", f"No route {method} {path}")
-        if self.hang:
+        answer = self._api(method, path, headers, body)
+        if self.hang:  # the work is done, the answer is late: the caller times out
             time.sleep(self.hang)
+        return answer
+
+    def _api(self, method, path, headers, body):
         self.requests.append({"method": method, "path": path, "headers": headers, "body": body})
         problem = self._authentication_problem(method, path, headers)
         if problem:
