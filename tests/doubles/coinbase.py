@@ -334,6 +334,14 @@ class CoinbaseDouble:
                 self._move(checkout, "FAILED", "checkout.payment.failed")
             return self._view(checkout)
 
+    def refund(self, checkout_id: str, amount) -> dict:
+        """A refund made in Coinbase's own dashboard (not through the API)."""
+        with self._lock:
+            checkout = self.checkouts[checkout_id]
+            status, _headers, payload = self._refund(checkout, {"amount": str(amount)}, "")
+            assert status == 200, payload
+            return self._view(checkout)
+
     def fail(self, checkout_id: str) -> dict:
         with self._lock:
             checkout = self.checkouts[checkout_id]
