@@ -364,8 +364,23 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "captured_amount",
         "refunded_amount",
         "provider_reference",
+        "flags",
+        "message",
         "created_at",
         "updated_at",
+    ),
+    "payments.refund": (
+        "payment",
+        "amount",
+        "currency",
+        "state",
+        "source",
+        "provider_reference",
+        "moved_money",
+        "actor",
+        "note",
+        "data",
+        "created_at",
     ),
     "payments.paymentevent": (
         "payment",
@@ -403,12 +418,14 @@ NOT_EXPORTED: dict[str, str] = {
     "socialaccount.socialapp": _CREDENTIAL,  # the store's OAuth client secret
     "socialaccount.socialtoken": _CREDENTIAL,
     "wagtailcore.apitoken": _CREDENTIAL,
+    "payments.provideraccount": _CREDENTIAL,  # the store's payment provider credentials
     "wagtailcore.pageviewrestriction": _CREDENTIAL,  # page passwords
     "wagtailcore.collectionviewrestriction": _CREDENTIAL,
     "contenttypes.contenttype": _INTERNAL,
     "auth.permission": _INTERNAL,
     "admin.logentry": _INTERNAL,
     "search.productdocument": _DERIVED,
+    "payments.providerevent": _INTERNAL,  # webhooks processed once (raw provider bodies)
     "search.searchterm": _DERIVED,
     "wishlists.wishlistemail": _INTERNAL,  # which alert emails went out (once a day)
     "wagtailimages.rendition": _DERIVED,

@@ -261,11 +261,37 @@ def review_step(request):
             }
         )
         return _page(request, "review.html", context, status=refused.status_code)
-    placed = [
-        number for number in request.session.get(SESSION_ORDERS, []) if number != order.number
-    ]
-    request.session[SESSION_ORDERS] = ([*placed, order.number])[-SESSION_ORDERS_KEPT:]
-    return redirect("checkout-complete", number=order.number)
+    _remember_order(request, order.number)
+    return _after_placing(order)
+
+
+def _remember_order(request, number: int) -> None:
+    placed = [known for known in request.session.get(SESSION_ORDERS, []) if known != number]
+    request.session[SESSION_ORDERS] = ([*placed, number])[-SESSION_ORDERS_KEPT:]
+
+
+def _after_placing(order):
+    """Hand the shopper over: to the provider's page (a redirect), to the pay page (a client
+    element, or a payment that could not start), or to the confirmation (cash on delivery, or
+    paid already)."""
+    from payments import gateway
+    from payments import selectors as payment_selectors
+    from payments.gateway import ActionKind, PaymentState
+
+    payment = payment_selectors.latest_payment(order)
+    if payment is None or payment.state in (PaymentState.SUCCEEDED, PaymentState.AUTHORISED):
+        return redirect("checkout-complete", number=order.number)
+    try:
+        provider = gateway.get(payment.method)
+    except KeyError:
+        return redirect("checkout-complete", number=order.number)
+    if not provider.moves_money:
+        return redirect("checkout-complete", number=order.number)
+    if payment.state == PaymentState.ACTION_REQUIRED or payment.state == PaymentState.PENDING:
+        action = provider.next_action(payment)
+        if action.kind == ActionKind.REDIRECT and action.url:
+            return redirect(action.url)
+    return redirect("checkout-pay", token=payment.token)
 
 
 def _first_missing_step(missing: dict) -> str:
@@ -292,3 +318,145 @@ def complete(request, number: int):
     return _page(
         request, "complete.html", {"step": None, "order": order, "lines": list(order.lines.all())}
     )
+
+
+# --- Paying online (payments): the pay page, the provider's return and cancel ---------------------
+#
+# The order is placed first (its stock reserved, the cart ordered); paying online then happens
+# on /checkout/pay/<payment token>/. A failure or cancel leaves the order placed and unpaid, its
+# stock kept, and the pay page offers to try again or to choose another method: the shopper's
+# purchase is intact. The payment's token (a UUID given only to the shopper's browser and the
+# provider) is the key to these pages; they show the order's number and total, nothing more.
+
+
+def _payment_or_404(token):
+    from payments import selectors as payment_selectors
+
+    payment = payment_selectors.payment_by_token(token)
+    if payment is None:
+        raise Http404
+    return payment
+
+
+PAY_MESSAGES = {
+    "cancelled": "You cancelled the payment: nothing was charged. Your order is kept: "
+    "try again or choose another way to pay.",
+    "failed": "The payment did not go through: nothing was charged. Your order is kept: "
+    "try again or choose another way to pay.",
+    "processing": "We are waiting for the payment provider to confirm your payment. "
+    "This page updates when it does; you will also receive an email.",
+    "unavailable": "The payment provider did not answer. Your order is kept: try again in a "
+    "moment or choose another way to pay.",
+}
+
+
+def _pay_page(request, payment, *, message: str = "", status: int = 200):
+    from payments import gateway
+    from payments import selectors as payment_selectors
+    from payments.gateway import ActionKind, PaymentState
+
+    order = payment.order
+    provider = gateway.get(payment.method) if payment.method in dict(gateway.choices()) else None
+    closed = payment.state in (PaymentState.FAILED, PaymentState.CANCELLED)
+    action = None
+    if provider is not None and not closed:
+        action = provider.next_action(payment)
+    if not message:
+        if payment.state == PaymentState.CANCELLED:
+            message = PAY_MESSAGES["cancelled"]
+        elif payment.state == PaymentState.FAILED:
+            message = PAY_MESSAGES["failed"]
+        elif payment.state == PaymentState.PENDING and payment.provider_reference:
+            message = PAY_MESSAGES["processing"]
+        elif payment.state == PaymentState.PENDING and payment.message:
+            message = PAY_MESSAGES["unavailable"]
+    urls = gateway.payment_urls(payment)
+    context = {
+        "step": None,
+        "order": order,
+        "payment": payment,
+        "provider": provider,
+        "action": action,
+        "action_kind": action.kind if action is not None else ActionKind.NONE,
+        "client_template": (
+            provider.client_template
+            if provider is not None
+            and action is not None
+            and action.kind == ActionKind.CLIENT_SECRET
+            else ""
+        ),
+        "return_url": urls.return_url,
+        "cancel_url": urls.cancel_url,
+        "message": message,
+        "closed": closed,
+        "problem_detail": payment.message if payment.state == PaymentState.FAILED else "",
+        "methods": payment_selectors.methods_for_retry(order) if closed or message else [],
+    }
+    return _page(request, "pay.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def pay(request, token):
+    """The pay page: the provider's element or a button to its page; after a failure or
+    cancel, what happened and a way to try again (the same or another method)."""
+    from payments.gateway import PaymentState
+
+    payment = _payment_or_404(token)
+    if payment.state in (PaymentState.SUCCEEDED, PaymentState.AUTHORISED):
+        _remember_order(request, payment.order.number)
+        return redirect("checkout-complete", number=payment.order.number)
+    return _pay_page(request, payment)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def pay_return(request, token):
+    """The shopper is back from the provider: ``provider.confirm`` with the query string,
+    applied by the one finalisation path (a webhook that came first makes it a no-op); then
+    the confirmation (succeeded, authorised, or processing), or the pay page saying what
+    happened."""
+    from payments import services as payment_services
+    from payments.gateway import PaymentState
+
+    payment = _payment_or_404(token)
+    data = {key: request.GET.get(key, "")[:500] for key in list(request.GET)[:20]}
+    payment = payment_services.confirm_return(payment=payment, data=data)
+    _remember_order(request, payment.order.number)
+    if payment.state in (PaymentState.SUCCEEDED, PaymentState.AUTHORISED):
+        return redirect("checkout-complete", number=payment.order.number)
+    if payment.state == PaymentState.PENDING and payment.provider_reference:
+        return redirect("checkout-complete", number=payment.order.number)
+    return _pay_page(request, payment)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def pay_cancel(request, token):
+    """The shopper cancelled at the provider: the payment is cancelled (nothing charged), the
+    order kept, and the pay page offers to try again."""
+    from payments import services as payment_services
+
+    payment = _payment_or_404(token)
+    payment = payment_services.cancel_payment(payment=payment, source="shopper")
+    return _pay_page(request, payment)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def pay_retry(request, token):
+    """Pay the order again, with the method chosen (the same one or another offered): the
+    shopper goes to the provider, or back to the pay page of the new payment."""
+    from payments import services as payment_services
+    from payments.gateway import ActionKind
+
+    payment = _payment_or_404(token)
+    code = request.POST.get("payment_method") or payment.method
+    try:
+        started = payment_services.create_payment_for_order(order=payment.order, method=code)
+    except DomainError as refused:
+        return _pay_page(request, payment, message=refused.message, status=refused.status_code)
+    _remember_order(request, payment.order.number)
+    if started.action.kind == ActionKind.REDIRECT and started.action.url:
+        return redirect(started.action.url)
+    return _after_placing(started.payment.order)

@@ -50,6 +50,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),
     path("checkout/", include("checkout.urls")),
+    path("payments/", include("payments.urls")),
     path("api/v1/catalog/", include("catalog.api.urls_io")),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("tenants.api.store_urls")),

@@ -39,3 +39,28 @@ class PaymentClosed(DomainError):
 
     status_code = status.HTTP_409_CONFLICT
     code = "payment_closed"
+
+
+class WebhookRejected(DomainError):
+    """A webhook whose signature (or shape) does not verify: answered 400, nothing stored."""
+
+    code = "webhook_rejected"
+
+
+class ProviderUnavailable(DomainError):
+    """The provider did not answer (timeout, 5xx, connection refused): nothing is known about
+    the payment yet; it stays pending and reconciliation asks again later."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    code = "provider_unavailable"
+
+
+class CredentialsMissing(DomainError):
+    """The store has not saved this provider's credentials (Settings > Payments)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "credentials_missing"
+
+
+class EncryptionKeysMissing(Exception):
+    """MERCATO_ENCRYPTION_KEYS is not set outside DEBUG: credentials cannot be read or saved."""

@@ -22,6 +22,15 @@ The contract::
     provider.refund(payment, amount) -> RefundResult
     provider.status(payment) -> PaymentResult     # ask the provider (reconciliation)
     provider.handle_webhook(body, headers) -> WebhookResult   # verify the signature first
+    provider.cancel(payment) -> PaymentResult     # the shopper cancelled (default: CANCELLED)
+    provider.next_action(payment) -> Action       # the action shown again on a reload
+    provider.credential_fields                    # CredentialField(...) the store admin asks
+    provider.client_template                      # the pay page's client element (Stripe)
+    gateway.payment_urls(payment) -> PaymentUrls  # return, cancel and webhook URLs
+
+Credentials are read only through ``payments.credentials.get(code)`` (decrypted, merged with
+the non-secret options); a provider is offered at checkout only when the store enabled it AND
+its required credential fields are saved (:meth:`PaymentProvider.is_configured`).
 
 A :class:`PaymentResult` carries **absolute** figures (what the provider holds now: the amount
 captured so far, its reference), never increments, so that answering twice or out of order
@@ -99,6 +108,25 @@ class Action:
 
 
 @dataclass(frozen=True)
+class CredentialField:
+    """One setting a provider needs from the store (Settings > Payments renders a form field
+    per declaration). ``secret``: encrypted at rest, never shown again (an empty field keeps
+    the saved value); otherwise kept in plain ``options`` (a publishable key, a capture mode).
+    ``choices``: ((value, label), ...) for a select."""
+
+    name: str
+    label: str
+    secret: bool = True
+    required: bool = True
+    help: str = ""
+    choices: tuple | None = None
+
+
+# Flags a provider may raise on a result; recorded on the payment for staff (mismatch report).
+FLAGS = ("underpaid", "overpaid", "late", "disputed")
+
+
+@dataclass(frozen=True)
 class PaymentResult:
     """A provider's answer about one payment, in absolute figures: its state, what has been
     captured so far (None: unchanged), the provider's reference, what the shopper does next."""
@@ -109,6 +137,7 @@ class PaymentResult:
     action: Action = field(default_factory=Action)
     message: str = ""  # why it failed, for staff and the shopper
     data: dict = field(default_factory=dict)  # kept on the PaymentEvent (no secrets)
+    flags: tuple[str, ...] = ()  # of FLAGS: "underpaid", "overpaid", "late", "disputed"
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,23 @@ class WebhookResult:
     result: PaymentResult | None = None
     refunded: money.Money | None = None  # absolute refunded total when the event is a refund
     kind: str = ""
+    # True: the body is not trusted (BitPay): the task asks ``provider.status(payment)`` and
+    # finalises with that answer instead of ``result``.
+    refetch: bool = False
+    # Our payment's token when the provider echoes it (metadata, invoice id): finds the payment
+    # before its provider reference is known (a webhook racing the creating call).
+    payment_token: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentUrls:
+    """Absolute URLs on the store's primary host for one payment: where the provider sends the
+    shopper back (``return_url``), where a cancel leads (``cancel_url``), and the provider's
+    webhook endpoint (``webhook_url``)."""
+
+    return_url: str
+    cancel_url: str
+    webhook_url: str
 
 
 @dataclass(frozen=True)
@@ -158,6 +204,23 @@ class PaymentProvider(abc.ABC):
     staff_marks_paid: bool = False
     has_webhooks: bool = False
     action_kind: str = ActionKind.NONE
+    # What the store enters in Settings > Payments (payments.credentials).
+    credential_fields: tuple[CredentialField, ...] = ()
+    # Template included by the pay page for CLIENT_SECRET actions; its context: payment,
+    # action, return_url, cancel_url.
+    client_template: str = ""
+
+    def is_configured(self, saved: set[str] | None = None) -> bool:
+        """Whether the store saved every required credential field (always, without any).
+        ``saved``: the names saved (payments.credentials.saved_names), read if not given."""
+        required = {f.name for f in self.credential_fields if f.required}
+        if not required:
+            return True
+        if saved is None:
+            from payments import credentials
+
+            saved = credentials.saved_names().get(self.code, set())
+        return required <= set(saved)
 
     def offer(
         self, *, total: money.Money, delivery_option, settings: PaymentMethodSettings
@@ -194,10 +257,22 @@ class PaymentProvider(abc.ABC):
 
     def handle_webhook(self, body: bytes, headers) -> WebhookResult:
         """Verify the signature of a webhook's raw ``body`` before anything else (refused:
-        an error, nothing changed) and say what it is about."""
+        raise payments.errors.WebhookRejected, nothing stored) and say what it is about."""
         from payments.errors import NotSupported
 
         raise NotSupported(f"{self.name} sends no webhooks.")
+
+    def cancel(self, payment: Payment) -> PaymentResult:
+        """The shopper cancelled at the provider (or chose another method): by default the
+        payment is cancelled here only; providers that hold something open cancel it there."""
+        return PaymentResult(state=PaymentState.CANCELLED, message="Cancelled by the shopper.")
+
+    def next_action(self, payment: Payment) -> Action:
+        """What the shopper does next on a reload of the pay page: by default the redirect
+        stored when the payment was created (none if there was none)."""
+        if payment.action_url:
+            return Action.redirect(payment.action_url)
+        return Action.none()
 
 
 # --- Registry ----------------------------------------------------------------------------------
@@ -233,10 +308,50 @@ def choices() -> list[tuple[str, str]]:
 
 
 def enabled_for_store(settings: PaymentMethodSettings | None = None) -> list[PaymentProvider]:
-    """The registered providers the current store enabled, in registry order."""
+    """The registered providers the current store enabled and configured (every required
+    credential field saved), in registry order."""
     if settings is None:
         from payments import selectors
 
         settings = selectors.method_settings()
     enabled = set(settings.enabled_methods)
-    return [provider for code, provider in _PROVIDERS.items() if code in enabled]
+    candidates = [p for code, p in _PROVIDERS.items() if code in enabled]
+    if not any(p.credential_fields for p in candidates):
+        return candidates
+    from payments import credentials
+
+    saved = credentials.saved_names()
+    return [p for p in candidates if p.is_configured(saved.get(p.code, set()))]
+
+
+def payment_urls(payment: Payment) -> PaymentUrls:
+    """The return, cancel and webhook URLs of ``payment`` on the current store's primary host
+    (absolute; no request needed: the API and Celery tasks call it too)."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from tenants.models import Tenant
+
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Tenant):
+        tenant = Tenant.objects.get(schema_name=connection.schema_name)
+    base = tenant.url.rstrip("/")
+    token = str(payment.token)
+    return PaymentUrls(
+        return_url=base + reverse("checkout-pay-return", args=[token]),
+        cancel_url=base + reverse("checkout-pay-cancel", args=[token]),
+        webhook_url=base + reverse("payments-webhook", args=[payment.method]),
+    )
+
+
+def webhook_url(code: str) -> str:
+    """The webhook URL of provider ``code`` on the current store (to register there)."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from tenants.models import Tenant
+
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Tenant):
+        tenant = Tenant.objects.get(schema_name=connection.schema_name)
+    return tenant.url.rstrip("/") + reverse("payments-webhook", args=[code])

@@ -10,25 +10,41 @@ in the same transaction; its payment status is then set to the one derived from 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
 import money
 from orders import actions as order_actions
 from orders.models import Order
-from payments import gateway, selectors
+from payments import gateway
 from payments.errors import (
     InvalidAmount,
     MethodUnavailable,
     NotSupported,
     PaymentClosed,
     PaymentError,
+    ProviderUnavailable,
+    WebhookRejected,
 )
 from payments.gateway import FINAL_STATES, STATE_RANK, Action, PaymentResult, PaymentState
-from payments.models import INSTRUCTIONS_MAX_LENGTH, Payment, PaymentEvent, PaymentMethodSettings
+from payments.models import (
+    INSTRUCTIONS_MAX_LENGTH,
+    Payment,
+    PaymentEvent,
+    PaymentMethodSettings,
+    ProviderEvent,
+    Refund,
+)
 from payments.status import payment_status_for
+
+logger = logging.getLogger(__name__)
 
 SETTINGS_FIELDS = ("enabled_methods", "cod_fee", "cod_max_order_value", "cod_instructions")
 # Amounts are stored in DECIMAL(12, 2): anything from 10 000 000 000 on does not fit.
@@ -118,13 +134,18 @@ def set_method_settings(*, data: dict, actor_label: str = "") -> PaymentMethodSe
 
 
 def create_payment_for_order(*, order: Order, method: str | None = None) -> PaymentStart:
-    """Start paying ``order`` with ``method`` (default: the order's ``payment_method``).
+    """Start (or retry) paying ``order`` with ``method`` (default: the order's
+    ``payment_method``).
 
-    The method must be registered and enabled by the store (MethodUnavailable 400). An open
-    payment (not failed or cancelled) of the same method is returned as it is (placing twice
-    makes one payment). The payment is for what is still due (the total less what was received
-    and not refunded). The provider is called outside the row locks, with the payment's token
-    as its idempotency key, and its answer applied by :func:`finalise`."""
+    The method must be registered, enabled and configured by the store (MethodUnavailable
+    400). An open payment (not failed or cancelled) of the same method is returned as it is,
+    with what the shopper does next (``provider.next_action``): placing twice, or reloading,
+    makes one payment; one whose creation never reached the provider is created there again
+    (the payment's token is the idempotency key). Open payments of another method still waiting
+    for the shopper are cancelled (the shopper switched methods). The new payment is for what
+    is still due (the total less what was received and not refunded). The provider is called
+    outside the row locks and its answer applied by :func:`finalise`; a provider that does not
+    answer (ProviderUnavailable) leaves the payment pending, for a retry or reconciliation."""
     code = method or order.payment_method
     try:
         provider = gateway.get(code)
@@ -133,11 +154,12 @@ def create_payment_for_order(*, order: Order, method: str | None = None) -> Paym
             "This payment method does not exist.",
             fields={"payment_method": [f"Unknown payment method “{code}”."]},
         ) from None
-    if code not in selectors.method_settings().enabled_methods:
+    if provider not in gateway.enabled_for_store():
         raise MethodUnavailable(
             "The store does not offer this payment method.",
             fields={"payment_method": [f"{provider.name} is not offered by this store."]},
         )
+    switched: list[Payment] = []
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         payments = list(Payment.objects.filter(order=locked))
@@ -146,26 +168,89 @@ def create_payment_for_order(*, order: Order, method: str | None = None) -> Paym
                 PaymentState.FAILED,
                 PaymentState.CANCELLED,
             ):
-                return PaymentStart(payment=existing, action=Action.none(), created=False)
-        received = sum((p.captured_amount - p.refunded_amount for p in payments), Decimal(0))
-        due = locked.total - received
-        if due <= 0:
-            raise PaymentError(
-                "Nothing is left to pay on this order.",
-                fields={"payment_method": ["The order is paid."]},
+                break
+        else:
+            existing = None
+        if existing is None:
+            moving = {p.code for p in gateway.providers() if p.moves_money}
+            switched = [
+                p
+                for p in payments
+                if p.state in (PaymentState.PENDING, PaymentState.ACTION_REQUIRED)
+                and p.method != code
+                and p.method in moving
+            ]
+            received = sum((p.captured_amount - p.refunded_amount for p in payments), Decimal(0))
+            due = locked.total - received
+            if due <= 0:
+                raise PaymentError(
+                    "Nothing is left to pay on this order.",
+                    fields={"payment_method": ["The order is paid."]},
+                )
+            payment = Payment.objects.create(
+                order=locked, method=code, currency=locked.currency, amount=due
             )
-        payment = Payment.objects.create(
-            order=locked, method=code, currency=locked.currency, amount=due
-        )
-        PaymentEvent.objects.create(
-            payment=payment,
-            kind=PaymentEvent.Kind.CREATED,
-            to_state=payment.state,
-            amount=due,
-        )
-    result = provider.create_payment(payment)
+            PaymentEvent.objects.create(
+                payment=payment,
+                kind=PaymentEvent.Kind.CREATED,
+                to_state=payment.state,
+                amount=due,
+            )
+    if existing is not None:
+        if not (
+            existing.state == PaymentState.PENDING
+            and provider.moves_money
+            and not existing.provider_reference
+        ):
+            return PaymentStart(
+                payment=existing, action=provider.next_action(existing), created=False
+            )
+        payment = existing
+    for other in switched:
+        cancel_payment(payment=other, source="switched")
+    try:
+        result = provider.create_payment(payment)
+    except ProviderUnavailable as error:
+        logger.warning("payment %s: %s did not answer: %s", payment.pk, code, error.message)
+        _remember_message(payment, error.message)
+        return PaymentStart(payment=payment, action=Action.none(), created=existing is None)
     payment = finalise(payment=payment, result=result, source="create")
-    return PaymentStart(payment=payment, action=result.action)
+    return PaymentStart(payment=payment, action=result.action, created=existing is None)
+
+
+def cancel_payment(*, payment: Payment, source: str = "shopper", actor=None) -> Payment:
+    """The shopper cancelled ``payment`` (came back through the cancel URL, or chose another
+    method): ``provider.cancel`` (which cancels what the provider holds open) applied by
+    :func:`finalise`. A payment already final is left as it is."""
+    if payment.state in FINAL_STATES:
+        return payment
+    provider = _provider(payment)
+    try:
+        result = provider.cancel(payment)
+    except ProviderUnavailable as error:
+        _remember_message(payment, error.message)
+        return payment
+    return finalise(payment=payment, result=result, source=source, actor=actor)
+
+
+def confirm_return(*, payment: Payment, data: dict | None = None) -> Payment:
+    """The shopper came back from the provider (its return URL, ``data``: the query string):
+    ``provider.confirm`` applied by :func:`finalise` (a webhook that came first makes this a
+    no-op). A provider that does not answer leaves the payment as it is."""
+    if payment.state in FINAL_STATES:
+        return payment
+    provider = _provider(payment)
+    try:
+        result = provider.confirm(payment, data=data or {})
+    except ProviderUnavailable as error:
+        _remember_message(payment, error.message)
+        return payment
+    return finalise(payment=payment, result=result, source="return")
+
+
+def _remember_message(payment: Payment, message: str) -> None:
+    Payment.objects.filter(pk=payment.pk).update(message=(message or "")[:500])
+    payment.message = (message or "")[:500]
 
 
 # --- The one finalisation path -------------------------------------------------------------------
@@ -212,6 +297,23 @@ def _apply(
     if result.provider_reference and result.provider_reference != locked.provider_reference:
         locked.provider_reference = result.provider_reference[:255]
         changed.append("provider_reference")
+    action = result.action
+    if (
+        action is not None
+        and action.kind == gateway.ActionKind.REDIRECT
+        and action.url
+        and action.url != locked.action_url
+        and len(action.url) <= 2000
+    ):
+        locked.action_url = action.url
+        changed.append("action_url")
+    if result.message and "state" in changed and result.message[:500] != locked.message:
+        locked.message = result.message[:500]
+        changed.append("message")
+    new_flags = [f for f in dict.fromkeys(result.flags or ()) if f not in locked.flags]
+    if new_flags:
+        locked.flags = [*locked.flags, *(f[:16] for f in new_flags)]
+        changed.append("flags")
     received = Decimal(0)
     if result.captured is not None and result.captured.amount > locked.captured_amount:
         received = result.captured.amount - locked.captured_amount
@@ -221,6 +323,16 @@ def _apply(
         return
     locked.save(update_fields=[*changed, "updated_at"])
     data = {"source": source, **(result.data or {}), **(extra or {})}
+    if new_flags:
+        PaymentEvent.objects.create(
+            payment=locked,
+            kind=PaymentEvent.Kind.FLAGGED,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=person,
+            note=(result.message or "")[:NOTE_MAX_LENGTH],
+            data={**data, "flags": new_flags},
+        )
     if "state" in changed:
         PaymentEvent.objects.create(
             payment=locked,
@@ -303,11 +415,15 @@ def mark_paid(*, payment: Payment, amount, actor=None, note: str = "") -> Paymen
     return _sync(payment, locked)
 
 
-def record_refund(*, payment: Payment, amount, actor=None, reason: str = "") -> Payment:
-    """Give back ``amount`` of what ``payment`` received: through its provider, or (cash on
-    delivery) recorded only. Never above what was received and not refunded yet (InvalidAmount
-    400 ``amount``, nothing changed). The order's bookkeeping and status follow (refunded,
-    partially refunded)."""
+def refund(*, payment: Payment, amount, actor=None, reason: str = "") -> Refund:
+    """Give back ``amount`` of what ``payment`` received: through its provider
+    (``provider.refund``), or (cash on delivery) recorded only. A :class:`Refund` row, a
+    payment event, the order's bookkeeping and status (refunded, partially refunded) follow, in
+    one transaction under the order's and payment's locks.
+
+    Refused, nothing changed: more than what was received and not refunded yet (InvalidAmount
+    400 ``amount``), an amount not positive or too precise (400 ``amount``), a provider refusing
+    (PaymentError 400 ``amount``) or not answering (ProviderUnavailable 502)."""
     provider = _provider(payment)
     value = _money(amount, payment.currency, field="amount")
     reason = _note(reason, field="reason")
@@ -329,31 +445,294 @@ def record_refund(*, payment: Payment, amount, actor=None, reason: str = "") -> 
         result = provider.refund(locked, value)
         if not result.succeeded:
             raise PaymentError(
-                result.message or "The refund was refused.", fields={"amount": [result.message]}
+                result.message or "The refund was refused.",
+                fields={"amount": [result.message or "The provider refused the refund."]},
             )
-        locked.refunded_amount += result.amount.amount
-        locked.save(update_fields=["refunded_amount", "updated_at"])
+        given = min(result.amount.amount, refundable)
         person = _person(actor)
-        PaymentEvent.objects.create(
-            payment=locked,
-            kind=PaymentEvent.Kind.REFUNDED,
-            from_state=locked.state,
-            to_state=locked.state,
-            amount=result.amount.amount,
+        row = _record_refund_row(
+            order,
+            locked,
+            given,
             actor=person,
             note=reason,
-            data={
-                "moved_money": result.moved_money,
-                "refunded": str(locked.refunded_amount),
-                "provider_reference": result.provider_reference,
-                **(result.data or {}),
+            source=Refund.Source.STAFF,
+            moved_money=result.moved_money,
+            reference=result.provider_reference,
+            data=result.data,
+        )
+    _sync(payment, locked)
+    return row
+
+
+def record_refund(*, payment: Payment, amount, actor=None, reason: str = "") -> Payment:
+    """:func:`refund`, answering the payment (what orders' refund API calls)."""
+    refund(payment=payment, amount=amount, actor=actor, reason=reason)
+    return payment
+
+
+def apply_refunded_total(
+    *, payment: Payment, refunded: money.Money, reference: str = "", source: str = "webhook"
+) -> Payment:
+    """The provider says ``refunded`` (an absolute total) was given back from ``payment``
+    (a webhook, or reconciliation): what is above what we recorded becomes a Refund row of
+    source "provider" (a refund made in the provider's dashboard); the same total twice, or an
+    older smaller one, changes nothing. Never above what was received."""
+    with transaction.atomic():
+        order, locked = _lock(payment)
+        target = min(refunded.amount, locked.captured_amount)
+        extra = target - locked.refunded_amount
+        if extra > 0:
+            _record_refund_row(
+                order,
+                locked,
+                extra,
+                actor=None,
+                note="",
+                source=Refund.Source.PROVIDER,
+                moved_money=True,
+                reference=reference,
+                data={"source": source, "refunded_total": str(refunded.amount)},
+            )
+    return _sync(payment, locked)
+
+
+def _record_refund_row(
+    order, locked, amount, *, actor, note, source, moved_money, reference, data
+) -> Refund:
+    locked.refunded_amount += amount
+    locked.save(update_fields=["refunded_amount", "updated_at"])
+    row = Refund.objects.create(
+        payment=locked,
+        amount=amount,
+        currency=locked.currency,
+        state=Refund.State.SUCCEEDED,
+        source=source,
+        provider_reference=(reference or "")[:255],
+        moved_money=moved_money,
+        actor=actor,
+        note=note,
+        data=dict(data or {}),
+    )
+    PaymentEvent.objects.create(
+        payment=locked,
+        kind=PaymentEvent.Kind.REFUNDED,
+        from_state=locked.state,
+        to_state=locked.state,
+        amount=amount,
+        actor=actor,
+        note=note,
+        data={
+            "refund": row.pk,
+            "moved_money": moved_money,
+            "refunded": str(locked.refunded_amount),
+            "provider_reference": row.provider_reference,
+            **(data or {}),
+        },
+    )
+    order_actions.record_refund(order=order, amount=amount, actor=actor, note=note)
+    order.refresh_from_db()
+    _derive_status(order, actor=actor)
+    return row
+
+
+# --- Webhooks: received once, applied in Celery ---------------------------------------------------
+
+
+def receive_webhook(*, code: str, body: bytes, headers) -> tuple[ProviderEvent, bool]:
+    """A provider's webhook: verified by ``provider.handle_webhook`` before anything else
+    (WebhookRejected 400: nothing stored), then kept as a :class:`ProviderEvent` once per
+    (provider, event id) and applied by a Celery task after commit. Answers the event and
+    whether it is new (a repeat: nothing stored, nothing queued)."""
+    from payments import tasks
+
+    try:
+        provider = gateway.get(code)
+    except KeyError:
+        raise MethodUnavailable(
+            "This payment method does not exist.", fields={"code": [f"Unknown “{code}”."]}
+        ) from None
+    if not provider.has_webhooks:
+        raise NotSupported(f"{provider.name} sends no webhooks.")
+    result = provider.handle_webhook(body, headers)
+    event_id = str(result.event_id or "")[:255]
+    if not event_id:
+        raise WebhookRejected("The webhook names no event.", fields={"event_id": ["Missing."]})
+    with transaction.atomic():
+        event, created = ProviderEvent.objects.get_or_create(
+            provider=code,
+            event_id=event_id,
+            defaults={
+                "kind": (result.kind or "")[:100],
+                "provider_reference": (result.provider_reference or "")[:255],
+                "body": body.decode("utf-8", errors="replace"),
+                "result": webhook_result_data(result),
             },
         )
-        order_actions.record_refund(order=order, amount=result.amount.amount, actor=person,
-                                    note=reason)  # fmt: skip
-        order.refresh_from_db()
-        _derive_status(order, actor=person)
-    return _sync(payment, locked)
+        if created:
+            transaction.on_commit(lambda: tasks.apply_provider_event.delay(event.pk))
+    return event, created
+
+
+def webhook_result_data(result: gateway.WebhookResult) -> dict:
+    """A WebhookResult as JSON (kept on the ProviderEvent for the task)."""
+    payment = result.result
+    return {
+        "event_id": result.event_id,
+        "kind": result.kind,
+        "provider_reference": result.provider_reference,
+        "payment_token": result.payment_token,
+        "refetch": result.refetch,
+        "refunded": _money_data(result.refunded),
+        "result": None
+        if payment is None
+        else {
+            "state": str(payment.state),
+            "captured": _money_data(payment.captured),
+            "provider_reference": payment.provider_reference,
+            "message": payment.message,
+            "data": payment.data,
+            "flags": list(payment.flags),
+        },
+    }
+
+
+def webhook_result_from(data: dict) -> gateway.WebhookResult:
+    payment = data.get("result")
+    return gateway.WebhookResult(
+        event_id=data.get("event_id", ""),
+        kind=data.get("kind", ""),
+        provider_reference=data.get("provider_reference", ""),
+        payment_token=data.get("payment_token", ""),
+        refetch=bool(data.get("refetch")),
+        refunded=_money_from(data.get("refunded")),
+        result=None
+        if payment is None
+        else PaymentResult(
+            state=payment["state"],
+            captured=_money_from(payment.get("captured")),
+            provider_reference=payment.get("provider_reference", ""),
+            message=payment.get("message", ""),
+            data=payment.get("data") or {},
+            flags=tuple(payment.get("flags") or ()),
+        ),
+    )
+
+
+def _money_data(value: money.Money | None):
+    return None if value is None else {"amount": str(value.amount), "currency": value.currency}
+
+
+def _money_from(data) -> money.Money | None:
+    return None if not data else money.Money(Decimal(data["amount"]), data["currency"])
+
+
+def payment_for_webhook(code: str, result: gateway.WebhookResult) -> Payment | None:
+    """The payment a webhook is about: by the provider's reference, else our token."""
+    if result.provider_reference:
+        found = (
+            Payment.objects.filter(method=code, provider_reference=result.provider_reference)
+            .order_by("-pk")
+            .first()
+        )
+        if found is not None:
+            return found
+    if result.payment_token:
+        try:
+            return Payment.objects.filter(method=code, token=result.payment_token).first()
+        except (ValueError, DjangoValidationError):
+            return None
+    return None
+
+
+def apply_provider_event(event_pk: int) -> str:
+    """Apply a stored webhook (the Celery task): find its payment, then finalise with its
+    result, or (``refetch``) with what ``provider.status`` says now, and apply a refunded
+    total. Exactly once: the event's row is locked and only a RECEIVED (or UNMATCHED, retried)
+    event is applied. Answers the event's status."""
+    with transaction.atomic():
+        event = ProviderEvent.objects.select_for_update().filter(pk=event_pk).first()
+        if event is None or event.status in (
+            ProviderEvent.Status.APPLIED,
+            ProviderEvent.Status.FAILED,
+        ):
+            return event.status if event is not None else "missing"
+        result = webhook_result_from(event.result)
+        provider = gateway.get(event.provider)
+        payment = payment_for_webhook(event.provider, result)
+        if payment is None:
+            event.status = ProviderEvent.Status.UNMATCHED
+            event.save(update_fields=["status"])
+            return event.status
+        if result.refetch:
+            try:
+                answer = provider.status(payment)
+            except ProviderUnavailable:
+                raise  # the task retries; the event stays received
+            finalise(payment=payment, result=answer, source=f"webhook:{event.kind}")
+        elif result.result is not None:
+            finalise(payment=payment, result=result.result, source=f"webhook:{event.kind}")
+        if result.refunded is not None:
+            apply_refunded_total(
+                payment=payment, refunded=result.refunded, reference=result.provider_reference
+            )
+        event.payment = payment
+        event.status = ProviderEvent.Status.APPLIED
+        event.processed_at = timezone.now()
+        event.save(update_fields=["payment", "status", "processed_at"])
+        return event.status
+
+
+# --- Reconciliation ----------------------------------------------------------------------------
+
+
+def reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dict[str, int]:
+    """Ask each provider about this store's payments stuck pending (or waiting for the shopper)
+    longer than ``older_than_minutes`` (PAYMENTS_RECONCILE_AFTER_MINUTES) and apply its answer
+    (finalise: never backwards); retry webhooks that found no payment yet. Answers counts."""
+    minutes = (
+        older_than_minutes
+        if older_than_minutes is not None
+        else settings.PAYMENTS_RECONCILE_AFTER_MINUTES
+    )
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    moving = [p.code for p in gateway.providers() if p.moves_money]
+    stuck = Payment.objects.filter(
+        method__in=moving,
+        state__in=(PaymentState.PENDING, PaymentState.ACTION_REQUIRED),
+        updated_at__lt=cutoff,
+    ).order_by("updated_at", "pk")[:limit]
+    counts = {"checked": 0, "changed": 0, "unanswered": 0, "events_retried": 0}
+    for payment in stuck:
+        counts["checked"] += 1
+        before = (payment.state, payment.captured_amount)
+        provider = _provider(payment)
+        try:
+            answer = provider.status(payment)
+        except ProviderUnavailable:
+            counts["unanswered"] += 1
+            continue
+        except Exception:  # one provider's bug must not stop the others
+            logger.exception("reconciling payment %s failed", payment.pk)
+            counts["unanswered"] += 1
+            continue
+        if answer.state == PaymentState.PENDING and not payment.provider_reference:
+            # Never reached the provider: the same token creates it there (idempotent).
+            try:
+                answer = provider.create_payment(payment)
+            except ProviderUnavailable:
+                counts["unanswered"] += 1
+                continue
+        finalise(payment=payment, result=answer, source="reconcile")
+        Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now())
+        if (payment.state, payment.captured_amount) != before:
+            counts["changed"] += 1
+    for event in ProviderEvent.objects.filter(
+        status=ProviderEvent.Status.UNMATCHED, received_at__lt=cutoff
+    )[:limit]:
+        counts["events_retried"] += 1
+        apply_provider_event(event.pk)
+    return counts
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -418,6 +797,6 @@ def _person(actor):
 
 def _sync(payment: Payment, locked: Payment) -> Payment:
     for name in ("state", "captured_amount", "refunded_amount", "provider_reference",
-                 "updated_at"):  # fmt: skip
+                 "action_url", "flags", "message", "updated_at"):  # fmt: skip
         setattr(payment, name, getattr(locked, name))
     return payment

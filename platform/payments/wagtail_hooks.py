@@ -3,8 +3,15 @@ dashboard's "Set up payments" step, done once the store offers a payment method.
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from accounts.permissions import MANAGE_PAYMENTS, VIEW_PAYMENTS, has_permission
+from accounts.permissions import (
+    MANAGE_PAYMENTS,
+    VIEW_ORDER_PAYMENTS,
+    VIEW_PAYMENTS,
+    has_permission,
+)
+from orders.wagtail_hooks import ORDERS_MENU_HOOK
 from payments import selectors
 from payments.store_admin import screens
 from tenants.store_admin.dashboard import GETTING_STARTED_HOOK, GettingStartedStep
@@ -13,7 +20,29 @@ from tenants.wagtail_hooks import StoreSettingsMenuItem
 
 @hooks.register("register_admin_urls")
 def register_payments_urls():
-    return [path("payments/", screens.payment_settings, name="payments_settings")]
+    return [
+        path("payments/", screens.payment_settings, name="payments_settings"),
+        path(
+            "payments/credentials/<slug:code>/",
+            screens.provider_credentials,
+            name="payments_credentials",
+        ),
+        path("payments/mismatches/", screens.mismatches, name="payments_mismatches"),
+    ]
+
+
+class MismatchesMenuItem(MenuItem):
+    """Under Orders, for whoever may read payments."""
+
+    def is_shown(self, request):
+        return has_permission(request.user, VIEW_ORDER_PAYMENTS)
+
+
+@hooks.register(ORDERS_MENU_HOOK)
+def register_mismatches_menu_item() -> MenuItem:
+    return MismatchesMenuItem(
+        "Payment mismatches", "/admin/payments/mismatches/", icon_name="warning", order=150
+    )
 
 
 @hooks.register("register_settings_menu_item")

@@ -185,19 +185,21 @@ def test_a_retry_with_the_same_idempotency_key_counts_the_money_once(owner, paym
     assert payment.events.filter(kind=PaymentEvent.Kind.PAID).count() == 1
 
 
-def test_refunds_are_recorded_up_to_what_was_received(owner, payment):
+def test_refunds_have_one_path_and_are_rows_up_to_what_was_received(owner, payment):
     services.mark_paid(payment=payment, amount="25")
+    refunds = f"/api/v1/orders/{payment.order_id}/refunds/"
 
     refunded = owner.post(
-        payment_url(payment, "refunds/"), {"amount": "10", "reason": "Broken"}, format="json"
+        refunds, {"payment": payment.pk, "amount": "10", "note": "Broken"}, format="json"
     )
     assert refunded.status_code == 201, refunded.content
-    assert (refunded.json()["refunded_amount"], refunded.json()["refundable_amount"]) == (
-        "10.00",
-        "15.00",
-    )
+    body = owner.get(payment_url(payment)).json()
+    assert (body["refunded_amount"], body["refundable_amount"]) == ("10.00", "15.00")
+    assert [(r["amount"], r["source"], r["reason"], r["state"]) for r in body["refunds"]] == [
+        ("10.00", "staff", "Broken", "succeeded")
+    ]
 
-    too_much = owner.post(payment_url(payment, "refunds/"), {"amount": "15.01"}, format="json")
+    too_much = owner.post(refunds, {"payment": payment.pk, "amount": "15.01"}, format="json")
     assert too_much.status_code == 400
     assert too_much.json()["error"] == {
         "code": "invalid_amount",
@@ -208,6 +210,8 @@ def test_refunds_are_recorded_up_to_what_was_received(owner, payment):
     assert payment.refunded_amount == Decimal("10.00")
     payment.order.refresh_from_db()
     assert payment.order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+    # The second path is gone: one way to refund.
+    assert owner.post(payment_url(payment, "refunds/"), {"amount": "1"}).status_code == 404
 
 
 @pytest.mark.parametrize(

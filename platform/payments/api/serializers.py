@@ -6,7 +6,13 @@ from rest_framework import serializers
 import money
 from config.api_input import column_bounds
 from payments import gateway
-from payments.models import INSTRUCTIONS_MAX_LENGTH, Payment, PaymentEvent, PaymentMethodSettings
+from payments.models import (
+    INSTRUCTIONS_MAX_LENGTH,
+    Payment,
+    PaymentEvent,
+    PaymentMethodSettings,
+    Refund,
+)
 from payments.services import NOTE_MAX_LENGTH
 
 
@@ -107,10 +113,35 @@ class PaymentEventSerializer(serializers.ModelSerializer):
         return obj.actor.email if obj.actor_id and obj.actor else None
 
 
+class RefundRowSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    reason = serializers.CharField(source="note", read_only=True)
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "amount",
+            "currency",
+            "state",
+            "source",
+            "provider_reference",
+            "moved_money",
+            "actor",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, obj) -> str | None:
+        return obj.actor.email if obj.actor_id and obj.actor else None
+
+
 class PaymentSerializer(serializers.ModelSerializer):
     order_id = serializers.IntegerField(read_only=True)
     refundable_amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     events = PaymentEventSerializer(many=True, read_only=True)
+    refunds = RefundRowSerializer(many=True, read_only=True)
 
     class Meta:
         model = Payment
@@ -125,9 +156,12 @@ class PaymentSerializer(serializers.ModelSerializer):
             "refunded_amount",
             "refundable_amount",
             "provider_reference",
+            "flags",
+            "message",
             "created_at",
             "updated_at",
             "events",
+            "refunds",
         ]
         read_only_fields = fields
 
@@ -142,11 +176,35 @@ class MarkPaidSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
 
 
-class RefundSerializer(serializers.Serializer):
-    amount = _amount(
-        Payment,
-        "refunded_amount",
-        min_value=0,
-        help_text="What is given back (at most what was received and not refunded yet).",
+class StartPaymentSerializer(serializers.Serializer):
+    checkout_token = serializers.UUIDField(
+        help_text="The order's `checkout_token` (in the answer that placed it)."
     )
-    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    method = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="The method's code (of the methods offered); default: the order's.",
+    )
+
+
+class ActionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=gateway.ActionKind.choices)
+    url = serializers.CharField(allow_blank=True)
+    client_secret = serializers.CharField(allow_blank=True)
+    data = serializers.DictField()
+
+
+class ShopperPaymentSerializer(serializers.Serializer):
+    """A payment as its shopper sees it (no history, no staff notes)."""
+
+    token = serializers.UUIDField()
+    order_number = serializers.IntegerField(source="order.number")
+    method = serializers.CharField()
+    state = serializers.ChoiceField(choices=gateway.PaymentState.choices)
+    currency = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    captured_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    message = serializers.CharField()
+    pay_url = serializers.CharField()
+    action = ActionSerializer()

@@ -1,5 +1,6 @@
 """Payments routes: /api/v1/payments/methods/ (the store's settings; staff), .../offered/
-(what checkout offers; public), and an order's payments (staff)."""
+(what checkout offers; public), the shopper's start/retry and payment by token, and an
+order's payments (staff). Refunds: /api/v1/orders/<id>/refunds/ (orders' staff API) only."""
 
 from django.urls import path
 
@@ -27,9 +28,6 @@ urlpatterns = [
         views.MarkPaidView.as_view(),
         name="order-payment-mark-paid",
     ),
-    path(
-        "orders/<int:order_pk>/payments/<int:pk>/refunds/",
-        views.RefundView.as_view(),
-        name="order-payment-refunds",
-    ),
+    path("payments/start/", views.StartPaymentView.as_view(), name="payments-start"),
+    path("payments/<uuid:token>/", views.ShopperPaymentView.as_view(), name="payments-shopper"),
 ]

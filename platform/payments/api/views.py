@@ -1,11 +1,19 @@
 """Payments API: the store's payment methods (/api/v1/payments/methods/: staff read, the owner
-changes), what checkout offers (/api/v1/payments/methods/offered/: public), and an order's
-payments (/api/v1/orders/<id>/payments/: staff read; owner and order managers mark a cash on
-delivery payment paid and record refunds).
+changes), what checkout offers (/api/v1/payments/methods/offered/: public), the shopper's
+payments (/api/v1/payments/start/: start or retry paying a placed order;
+/api/v1/payments/<token>/: its state and next action), and an order's payments
+(/api/v1/orders/<id>/payments/: staff read, with their events and refunds; owner and order
+managers mark a cash on delivery payment paid).
+
+Refunds have one path: ``POST /api/v1/orders/<id>/refunds/`` (orders' staff API, body
+``payment``, ``amount``, ``note``), which calls ``payments.services.refund``; each refund is a
+row listed under its payment's ``refunds``.
 
 Views validate input, call one service or selector, and serialize; who may do what is the
 permission layer's (accounts.permissions).
 """
+
+import hashlib
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -17,12 +25,14 @@ from rest_framework.response import Response
 
 import money
 from accounts.api.permissions import RequiresPermission
+from accounts.models import ApiKey
 from accounts.permissions import (
     MANAGE_ORDER_PAYMENTS,
     MANAGE_PAYMENTS,
     VIEW_ORDER_PAYMENTS,
     VIEW_PAYMENTS,
 )
+from cart.api.views import CartAccess
 from config.api_input import check_query_parameters
 from idempotency.api import IdempotentCreateMixin
 from orders.models import Order
@@ -61,6 +71,25 @@ PAYMENT_EXAMPLE = {
          "created_at": "2026-12-02T15:10:00Z"},
     ],
 }  # fmt: skip
+
+
+SHOPPER_PAYMENT_EXAMPLE = {
+    "token": "0b6f3c52-8e0b-4f57-9a55-8c1f3f8f2a11",
+    "order_number": 1001,
+    "method": "paypal",
+    "state": "action_required",
+    "currency": "USD",
+    "amount": "25.00",
+    "captured_amount": "0.00",
+    "message": "",
+    "pay_url": "https://shop.example.com/checkout/pay/0b6f3c52-8e0b-4f57-9a55-8c1f3f8f2a11/",
+    "action": {
+        "kind": "redirect",
+        "url": "https://www.paypal.com/checkoutnow?token=5O190127TN364715T",
+        "client_secret": "",
+        "data": {},
+    },
+}
 
 
 class MethodSettingsView(GenericAPIView):
@@ -225,32 +254,103 @@ class MarkPaidView(IdempotentCreateMixin, GenericAPIView):
         return Response(_payment_body(payment))
 
 
-class RefundView(IdempotentCreateMixin, GenericAPIView):
-    """Give back part or all of what a payment received (cash on delivery: recorded, the store
-    hands the money back itself). Never above what was received and not refunded yet (400
-    ``invalid_amount``, field ``amount``)."""
+class StartPaymentView(IdempotentCreateMixin, GenericAPIView):
+    """Start paying a placed order, or pay it again after a failure or cancel, with a method
+    offered (default: the order's). Whoever placed the order holds its `checkout_token` (the
+    checkout API's answer): that token is the key, as for the checkout itself; an API key needs
+    the `orders:place` scope. Answers the payment and what the shopper does next (`action`:
+    `redirect` to `url`, or `client_secret` for the provider's element, or `none`): 201 for a
+    new payment, 200 for the open one found again (starting twice makes one payment)."""
 
-    permission_classes = [RequiresPermission]
-    required_permissions = {"POST": MANAGE_ORDER_PAYMENTS}
-    serializer_class = serializers.RefundSerializer
+    permission_classes = [CartAccess]
+    required_permissions = {"POST": None}
+    company_key_scopes = {"POST": ApiKey.Scope.PLACE_ORDERS.value}
+    serializer_class = serializers.StartPaymentSerializer
+
+    def idempotency_caller(self, request: Request) -> str | None:
+        caller = super().idempotency_caller(request)
+        if caller is None:
+            token = str(request.data.get("checkout_token", ""))[:64]
+            return "order:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+        return caller
 
     @extend_schema(
-        request=serializers.RefundSerializer,
-        responses={201: serializers.PaymentSerializer},
+        request=serializers.StartPaymentSerializer,
+        responses={201: serializers.ShopperPaymentSerializer},
         examples=[
             OpenApiExample(
-                "A broken mug", value={"amount": "10.00", "reason": "Broken"}, request_only=True
-            )
+                "Pay with PayPal",
+                value={
+                    "checkout_token": "6f1c2d0e-3b9a-4c55-9d2e-1f0a7b8c9d10",
+                    "method": "paypal",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Redirect", value=SHOPPER_PAYMENT_EXAMPLE, response_only=True),
         ],
     )
-    def post(self, request: Request, order_pk: int, pk: int) -> Response:
-        payment = _payment(order_pk, pk)
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.record_refund(
-            payment=payment,
-            amount=serializer.validated_data["amount"],
-            actor=request.user,
-            reason=serializer.validated_data.get("reason", ""),
+        order = Order.objects.filter(
+            checkout_token=serializer.validated_data["checkout_token"]
+        ).first()
+        if order is None:
+            raise Http404("No order has this checkout token.")
+        started = services.create_payment_for_order(
+            order=order, method=serializer.validated_data.get("method") or None
         )
-        return Response(_payment_body(payment), status=status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
+        return Response(shopper_payment_body(started.payment, started.action), status=code)
+
+
+class ShopperPaymentView(GenericAPIView):
+    """A payment by its token (in the pay page's address and `pay_url`): its state and what
+    the shopper does next; poll it after the provider's page."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ShopperPaymentSerializer
+
+    @extend_schema(
+        examples=[OpenApiExample("Redirect", value=SHOPPER_PAYMENT_EXAMPLE, response_only=True)]
+    )
+    def get(self, request: Request, token) -> Response:
+        payment = selectors.payment_by_token(token)
+        if payment is None:
+            raise Http404("No such payment.")
+        return Response(shopper_payment_body(payment))
+
+
+def shopper_payment_body(payment, action=None) -> dict:
+    from payments import gateway
+    from payments.gateway import FINAL_STATES, Action
+
+    if action is None or action.kind == gateway.ActionKind.NONE:
+        known = dict(gateway.choices())
+        provider = gateway.get(payment.method) if payment.method in known else None
+        action = (
+            provider.next_action(payment)
+            if provider is not None and payment.state not in FINAL_STATES
+            else Action.none()
+        )
+    urls = gateway.payment_urls(payment)
+    pay_url = urls.return_url.rsplit("return/", 1)[0]
+    return serializers.ShopperPaymentSerializer(
+        {
+            "token": payment.token,
+            "order": payment.order,
+            "method": payment.method,
+            "state": payment.state,
+            "currency": payment.currency,
+            "amount": payment.amount,
+            "captured_amount": payment.captured_amount,
+            "message": payment.message,
+            "pay_url": pay_url,
+            "action": {
+                "kind": action.kind,
+                "url": action.url,
+                "client_secret": action.client_secret,
+                "data": action.data,
+            },
+        }
+    ).data

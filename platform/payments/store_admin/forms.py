@@ -42,3 +42,50 @@ class PaymentSettingsForm(forms.Form):
     def for_settings(cls, settings: PaymentMethodSettings, data=None) -> "PaymentSettingsForm":
         initial = {name: getattr(settings, name) for name in cls.base_fields}
         return cls(data, initial=initial)
+
+
+class CredentialsForm(forms.Form):
+    """One provider's credentials, from its ``credential_fields``. Secret fields are never
+    filled in (``render_value=False``): empty keeps the saved value; the screen says which are
+    saved, never what they hold."""
+
+    def __init__(self, provider, *args, saved: set[str] | None = None, options=None, **kwargs):
+        kwargs.setdefault("prefix", provider.code)
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        saved = saved or set()
+        options = options or {}
+        for spec in provider.credential_fields:
+            if spec.secret:
+                field = forms.CharField(
+                    label=spec.label,
+                    required=False,
+                    max_length=4000,
+                    strip=True,
+                    widget=forms.PasswordInput(
+                        render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}
+                    ),
+                    help_text=(
+                        ("Saved — leave empty to keep it. " if spec.name in saved else "")
+                        + spec.help
+                    ).strip(),
+                )
+            elif spec.choices:
+                field = forms.ChoiceField(
+                    label=spec.label,
+                    required=False,
+                    choices=[("", "—"), *spec.choices],
+                    initial=options.get(spec.name, ""),
+                    help_text=spec.help,
+                )
+            else:
+                field = forms.CharField(
+                    label=spec.label,
+                    required=False,
+                    max_length=4000,
+                    initial=options.get(spec.name, ""),
+                    help_text=spec.help,
+                )
+            field.saved = spec.name in saved
+            field.secret = spec.secret
+            self.fields[spec.name] = field
