@@ -7,6 +7,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from payments import gateway
+        from payments.providers.bitpay import BitPay
         from payments.providers.cash_on_delivery import CashOnDelivery
+        from payments.providers.coinbase import Coinbase
 
         gateway.register(CashOnDelivery())
+        gateway.register(Coinbase())
+        gateway.register(BitPay())
