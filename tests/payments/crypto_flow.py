@@ -72,3 +72,39 @@ def webhook_sender(client, code: str, capture):
             )
 
     return send
+
+
+def checkout_on_the_storefront(client, code: str):
+    """A shopper's whole checkout on the storefront pages (no JavaScript): a mug at 19.99 in the
+    cart, a US address, standard delivery at 5.00 (no sales tax), ``code`` chosen at the payment
+    step, the order placed on the review page. Answers the placing's response and the order."""
+    from django.http import HttpResponse
+
+    from cart import identify
+    from cart.models import Cart
+    from orders.models import Order
+    from tests.checkout.factories import US_ADDRESS, option, tax_rate, variant, zone
+
+    tax_rate("US", "", "0", "No sales tax")
+    standard = option(zone(), "Standard", price="5.00")
+    mug = variant("19.99", stock=5)
+    added = client.post(
+        "/api/v1/cart/lines/", {"variant": mug.pk, "quantity": 1}, content_type="application/json"
+    )
+    assert added.status_code == 201, added.content
+    cart = Cart.objects.get(token=added.json()["token"])
+    response = HttpResponse()
+    identify.remember_cart(response, cart)
+    client.cookies[identify.COOKIE_NAME] = response.cookies[identify.COOKIE_NAME].value
+
+    address = {"email": "ana@example.com", "billing_same_as_shipping": "on"}
+    address.update({f"shipping-{key}": value for key, value in US_ADDRESS.items()})
+    assert client.post("/checkout/", address).status_code == 302
+    assert client.post("/checkout/delivery/", {"delivery_option": standard.pk}).status_code == 302
+    assert code.encode() in client.get("/checkout/payment/").content
+    assert client.post("/checkout/payment/", {"payment_method": code}).status_code == 302
+    cart.refresh_from_db()
+    placed = client.post(
+        "/checkout/review/", {"expected_total": "24.99", "cart_version": cart.version}
+    )
+    return placed, Order.objects.latest("pk")

@@ -9,7 +9,13 @@ from orders.models import Order, PaymentStatus
 from payments import services
 from payments.gateway import PaymentState
 from payments.models import Payment, PaymentEvent, ProviderEvent
-from tests.payments.crypto_flow import click, order_for, path_of, start
+from tests.payments.crypto_flow import (
+    checkout_on_the_storefront,
+    click,
+    order_for,
+    path_of,
+    start,
+)
 
 
 def _paid(payment) -> Payment:
@@ -223,3 +229,19 @@ def test_underpaid_overpaid_and_late_payments_are_flagged_for_staff(bitpay, deli
     assert late.state == PaymentState.FAILED
     assert late.flags == ["late"]
     assert late.events.filter(kind=PaymentEvent.Kind.FLAGGED).count() == 1
+
+
+def test_a_shopper_checks_out_on_the_storefront_and_pays_with_bitpay(bitpay, shopper):
+    placed, order = checkout_on_the_storefront(shopper, "bitpay")
+
+    payment = order.payments.get()
+    invoice = bitpay.invoices[payment.provider_reference]
+    assert placed.status_code == 302
+    assert placed["Location"] == invoice["url"]  # straight to BitPay's hosted invoice
+    assert invoice["price"] == 24.99
+
+    confirmation = shopper.get(path_of(click(invoice["url"], "pay")), follow=True)
+
+    assert confirmation.status_code == 200
+    assert f"#{order.number}" in confirmation.content.decode()
+    assert _status(order) == PaymentStatus.PAID

@@ -9,7 +9,13 @@ from orders.models import Order, PaymentStatus
 from payments import services
 from payments.gateway import PaymentState
 from payments.models import Payment, PaymentEvent, ProviderEvent
-from tests.payments.crypto_flow import click, order_for, path_of, start
+from tests.payments.crypto_flow import (
+    checkout_on_the_storefront,
+    click,
+    order_for,
+    path_of,
+    start,
+)
 
 
 def _paid(payment) -> Payment:
@@ -46,7 +52,15 @@ def test_shopper_pays_on_coinbase_and_comes_back_to_the_confirmation(coinbase, s
     assert _status(order) == PaymentStatus.PAID
 
 
-def test_an_expired_checkout_fails_the_payment_and_keeps_the_order(coinbase, deliver, shopper):
+def test_an_expired_or_failed_checkout_fails_the_payment_and_keeps_the_order(
+    coinbase, deliver, shopper
+):
+    failing = start("coinbase", order_for("coinbase")).payment
+    coinbase.fail(failing.provider_reference)  # checkout.payment.failed
+    deliver()
+    assert _paid(failing).state == PaymentState.FAILED
+    assert "could not complete" in _paid(failing).message
+
     order = order_for("coinbase")
     payment = start("coinbase", order).payment
 
@@ -244,3 +258,19 @@ def test_an_ed25519_cdp_key_signs_requests_too(in_store_a, settings):
         payment = start("coinbase", order_for("coinbase")).payment
     assert payment.state == PaymentState.ACTION_REQUIRED
     assert payment.provider_reference in double.checkouts
+
+
+def test_a_shopper_checks_out_on_the_storefront_and_pays_with_coinbase(coinbase, shopper):
+    placed, order = checkout_on_the_storefront(shopper, "coinbase")
+
+    payment = order.payments.get()
+    checkout = coinbase.checkouts[payment.provider_reference]
+    assert placed.status_code == 302
+    assert placed["Location"] == checkout["url"]  # straight to Coinbase's hosted page
+    assert checkout["amount"] == "24.99"
+
+    confirmation = shopper.get(path_of(click(checkout["url"], "pay")), follow=True)
+
+    assert confirmation.status_code == 200
+    assert f"#{order.number}" in confirmation.content.decode()
+    assert _status(order) == PaymentStatus.PAID
