@@ -80,6 +80,10 @@ class BitPayDouble:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def settings(self) -> dict:
+        """The Django settings that point Mercato at this double."""
+        return {"BITPAY_API_BASE": self.url}
+
     def credentials(self) -> dict:
         """What a merchant pastes into Settings > Payments for BitPay (a POS facade token)."""
         return {"api_token": self.token}

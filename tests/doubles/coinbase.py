@@ -121,6 +121,10 @@ class CoinbaseDouble:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def settings(self) -> dict:
+        """The Django settings that point Mercato at this double."""
+        return {"COINBASE_API_BASE": self.url}
+
     def credentials(self) -> dict:
         """What a merchant pastes into Settings > Payments for Coinbase."""
         return {

@@ -15,7 +15,8 @@ def bitpay_double():
 
 @pytest.fixture
 def bitpay(bitpay_double, in_store_a, settings):
-    settings.BITPAY_API_BASE = bitpay_double.url
+    for name, value in bitpay_double.settings().items():
+        setattr(settings, name, value)
     settings.BITPAY_TIMEOUT = 2
     bitpay_double.pending.clear()
     bitpay_double.hang = 0.0

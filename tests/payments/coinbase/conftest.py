@@ -15,7 +15,8 @@ def coinbase_double():
 
 @pytest.fixture
 def coinbase(coinbase_double, in_store_a, settings):
-    settings.COINBASE_API_BASE = coinbase_double.url
+    for name, value in coinbase_double.settings().items():
+        setattr(settings, name, value)
     settings.COINBASE_TIMEOUT = 2
     coinbase_double.pending.clear()
     coinbase_double.hang = 0.0
