@@ -16,7 +16,8 @@ Coinbase (base URL: ``settings.COINBASE_API_BASE``), so a later change of theirs
   settling); COMPLETED, PARTIALLY_REFUNDED, REFUNDED -> succeeded; DEACTIVATED -> cancelled;
   EXPIRED, FAILED -> failed. What was received is the settlement's ``totalAmount``; less than
   asked is flagged "underpaid", more "overpaid", a payment after ``expiresAt`` "late" (staff
-  see them in the mismatch report).
+  see them in the mismatch report). Underpaid and late payments stay failed with what arrived
+  recorded (the order is partly or wholly paid), whatever order their webhooks come in.
 - **Webhooks** (``checkout.payment.success|failed|expired``, ``checkout.refund.success|failed``):
   ``X-Hook0-Signature`` (``t``, ``h``, ``v1`` = hex HMAC-SHA256 of "t.h.header values.body"
   with the subscription's secret) verified first, at most 5 minutes old; the event id is the
@@ -264,6 +265,14 @@ def checkout_result(checkout: dict) -> PaymentResult:
         if _late(checkout):
             flags.append("late")
     message = MESSAGES.get(status, "")
+    if "late" in flags and state == PaymentState.SUCCEEDED:
+        # Paid after the checkout expired: the money is kept on the order for staff to settle,
+        # and the payment reads the same whichever of "expired" and "paid" arrives first.
+        state = PaymentState.FAILED
+        message = (
+            "Your payment reached Coinbase after the checkout expired; it is kept on your order "
+            "and the store will confirm with you."
+        )
     if "underpaid" in flags:
         message = (
             f"Coinbase received {received} {currency} of the {asked} {currency} asked; the "

@@ -216,7 +216,9 @@ def test_the_return_and_the_webhook_racing_finalise_once(coinbase, shopper, send
         assert Order.objects.get(pk=order.pk).amount_paid == Decimal("25.00"), webhook_first
 
 
-def test_underpaid_overpaid_and_late_payments_are_flagged_for_staff(coinbase, deliver, shopper):
+def test_underpaid_overpaid_and_late_payments_are_flagged_for_staff(
+    coinbase, deliver, send_webhook, shopper
+):
     less = start("coinbase", order_for("coinbase")).payment
     back = click(coinbase.checkouts[less.provider_reference]["url"], "pay-less")
     page = shopper.get(path_of(back)).content.decode()
@@ -247,6 +249,18 @@ def test_underpaid_overpaid_and_late_payments_are_flagged_for_staff(coinbase, de
     assert late.captured_amount == Decimal("25.00")
     assert late.flags == ["late"]
     assert late.events.filter(kind=PaymentEvent.Kind.FLAGGED).count() == 1
+
+    reversed_late = start("coinbase", order_for("coinbase")).payment
+    coinbase.expire(reversed_late.provider_reference)
+    coinbase.pay(reversed_late.provider_reference)
+    for event in reversed(coinbase.event_stream(reversed_late.provider_reference)):
+        send_webhook(*event)  # "paid" arrives before "expired": the same end
+    reversed_late = _paid(reversed_late)
+    assert (reversed_late.state, reversed_late.captured_amount, reversed_late.flags) == (
+        PaymentState.FAILED,
+        Decimal("25.00"),
+        ["late"],
+    )
 
 
 def test_an_ed25519_cdp_key_signs_requests_too(in_store_a, settings):
