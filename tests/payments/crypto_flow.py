@@ -108,3 +108,31 @@ def checkout_on_the_storefront(client, code: str):
         "/checkout/review/", {"expected_total": "24.99", "cart_version": cart.version}
     )
     return placed, Order.objects.latest("pk")
+
+
+def replay_three_times(send, streams: list, payments: list) -> list:
+    """Replay every event of ``streams`` three times, each time in another random order and
+    from the same starting point (a savepoint rolled back after each run): answers each run's
+    final (state, captured, refunded, flags) per payment, to be compared."""
+    import random
+
+    from django.db import transaction
+
+    from payments.models import Payment
+
+    events = [event for stream in streams for event in stream]
+    runs = []
+    for seed in range(3):
+        shuffled = events[:]
+        random.Random(seed).shuffle(shuffled)
+        with transaction.atomic():
+            for body, headers in shuffled:
+                assert send(body, headers).status_code == 200
+            runs.append(
+                [
+                    (p.state, p.captured_amount, p.refunded_amount, tuple(p.flags))
+                    for p in Payment.objects.filter(pk__in=[p.pk for p in payments]).order_by("pk")
+                ]
+            )
+            transaction.set_rollback(True)
+    return runs

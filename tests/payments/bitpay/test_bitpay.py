@@ -14,6 +14,7 @@ from tests.payments.crypto_flow import (
     click,
     order_for,
     path_of,
+    replay_three_times,
     start,
 )
 
@@ -245,3 +246,29 @@ def test_a_shopper_checks_out_on_the_storefront_and_pays_with_bitpay(bitpay, sho
     assert confirmation.status_code == 200
     assert f"#{order.number}" in confirmation.content.decode()
     assert _status(order) == PaymentStatus.PAID
+
+
+def test_every_ipn_stream_replayed_in_random_orders_ends_the_same(bitpay, send_webhook):
+    paid, underpaid, expired, late, unconfirmed = (
+        start("bitpay", order_for("bitpay")).payment for _ in range(5)
+    )
+    bitpay.pay(paid.provider_reference, "27.00")
+    bitpay.pay(underpaid.provider_reference, "20.00")
+    bitpay.expire(expired.provider_reference)
+    bitpay.expire(late.provider_reference)
+    bitpay.pay(late.provider_reference)
+    bitpay.pay(unconfirmed.provider_reference, confirm=False)
+    bitpay.invalidate(unconfirmed.provider_reference)
+    payments = [paid, underpaid, expired, late, unconfirmed]
+    streams = [bitpay.event_stream(p.provider_reference) for p in payments]
+
+    first, second, third = replay_three_times(send_webhook, streams, payments)
+
+    assert first == second == third
+    assert [(state, flags) for state, _, _, flags in first] == [
+        (PaymentState.SUCCEEDED, ("overpaid",)),
+        (PaymentState.ACTION_REQUIRED, ("underpaid",)),
+        (PaymentState.FAILED, ()),
+        (PaymentState.FAILED, ("late",)),
+        (PaymentState.FAILED, ()),
+    ]

@@ -14,6 +14,7 @@ from tests.payments.crypto_flow import (
     click,
     order_for,
     path_of,
+    replay_three_times,
     start,
 )
 
@@ -289,3 +290,30 @@ def test_a_shopper_checks_out_on_the_storefront_and_pays_with_coinbase(coinbase,
     assert confirmation.status_code == 200
     assert f"#{order.number}" in confirmation.content.decode()
     assert _status(order) == PaymentStatus.PAID
+
+
+def test_every_event_stream_replayed_in_random_orders_ends_the_same(coinbase, send_webhook):
+    paid, refunded, underpaid, expired, late = (
+        start("coinbase", order_for("coinbase")).payment for _ in range(5)
+    )
+    coinbase.pay(paid.provider_reference)
+    coinbase.pay(refunded.provider_reference)
+    coinbase.refund(refunded.provider_reference, "7.50")
+    coinbase.pay(underpaid.provider_reference, "20.00")
+    coinbase.expire(expired.provider_reference)
+    coinbase.expire(late.provider_reference)
+    coinbase.pay(late.provider_reference)
+    payments = [paid, refunded, underpaid, expired, late]
+    streams = [coinbase.event_stream(p.provider_reference) for p in payments]
+
+    first, second, third = replay_three_times(send_webhook, streams, payments)
+
+    assert first == second == third
+    assert [state for state, *_ in first] == [
+        PaymentState.SUCCEEDED,
+        PaymentState.SUCCEEDED,
+        PaymentState.FAILED,
+        PaymentState.FAILED,
+        PaymentState.FAILED,
+    ]
+    assert first[1][2] == Decimal("7.50")
