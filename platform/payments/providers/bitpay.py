@@ -51,6 +51,24 @@ from payments.gateway import (
 
 logger = logging.getLogger(__name__)
 
+
+class _TokenHidden(logging.Filter):
+    """urllib3 logs each request line at DEBUG, query string included, and BitPay's ``GET
+    /invoices/<id>`` carries the store's token there: it is hidden before any handler sees it."""
+
+    TOKEN = re.compile(r"([?&]token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.TOKEN.sub(r"\1[hidden]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_TokenHidden())
+
 CODE = "bitpay"
 API_VERSION = "2.0.0"
 INVOICE_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")

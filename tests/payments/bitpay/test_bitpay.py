@@ -272,3 +272,18 @@ def test_every_ipn_stream_replayed_in_random_orders_ends_the_same(bitpay, send_w
         (PaymentState.FAILED, ("late",)),
         (PaymentState.FAILED, ()),
     ]
+
+
+def test_the_bitpay_token_is_never_logged_nor_shown(bitpay, deliver, shopper, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    payment = start("bitpay", order_for("bitpay")).payment
+    pages = [shopper.get(f"/checkout/pay/{payment.token}/").content.decode()]
+    back = click(bitpay.invoices[payment.provider_reference]["url"], "pay")
+    pages.append(shopper.get(path_of(back), follow=True).content.decode())
+    pages += [answer.content.decode() for answer in deliver()]
+
+    logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
+    assert bitpay.token not in logged
+    assert not any(bitpay.token in page for page in pages)

@@ -317,3 +317,19 @@ def test_every_event_stream_replayed_in_random_orders_ends_the_same(coinbase, se
         PaymentState.FAILED,
     ]
     assert first[1][2] == Decimal("7.50")
+
+
+def test_the_coinbase_keys_are_never_logged_nor_shown(coinbase, deliver, shopper, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    payment = start("coinbase", order_for("coinbase")).payment
+    pages = [shopper.get(f"/checkout/pay/{payment.token}/").content.decode()]
+    back = click(coinbase.checkouts[payment.provider_reference]["url"], "pay")
+    pages.append(shopper.get(path_of(back), follow=True).content.decode())
+    pages += [answer.content.decode() for answer in deliver()]
+
+    logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
+    for secret in (coinbase.key_secret, coinbase.webhook_secret):
+        assert secret not in logged
+        assert not any(secret in page for page in pages)
