@@ -394,7 +394,13 @@ def _pay_page(request, payment, *, message: str = "", status: int = 200):
         "message": message,
         "closed": closed,
         "problem_detail": payment.message if payment.state == PaymentState.FAILED else "",
-        "methods": payment_selectors.methods_for_retry(order) if closed or message else [],
+        # Another try is offered unless the provider is confirming a payment made (crypto
+        # waiting for confirmations): paying twice must not be one click away.
+        "methods": payment_selectors.methods_for_retry(order)
+        if closed
+        or payment.state == PaymentState.ACTION_REQUIRED
+        or (payment.state == PaymentState.PENDING and not payment.provider_reference)
+        else [],
     }
     return _page(request, "pay.html", context, status=status)
 

@@ -159,6 +159,7 @@ class ProviderEvent(models.Model):
         RECEIVED = "received", "Received"  # stored, the task queued
         APPLIED = "applied", "Applied"
         UNMATCHED = "unmatched", "No payment of ours"
+        WAITING = "waiting", "Waiting for an earlier event"  # a refund before its capture
         FAILED = "failed", "Failed"
 
     provider = models.CharField(max_length=32)

@@ -114,7 +114,7 @@ def mismatches() -> QuerySet[Payment]:
 
 
 def unmatched_events() -> QuerySet[ProviderEvent]:
-    """Provider webhooks that named no payment of this store."""
-    return ProviderEvent.objects.filter(status=ProviderEvent.Status.UNMATCHED).order_by(
-        "-received_at"
-    )
+    """Provider webhooks that named no payment of this store (or wait for an earlier one)."""
+    return ProviderEvent.objects.filter(
+        status__in=(ProviderEvent.Status.UNMATCHED, ProviderEvent.Status.WAITING)
+    ).order_by("-received_at")

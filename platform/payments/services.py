@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import money
+from config.api_errors import DomainError
 from orders import actions as order_actions
 from orders.models import Order
 from payments import gateway
@@ -214,6 +215,10 @@ def create_payment_for_order(*, order: Order, method: str | None = None) -> Paym
         logger.warning("payment %s: %s did not answer: %s", payment.pk, code, error.message)
         _remember_message(payment, error.message)
         return PaymentStart(payment=payment, action=Action.none(), created=existing is None)
+    except DomainError as refused:
+        # The provider refused to start it (a currency or amount it does not take...): the
+        # payment failed, the shopper may choose another method on the pay page.
+        result = PaymentResult(state=PaymentState.FAILED, message=refused.message)
     payment = finalise(payment=payment, result=result, source="create")
     return PaymentStart(payment=payment, action=result.action, created=existing is None)
 
@@ -648,8 +653,8 @@ def payment_for_webhook(code: str, result: gateway.WebhookResult) -> Payment | N
 def apply_provider_event(event_pk: int) -> str:
     """Apply a stored webhook (the Celery task): find its payment, then finalise with its
     result, or (``refetch``) with what ``provider.status`` says now, and apply a refunded
-    total. Exactly once: the event's row is locked and only a RECEIVED (or UNMATCHED, retried)
-    event is applied. Answers the event's status."""
+    total. Exactly once: the event's row is locked and only a RECEIVED (or UNMATCHED / WAITING,
+    retried) event is applied. Answers the event's status."""
     with transaction.atomic():
         event = ProviderEvent.objects.select_for_update().filter(pk=event_pk).first()
         if event is None or event.status in (
@@ -673,6 +678,16 @@ def apply_provider_event(event_pk: int) -> str:
         elif result.result is not None:
             finalise(payment=payment, result=result.result, source=f"webhook:{event.kind}")
         if result.refunded is not None:
+            if result.refunded.amount > payment.captured_amount and not result.refetch:
+                # A refund told before the capture it refunds (events out of order): the
+                # provider says what it captured; if it still does not cover the refund, the
+                # event waits (the task retries it, reconciliation too).
+                finalise(payment=payment, result=provider.status(payment), source="webhook")
+            if result.refunded.amount > payment.captured_amount:
+                event.payment = payment
+                event.status = ProviderEvent.Status.WAITING
+                event.save(update_fields=["payment", "status"])
+                return event.status
             apply_refunded_total(
                 payment=payment, refunded=result.refunded, reference=result.provider_reference
             )
@@ -728,7 +743,8 @@ def reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dic
         if (payment.state, payment.captured_amount) != before:
             counts["changed"] += 1
     for event in ProviderEvent.objects.filter(
-        status=ProviderEvent.Status.UNMATCHED, received_at__lt=cutoff
+        status__in=(ProviderEvent.Status.UNMATCHED, ProviderEvent.Status.WAITING),
+        received_at__lt=cutoff,
     )[:limit]:
         counts["events_retried"] += 1
         apply_provider_event(event.pk)

@@ -27,7 +27,7 @@ def apply_provider_event(self, event_pk: int) -> str:
     from payments.models import ProviderEvent
 
     status = services.apply_provider_event(event_pk)
-    unmatched = status == ProviderEvent.Status.UNMATCHED
+    unmatched = status in (ProviderEvent.Status.UNMATCHED, ProviderEvent.Status.WAITING)
     if unmatched and not self.request.is_eager and self.request.retries < UNMATCHED_RETRIES:
         raise self.retry(countdown=UNMATCHED_RETRY_SECONDS)
     return status

@@ -188,3 +188,24 @@ def shopper_is_declined(reference: str, message: str = "Card declined.") -> None
 
 def webhook_body(event_id: str, reference: str, **fields) -> bytes:
     return json.dumps({"id": event_id, "reference": reference, **fields}).encode()
+
+
+def event_stream(reference: str, secret: str, *, currency: str = "USD") -> list[tuple]:
+    """The provider's webhooks for one payment's life, signed: waiting, paid in full, 5.00
+    refunded, and a stale "pending" re-sent late. Leaves the ledger in the final state (a
+    re-fetch agrees). Each item: (raw body, headers)."""
+    record = LEDGER.payments[reference]
+    amount = str(record["amount"])
+    shopper_pays(reference)
+    record["refunded"] = Decimal("5.00")
+    bodies = [
+        webhook_body(f"{reference}-1", reference, type="payment.waiting",
+                     state="action_required", captured="0", currency=currency),
+        webhook_body(f"{reference}-2", reference, type="payment.succeeded",
+                     state="succeeded", captured=amount, currency=currency),
+        webhook_body(f"{reference}-3", reference, type="payment.refunded",
+                     refunded="5.00", currency=currency),
+        webhook_body(f"{reference}-4", reference, type="payment.pending",
+                     state="pending", captured="0", currency=currency),
+    ]  # fmt: skip
+    return [(body, {SIGNATURE_HEADER: sign(body, secret)}) for body in bodies]

@@ -317,3 +317,24 @@ def test_flags_are_recorded_for_staff_and_listed_as_mismatches(example):
     assert json.loads(json.dumps(payment.events.last().data))["source"] == "return"
     assert connection.schema_name == "store_a"
     assert gateway.get(CODE).is_configured()
+
+
+def test_a_refund_told_before_its_capture_waits_and_is_applied_once_the_capture_is_known(
+    example, store_client, store_a, celery_eager, django_capture_on_commit_callbacks
+):
+    payment = online_payment()
+    client = store_client(store_a)
+    refund = webhook_body("evt_ref", payment.provider_reference, refunded="5.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, refund)
+    assert ProviderEvent.objects.get(event_id="evt_ref").status == ProviderEvent.Status.WAITING
+
+    shopper_pays(payment.provider_reference)
+    paid = webhook_body("evt_pay", payment.provider_reference, state="succeeded", captured="25")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, paid)
+    services.reconcile(older_than_minutes=-1)
+    payment.refresh_from_db()
+    assert (payment.captured_amount, payment.refunded_amount) == (Decimal("25.00"), Decimal("5"))
+    assert ProviderEvent.objects.get(event_id="evt_ref").status == ProviderEvent.Status.APPLIED
+    assert payment.order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
