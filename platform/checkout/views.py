@@ -343,6 +343,8 @@ PAY_MESSAGES = {
     "try again or choose another way to pay.",
     "failed": "The payment did not go through: nothing was charged. Your order is kept: "
     "try again or choose another way to pay.",
+    "failed_part_received": "The payment was not completed: part of it was received and is "
+    "kept on your order. Pay what is left, or the store will contact you.",
     "processing": "We are waiting for the payment provider to confirm your payment. "
     "This page updates when it does; you will also receive an email.",
     "unavailable": "The payment provider did not answer. Your order is kept: try again in a "
@@ -364,6 +366,8 @@ def _pay_page(request, payment, *, message: str = "", status: int = 200):
     if not message:
         if payment.state == PaymentState.CANCELLED:
             message = PAY_MESSAGES["cancelled"]
+        elif payment.state == PaymentState.FAILED and payment.captured_amount > 0:
+            message = PAY_MESSAGES["failed_part_received"]  # crypto: less than asked arrived
         elif payment.state == PaymentState.FAILED:
             message = PAY_MESSAGES["failed"]
         elif payment.state == PaymentState.PENDING and payment.provider_reference:

@@ -566,6 +566,12 @@ MERCATO_ENCRYPTION_KEYS = env_str("MERCATO_ENCRYPTION_KEYS")
 MERCATO_ENCRYPTION_DEVELOPMENT_KEY = DEBUG
 # A payment still pending this long is asked about at its provider (payments.tasks).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 15)
+# Coinbase Business (Checkouts API) and BitPay (invoices): each store's own keys are its
+# credentials; these say where the APIs are (tests: local doubles) and how long a call waits.
+COINBASE_API_BASE = env_str("COINBASE_API_BASE", "https://business.coinbase.com")
+COINBASE_TIMEOUT = env_int("COINBASE_TIMEOUT", 10)
+BITPAY_API_BASE = env_str("BITPAY_API_BASE", "https://bitpay.com")
+BITPAY_TIMEOUT = env_int("BITPAY_TIMEOUT", 10)
 
 # --- Internationalisation ----------------------------------------------------------------------
 

@@ -16,6 +16,9 @@ from shipping import selectors as shipping_selectors
 from shipping.demo import seed_demo_shipping
 from tests.shipping.conftest import option, parcel, to, zone
 
+# Every registered method, as the refusal lists them (more are added by each provider).
+KNOWN = ", ".join(sorted(code for code, _ in gateway.choices()))
+
 pytestmark = pytest.mark.django_db
 # Every registered method (cash on delivery and the online providers), as refusals name them.
 KNOWN = ", ".join(sorted(code for code, _ in gateway.choices()))
