@@ -5,10 +5,12 @@ SearchResult, with one small query for every label (categories, brands, attribut
 """
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import connection
 
-from search.query import PRICE_RANGES, FacetValue
+import money
+from search.query import FacetValue, price_ranges
 
 LABELS = """
 SELECT 'category', id::text, slug, name FROM catalog_category WHERE id = ANY(%(categories)s)
@@ -67,22 +69,41 @@ def _labelled(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> lis
     ]
 
 
-def price_range_label(bucket: int) -> tuple[str, str]:
-    """The ``value`` (``min-max``, open ends empty) and label of a price bucket."""
-    low = PRICE_RANGES[bucket - 1] if bucket > 0 else None
-    high = PRICE_RANGES[bucket] if bucket < len(PRICE_RANGES) else None
-    value = f"{low or ''}-{high or ''}"
+def price_range_label(bucket: int, currency: str | None = None) -> tuple[str, str]:
+    """The ``value`` (``min-max`` in the store's currency, open ends empty: what the
+    ``price_min`` and ``price_max`` filters take) and label ("$25 to $50", "Under ¥2,500") of a
+    price bucket of the store's currency (``currency``, the current store's by default)."""
+    currency = currency or money.store_currency()
+    bounds = price_ranges(currency)
+    low = bounds[bucket - 1] if bucket > 0 else None
+    high = bounds[bucket] if bucket < len(bounds) else None
+    value = f"{_plain(low)}-{_plain(high)}"
     if low is None:
-        return value, f"under {high}"
+        return value, f"Under {_amount(high, currency)}"
     if high is None:
-        return value, f"{low} and over"
-    return value, f"{low} to {high}"
+        return value, f"{_amount(low, currency)} and over"
+    return value, f"{_amount(low, currency)} to {_amount(high, currency)}"
+
+
+def _plain(bound: Decimal | None) -> str:
+    return "" if bound is None else f"{bound.normalize():f}"
+
+
+def _amount(bound: Decimal, currency: str) -> str:
+    """A bound as the store's currency writes it, rounded to its minor units; a whole amount
+    without its zero decimals ("$25", not "$25.00"; "¥2,500")."""
+    text = money.format_money(bound, currency)
+    places = money.minor_units(currency)
+    if places and money.quantize(bound, currency) == bound.to_integral_value():
+        text = text.removesuffix("." + "0" * places)
+    return text
 
 
 def _price_ranges(counts: dict[str, int]) -> list[FacetValue]:
+    currency = money.store_currency()
     values = []
     for key, count in sorted(counts.items(), key=lambda item: int(item[0])):
-        value, label = price_range_label(int(key))
+        value, label = price_range_label(int(key), currency)
         values.append(FacetValue(value, label, count))
     return values
 

@@ -16,7 +16,29 @@ SORTS = ("relevance", "name", "-name", "newest", "price", "-price")
 PAGE_SIZE = 24
 MAX_PAGE = 400
 # Upper bounds of the price-range facet's buckets, in the channel's prices; the last is open.
+# In a currency whose unit is worth about a US dollar or euro; see :func:`price_ranges`.
 PRICE_RANGES = (Decimal(25), Decimal(50), Decimal(100), Decimal(250), Decimal(500))
+# Currencies whose unit is worth far less, by the power of ten their round prices are larger:
+# ¥2,500 to ¥5,000 is a price range as $25 to $50 is (bounds stay round numbers, whole in
+# every currency, zero-decimal ones included). Orders of magnitude, not exchange rates.
+PRICE_RANGE_SCALES = {
+    **dict.fromkeys(
+        ("AED", "BRL", "CNY", "CZK", "DKK", "HKD", "ILS", "MXN", "MYR", "NOK", "PLN", "RON",
+         "SAR", "SEK", "TRY", "ZAR"),
+        10,
+    ),
+    **dict.fromkeys(("INR", "ISK", "JPY", "PHP", "THB", "TWD", "UAH"), 100),
+    **dict.fromkeys(("ARS", "CLP", "HUF", "KRW", "NGN", "XAF", "XOF"), 1000),
+    **dict.fromkeys(("COP", "IDR", "VND"), 10000),
+}  # fmt: skip
+
+
+def price_ranges(currency: str) -> tuple[Decimal, ...]:
+    """The bounds of the price-range facet's buckets in ``currency`` (the store's)."""
+    scale = PRICE_RANGE_SCALES.get((currency or "").upper(), 1)
+    return tuple(bound * scale for bound in PRICE_RANGES)
+
+
 TRUE_WORDS = {"1", "true", "yes"}
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from search.backends import get_backend
 from search.backends.postgres import WORD, PostgresBackend
 from search.errors import SynonymInvalid
+from search.events import announce_documents_changed
 from search.models import Synonym
 
 # Bounds of the synonyms: every search reads all of a store's groups.
@@ -29,13 +30,15 @@ def _backends() -> list:
 def index_products(*, product_ids: list[int]) -> None:
     """(Re)index these products in bulk (one write per backend); inactive ones are removed.
 
-    Idempotent: indexing the same products twice leaves the same documents.
+    Idempotent: indexing the same products twice leaves the same documents. Once committed,
+    ``search.events.search_documents_changed`` is sent (cached results are dropped).
     """
     ids = sorted({int(pk) for pk in product_ids})
     if not ids:
         return
     for backend in _backends():
         backend.index(product_ids=ids)
+    announce_documents_changed(ids)
 
 
 def remove_products(*, product_ids: list[int]) -> None:
@@ -45,6 +48,7 @@ def remove_products(*, product_ids: list[int]) -> None:
         return
     for backend in _backends():
         backend.remove(product_ids=ids)
+    announce_documents_changed(ids)
 
 
 def reindex_store() -> dict[str, int]:
@@ -53,7 +57,9 @@ def reindex_store() -> dict[str, int]:
 
     Returns the number of documents per backend.
     """
-    return {backend.name: backend.reindex() for backend in _backends()}
+    counts = {backend.name: backend.reindex() for backend in _backends()}
+    announce_documents_changed()
+    return counts
 
 
 def rebuild_elasticsearch_index() -> int:
@@ -61,7 +67,9 @@ def rebuild_elasticsearch_index() -> int:
     synonyms needs: they are in the index's search analyser. Nothing to do on PostgreSQL."""
     if settings.SEARCH_BACKEND == "postgres":
         return 0
-    return get_backend().reindex()
+    count = get_backend().reindex()
+    announce_documents_changed()
+    return count
 
 
 def check_synonym(*, terms: str, synonym: Synonym | None = None) -> str:

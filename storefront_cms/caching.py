@@ -10,8 +10,11 @@ A page's key names the store (the cache's key function prefixes the schema), its
 shopper's channel, the path and the query string (tracking parameters left out), the
 catalog's version (catalog.catalog_version: every committed catalog change bumps it) and the
 storefront content's version (bumped here when a page is published, unpublished, moved or
-deleted, a storefront setting changes, or a search synonym). A change therefore makes every
-cached page of that store unreachable at once; nothing is deleted key by key.
+deleted, a storefront setting changes, a search synonym, or the search's documents once the
+indexing task has rewritten them: ``search.events.search_documents_changed``; the catalog's
+version is bumped when the catalog commits, before the documents follow, so a listing rendered
+in between would otherwise keep its stale results). A change therefore makes every cached page
+of that store unreachable at once; nothing is deleted key by key.
 
 Never cached: pages for a request with a session holding anything (a signed-in shopper, a
 message to show), with a messages cookie or a cart cookie (the header's mini-cart shows that
@@ -160,10 +163,21 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    from search.events import search_documents_changed
+
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(bump_content_after_commit, dispatch_uid=f"storefront-cache-{id(signal)}")
     for signal in (post_save, post_delete):
         signal.connect(_on_model_change, dispatch_uid=f"storefront-cache-model-{id(signal)}")
+    # Sent after commit, in the store's schema: listings (category, brand, search pages) read
+    # the search's documents.
+    search_documents_changed.connect(
+        _on_search_documents_change, dispatch_uid="storefront-cache-search-documents"
+    )
+
+
+def _on_search_documents_change(sender, **kwargs) -> None:
+    bump_content_version()
 
 
 def _on_model_change(sender, **kwargs) -> None:

@@ -145,17 +145,17 @@ def add_view(request):
             form.add_error(None, "This product is not available.")
     if form.is_valid():
         quantity = form.cleaned_data["quantity"] or variant.quantity_min
-        cart = _the_cart(request, create=True)
-        if cart is None:
-            form.add_error(None, "Your cart could not be found.")
-            return _add_refused(request, form, variant)
         try:
-            cart_services.add_line(
-                cart=cart,
+            # One transaction: a refused add leaves no cart behind (and sets no cookie).
+            cart, _line = cart_services.add_to_cart(
+                owner=identify.owner_of(request),
                 variant_id=variant.id,
                 quantity=quantity,
                 buyer=buyer_for(user=request.user),
             )
+        except CartNotFound:
+            form.add_error(None, "Your cart could not be found.")
+            return _add_refused(request, form, variant)
         except CartError as error:
             _cart_errors(form, error)
     if not form.is_valid():

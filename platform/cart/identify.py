@@ -32,6 +32,7 @@ The storefront's cookie is deleted on the sign-in response.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -46,41 +47,74 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 _COOKIE_SALT = "mercato.cart"
 
 
+@dataclass(frozen=True)
+class CartOwner:
+    """Who a request's cart belongs to (see the module docstring), before any query: a
+    company API key, a signed-in person, an anonymous cart token (``from_header``: sent as
+    ``X-Cart-Token``, whose naming no cart is a 404), or nobody yet (``token`` None)."""
+
+    api_key: object = None
+    user: object = None
+    token: uuid.UUID | None = None
+    from_header: bool = False
+    # A header that is not a UUID names no cart (a 404), which no query needs to find out.
+    unreadable: bool = False
+
+    def carts(self):
+        """The open carts of this owner (at most one), as a queryset to refine (lock)."""
+        carts = Cart.objects.filter(status=Cart.Status.OPEN)
+        if self.api_key is not None:
+            return carts.filter(api_key=self.api_key)
+        if self.user is not None:
+            return carts.filter(user=self.user)
+        if self.token is None:
+            return carts.none()
+        return carts.filter(token=self.token, user__isnull=True, api_key__isnull=True)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.api_key is None and self.user is None
+
+
+def owner_of(request) -> CartOwner:
+    """Whose cart ``request`` is about, read from its credentials, header and cookie (no
+    query: the cart itself is found, and locked when it is changed, by ``cart.services``)."""
+    api_key = _api_key(request)
+    if api_key is not None:
+        return CartOwner(api_key=api_key)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return CartOwner(user=user)
+    header = request.headers.get(HEADER_NAME)
+    if header is not None:
+        token = _uuid(header)
+        return CartOwner(token=token, from_header=True, unreadable=token is None)
+    return CartOwner(token=_uuid(_cookie_token(request)))
+
+
 def cart_for_request(request, *, create: bool = False) -> Cart | None:
     """The cart ``request`` is about (see the module docstring), created when ``create`` and
     there is none. Raises CartNotFound (404) when an ``X-Cart-Token`` header names no open cart
-    of this store and no account owns the request."""
-    api_key = _api_key(request)
-    if api_key is not None:
-        if create:
-            return services.open_cart_for_api_key(api_key=api_key)
-        return Cart.objects.filter(api_key=api_key, status=Cart.Status.OPEN).first()
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        if create:
-            return services.open_cart_for_user(user=user)
-        return Cart.objects.filter(user=user, status=Cart.Status.OPEN).first()
-    header = request.headers.get(HEADER_NAME)
-    if header is not None:
-        cart = anonymous_cart(header)
-        if cart is None:
-            raise CartNotFound("No open cart has this token at this store.")
-        return cart
-    cart = anonymous_cart(_cookie_token(request))
-    if cart is None and create:
+    of this store and no account owns the request. One query (two when it creates one)."""
+    owner = owner_of(request)
+    if owner.api_key is not None and create:
+        return services.open_cart_for_api_key(api_key=owner.api_key)
+    if owner.user is not None and create:
+        return services.open_cart_for_user(user=owner.user)
+    cart = owner.carts().first() if not owner.unreadable else None
+    if cart is None and owner.from_header:
+        raise CartNotFound("No open cart has this token at this store.")
+    if cart is None and create and owner.is_anonymous:
         cart = services.create_anonymous_cart()
     return cart
 
 
 def anonymous_cart(token) -> Cart | None:
     """The open anonymous cart of this store with ``token`` (a UUID string), else None."""
-    try:
-        value = uuid.UUID(str(token).strip())
-    except (TypeError, ValueError, AttributeError):
+    value = _uuid(token)
+    if value is None:
         return None
-    return Cart.objects.filter(
-        token=value, status=Cart.Status.OPEN, user__isnull=True, api_key__isnull=True
-    ).first()
+    return CartOwner(token=value).carts().first()
 
 
 def remember_cart(response, cart: Cart) -> None:
@@ -144,6 +178,13 @@ def request_token(request) -> str | None:
     """The anonymous cart token ``request`` carries (``X-Cart-Token``, else the cookie),
     unchecked; None when it carries none."""
     return request.headers.get(HEADER_NAME) or _cookie_token(request)
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value).strip())
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _cookie_token(request) -> str | None:

@@ -98,6 +98,8 @@ class CartLine(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # A cart's lines in the order they are shown, read by every cart read (no sort).
+        indexes = [models.Index(fields=["cart", "created_at", "id"], name="cart_line_cart_created")]
         constraints = [
             models.UniqueConstraint(fields=["cart", "variant"], name="cart_one_line_per_variant"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_gte_1"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
+from django.db.models.fields.json import KeyTransform
 
 import money
 from cart import rules
@@ -47,7 +48,6 @@ LINE_FIELDS = (
     "variant__product__status",
     "variant__product__visible_b2c",
     "variant__product__visible_b2b",
-    "variant__product__listing",
 )
 
 
@@ -109,6 +109,8 @@ def cart_view(cart: Cart | None, buyer: Buyer) -> CartView:
         for line in CartLine.objects.filter(cart_id=cart.pk)
         .select_related("variant__product")
         .only(*LINE_FIELDS)
+        # Only the images of the product's listing summary, not its every variant.
+        .annotate(product_images=KeyTransform("images", "variant__product__listing"))
         .order_by("created_at", "pk")
     ]
     subtotal = money.Money.zero(currency)
@@ -138,7 +140,7 @@ def cart_summary(cart: Cart | None, buyer: Buyer | None = None) -> tuple[int, mo
     lines = (
         CartLine.objects.filter(cart_id=cart.pk)
         .select_related("variant__product")
-        .only(*(name for name in LINE_FIELDS if name != "variant__product__listing"))
+        .only(*LINE_FIELDS)
     )
     for line in lines:
         count += line.quantity
@@ -206,7 +208,7 @@ def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
         product_name=product.name,
         product_slug=product.slug,
         variant_label=_variant_label(variant),
-        image_url=_image_url(product.listing, variant.sku),
+        image_url=_image_url(line.product_images, variant.sku),
         quantity=line.quantity,
         unit_price=price,
         line_total=money.Money(price.amount * line.quantity, currency),
@@ -228,9 +230,8 @@ def _variant_label(variant) -> str:
     return " / ".join(str(value) for value in options.values())
 
 
-def _image_url(listing, sku: str) -> str | None:
-    images = (listing or {}).get("images") or [] if isinstance(listing, dict) else []
-    if not images:
+def _image_url(images, sku: str) -> str | None:
+    if not images or not isinstance(images, list):
         return None
     image = next((image for image in images if image.get("variant") == sku), images[0])
     renditions = image.get("renditions") or {}

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils import timezone
 
 from cart import rules
-from cart.errors import CartError, CartLineNotFound
+from cart.errors import CartError, CartLineNotFound, CartNotFound
 from cart.models import Cart, CartLine
 from catalog.models import ProductVariant
 from pricing import Buyer, price_for
@@ -83,18 +85,26 @@ def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     quantity = _whole_quantity(quantity)
     with transaction.atomic():
         locked = _lock(cart, count_lines=True)
-        variant = _sellable_variant(variant_id, buyer)
-        line, orphans = _line_and_orphans(locked, variant.pk)
-        if line is None and locked.line_count - orphans >= rules.MAX_LINES:
-            raise CartError(
-                "The cart is full.",
-                fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
-            )
-        total = quantity + (line.quantity if line is not None else 0)
-        _check_quantity(variant, total)
-        line = _save_line(locked, line, variant, total, buyer)
+        line = _add(locked, variant_id, quantity, buyer)
         _touch(locked, cart, buyer=buyer)
         return line
+
+
+def add_to_cart(*, owner, variant_id, quantity, buyer: Buyer) -> tuple[Cart, CartLine]:
+    """Add to the cart of ``owner`` (a ``cart.identify.CartOwner``), made when it has none:
+    the request's whole add in one transaction, whose first query finds and locks the cart
+    (and counts its lines), so that a refused add leaves nothing behind, not even the cart it
+    would have made. Refuses as :func:`add_line` does; an ``X-Cart-Token`` naming no open cart
+    raises CartNotFound (404). Returns the cart and its line of the variant.
+
+    Four statements whatever the number of lines (lock, variant with its line, write the
+    line, touch the cart), plus the commit."""
+    quantity = _whole_quantity(quantity)
+    with transaction.atomic():
+        locked = _lock_owned(owner)
+        line = _add(locked, variant_id, quantity, buyer)
+        _touch(locked, locked, buyer=buyer)
+        return locked, line
 
 
 def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
@@ -233,26 +243,147 @@ def _variant_pk(value) -> int | None:
     return pk if 0 < pk <= 9223372036854775807 else None
 
 
+def _line_counts(carts):
+    """``carts`` with ``line_count`` and ``orphan_count`` (lines whose variant was deleted),
+    counted in the same query."""
+    lines = CartLine.objects.filter(cart_id=OuterRef("pk")).order_by().values("cart_id")
+    return carts.annotate(
+        line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
+        orphan_count=Coalesce(
+            Subquery(lines.filter(variant__isnull=True).annotate(n=Count("pk")).values("n")),
+            0,
+        ),
+    )
+
+
 def _lock(cart: Cart, *, count_lines: bool = False) -> Cart:
-    """The cart, locked; with ``count_lines``, its number of lines read in the same query
-    (``line_count``: one round trip fewer on an add)."""
+    """The cart, locked; with ``count_lines``, its numbers of lines and of orphan lines read
+    in the same query (one round trip fewer on an add)."""
     carts = Cart.objects.select_for_update(of=("self",))
     if count_lines:
-        lines = (
-            CartLine.objects.filter(cart_id=OuterRef("pk"))
-            .order_by()
-            .values("cart_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        carts = carts.annotate(line_count=Coalesce(Subquery(lines), 0))
-    locked = carts.get(pk=cart.pk)
+        carts = _line_counts(carts)
+    return _still_open(carts.get(pk=cart.pk))
+
+
+def _lock_owned(owner) -> Cart:
+    """The open cart of ``owner``, locked with its line counts in one query; a new one when
+    the owner has none (nobody else sees a cart made in this transaction; a person's or a
+    key's is one per owner, so a first add racing another finds the other's)."""
+    carts = _line_counts(owner.carts().select_for_update(of=("self",)))
+    found = carts.first() if not owner.unreadable else None
+    if found is not None:
+        return found
+    if owner.from_header:
+        raise CartNotFound("No open cart has this token at this store.")
+    if owner.is_anonymous:
+        made = create_anonymous_cart()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint, taken on a first add only
+                made = Cart.objects.create(
+                    user=owner.user,
+                    api_key=owner.api_key,
+                    email=(owner.user.email or "") if owner.user is not None else "",
+                )
+        except IntegrityError:
+            return carts.get()
+    made.line_count = made.orphan_count = 0
+    return made
+
+
+def _still_open(locked: Cart) -> Cart:
     if locked.status != Cart.Status.OPEN:
         raise CartError(
             "This cart can no longer be changed.",
             fields={"cart": ["This cart was merged, ordered or has expired."]},
         )
     return locked
+
+
+def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer) -> CartLine:
+    """Add to the locked cart (``line_count`` and ``orphan_count`` read with its lock): the
+    variant and the cart's line of it come in one query, the line is written in one."""
+    variant, line = _variant_and_line(locked, variant_id, buyer)
+    orphans = locked.orphan_count
+    if orphans:
+        CartLine.objects.filter(cart_id=locked.pk, variant__isnull=True).delete()
+    if line is None and locked.line_count - orphans >= rules.MAX_LINES:
+        raise CartError(
+            "The cart is full.",
+            fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
+        )
+    total = quantity + (line.quantity if line is not None else 0)
+    _check_quantity(variant, total)
+    return _save_line(locked, line, variant, total, buyer)
+
+
+# What the rules, the price and a new line read of a variant and its product.
+VARIANT_FIELDS = (
+    "id",
+    "product_id",
+    "sku",
+    "price",
+    "b2b_price",
+    "compare_at_price",
+    "stock_on_hand",
+    "stock_reserved",
+    "stock_policy",
+    "quantity_min",
+    "quantity_max",
+    "quantity_step",
+    "product__id",
+    "product__name",
+    "product__status",
+    "product__visible_b2c",
+    "product__visible_b2b",
+)
+
+
+def _variant_and_line(cart: Cart, variant_id, buyer: Buyer):
+    """The variant sold to ``buyer`` (refused otherwise) and the cart's line of it (None when
+    it has none), in one query."""
+    pk = _variant_pk(variant_id)
+    line = CartLine.objects.filter(cart_id=cart.pk, variant_id=OuterRef("pk")).values(
+        data=JSONObject(
+            id="id",
+            quantity="quantity",
+            unit_price_at_add=Cast("unit_price_at_add", CharField()),
+            sku_at_add="sku_at_add",
+            name_at_add="name_at_add",
+            created_at="created_at",
+        )
+    )
+    variant = None
+    if pk:
+        variant = (
+            ProductVariant.objects.select_related("product")
+            .only(*VARIANT_FIELDS)
+            .annotate(cart_line=Subquery(line[:1]))
+            .filter(pk=pk)
+            .first()
+        )
+    if variant is None:
+        raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
+    if not rules.is_sellable(variant, buyer):
+        raise CartError(
+            "This product is not available.",
+            fields={"variant": ["This product is not available."]},
+        )
+    data = variant.cart_line
+    if data is None:
+        return variant, None
+    found = CartLine(
+        id=data["id"],
+        cart=cart,
+        variant=variant,
+        quantity=data["quantity"],
+        unit_price_at_add=Decimal(data["unit_price_at_add"]),
+        sku_at_add=data["sku_at_add"],
+        name_at_add=data["name_at_add"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+    )
+    found._state.adding = False
+    return variant, found
 
 
 def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
@@ -282,20 +413,6 @@ def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
     if orphans:
         CartLine.objects.filter(pk__in=orphans).delete()
     return next((line for line in found if line.variant_id == variant_pk), None)
-
-
-def _line_and_orphans(cart: Cart, variant_pk: int) -> tuple[CartLine | None, int]:
-    """As :func:`_line_of`, with the number of orphan lines it deleted."""
-    found = list(cart.lines.filter(Q(variant_id=variant_pk) | Q(variant__isnull=True)))
-    orphans = [line.pk for line in found if line.variant_id is None]
-    if orphans:
-        CartLine.objects.filter(pk__in=orphans).delete()
-    line = next((line for line in found if line.variant_id == variant_pk), None)
-    return line, len(orphans)
-
-
-def _line_count(cart: Cart) -> int:
-    return cart.lines.count()
 
 
 def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:

@@ -29,7 +29,10 @@ SORTS = {
 
 def product_list_for_staff() -> QuerySet[Product]:
     """Every product of the store, any status, with what the staff list shows."""
-    return Product.objects.select_related("brand", "product_type").prefetch_related(
+    # The tax class link (taxes.ProductTaxClass) rides along: the staff API shows it.
+    return Product.objects.select_related(
+        "brand", "product_type", "tax_class_link"
+    ).prefetch_related(
         "categories",
         Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "pk")),
     )

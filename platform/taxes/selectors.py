@@ -9,6 +9,8 @@ from money import store_currency
 from taxes.calculations import Rate, TaxRules
 from taxes.models import ProductTaxClass, TaxClass, TaxRate, TaxSettings
 
+BIGINT_MAX = 9223372036854775807
+
 
 def tax_settings() -> TaxSettings:
     """The store's tax settings (the defaults, unsaved, if the row is missing)."""
@@ -38,6 +40,19 @@ def tax_rate_list(*, tax_class_id: int | None = None, country: str = "") -> Quer
     if country:
         rates = rates.filter(country=country.upper())
     return rates
+
+
+def tax_class_by_id(pk) -> TaxClass | None:
+    """The store's tax class of this id (a whole number within the column), else None."""
+    if isinstance(pk, bool):
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 0 < pk <= BIGINT_MAX:
+        return None
+    return TaxClass.objects.filter(pk=pk).first()
 
 
 def tax_class_ids_for_products(product_ids: Iterable[int]) -> dict[int, int]:

@@ -27,12 +27,12 @@ from search.backends.postgres import PostgresBackend
 from search.documents import document_rows
 from search.facets import label_facets
 from search.query import (
-    PRICE_RANGES,
     Hit,
     SearchQuery,
     SearchResult,
     Suggestion,
     attribute_code,
+    price_ranges,
 )
 
 logger = logging.getLogger(__name__)
@@ -269,7 +269,7 @@ def _add_aggregations(search: Search, channel: Channel, facet_filters: dict[str,
         others = [condition for other, condition in facet_filters.items() if other != name]
         return search.aggs.bucket(name, A("filter", filter=_all_of(others)))
 
-    bounds = [None, *PRICE_RANGES, None]
+    bounds = [None, *price_ranges(money.store_currency()), None]
     ranges = [
         {key: float(value) for key, value in (("from", low), ("to", high)) if value is not None}
         for low, high in pairwise(bounds)

@@ -18,12 +18,12 @@ from search.documents import DOCUMENT_COLUMNS, DOCUMENT_SELECT
 from search.facets import label_facets
 from search.models import TEXT_SEARCH_CONFIG, Synonym
 from search.query import (
-    PRICE_RANGES,
     Hit,
     SearchQuery,
     SearchResult,
     Suggestion,
     attribute_code,
+    price_ranges,
 )
 
 WORD = re.compile(r"[^\W_]+")
@@ -283,7 +283,7 @@ def _matching(where, facet_filters, params, query: SearchQuery, *, ranked: bool)
     low, high = _prices(query.channel)
     order = ORDER_BY[query.sort if ranked or query.sort != "relevance" else "name"]
     rank = "ts_rank(d.search_vector, q.tsquery)" if ranked else "0"
-    bounds = ", ".join(str(bound) for bound in PRICE_RANGES)
+    bounds = ", ".join(str(bound) for bound in price_ranges(money.store_currency()))
     flags = _Flags(facet_filters if query.facets else {})
     if not query.facets:
         where = [*where, *facet_filters.values()]

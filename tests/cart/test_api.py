@@ -320,27 +320,47 @@ def test_a_zero_decimal_store_answers_whole_yen(client, store_a):
     assert body["subtotal"] == "4500"
 
 
-def _queries(captured) -> int:
-    return sum(1 for query in captured if not query["sql"].startswith("SET search_path"))
+def _queries(captured) -> list[str]:
+    """The statements of a request: django-tenants' ``SET search_path`` and the savepoints of
+    the test's own transaction (BEGIN and COMMIT in production) left out."""
+    skipped = ("SET search_path", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [query["sql"] for query in captured if not query["sql"].startswith(skipped)]
 
 
 def test_read_and_add_cost_the_same_queries_for_1_or_10_lines(client):
     counts = {}
     for size in (1, 10):
         cart = services.create_anonymous_cart()
-        for _ in range(size):
-            services.add_line(cart=cart, variant_id=make_variant().pk, quantity=1, buyer=Buyer())
+        variants = [make_variant() for _ in range(size)]
+        for variant in variants:
+            services.add_line(cart=cart, variant_id=variant.pk, quantity=1, buyer=Buyer())
         headers = {"HTTP_X_CART_TOKEN": str(cart.token)}
         extra = make_variant()
         with CaptureQueriesContext(connection) as read:
             assert client.get("/api/v1/cart/", **headers).status_code == 200
         with CaptureQueriesContext(connection) as added:
             assert add(client, extra, 1, **headers).status_code == 201
-        counts[size] = (_queries(read), _queries(added))
+        with CaptureQueriesContext(connection) as added_again:
+            assert add(client, variants[0], 1, **headers).status_code == 200
+        counts[size] = [len(_queries(c)) for c in (read, added, added_again)]
     assert counts[1] == counts[10]
-    # The store's lookup by host, the cart, its lines with their variants and products.
-    assert counts[1][0] == 3
-    assert counts[1][1] <= 14  # savepoints of the test's transaction included
+    # Read: the store's lookup by host, the cart, its lines with their variants and products.
+    # Add: the store, the cart locked (its lines counted in the same query), the variant with
+    # the cart's line of it, the line written, the cart touched, the answer's lines.
+    assert counts[1] == [3, 6, 6]
+
+
+def test_the_first_add_makes_the_cart_in_the_same_transaction(client):
+    mug = make_variant()
+    with CaptureQueriesContext(connection) as added:
+        answer = add(client, mug, 1)
+    assert answer.status_code == 201
+    statements = _queries(added)
+    # The store, the cart made (no token: nothing to look for), the variant, the line, the
+    # cart touched, the answer's lines; no savepoint inside the add's one transaction.
+    assert len(statements) == 6
+    assert statements[1].startswith('INSERT INTO "cart_cart"')
+    assert [q for q in added.captured_queries if q["sql"].startswith("SAVEPOINT")][1:] == []
 
 
 def test_the_schema_documents_the_cart_with_examples_and_the_token_header(store_client, store_a):

@@ -174,12 +174,6 @@ def test_adding_works_without_javascript(live: LivePlatform, browser):
         context.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Regressed when the money and cart branches were merged: the search results' card "
-    "of a single-variant product shows no 'Add to cart' button (it passed on the cartfront "
-    "branch; left for the next session, see the session note).",
-)
 def test_a_listing_card_adds_a_single_variant_product_in_place(live: LivePlatform, page: Page):
     store = live.store_a
     shirt_slug, tag = _shirt(store)

@@ -302,7 +302,7 @@ def test_search_sends_the_query_filters_facets_and_did_you_mean(two_products, el
     assert facets == {
         "category": [("home", "Home", 1), ("lighting", "Lighting", 1)],
         "brand": [("lumen", "Lumen", 1)],
-        "price": [("50-100", "50 to 100", 1)],
+        "price": [("50-100", "$50 to $100", 1)],
         "attr.colour": [("black", "Black", 1), ("white", "White", 1)],
     }
 

@@ -8,8 +8,11 @@ from wagtail.models import Page
 
 from accounts.models import User
 from catalog import services
+from catalog.catalog_version import bump_catalog_version
 from catalog.models import ProductVariant
+from search import services as search
 from storefront_cms.caching import HEADER
+from tests.catalog.factories import product
 from tests.storefront_cms.catalog_data import make_catalog
 
 
@@ -63,6 +66,30 @@ def test_a_catalog_change_is_seen_at_once(
     changed = shop.get("/p/trail-runner/")
     assert changed[HEADER] == "miss"
     assert b"$95.00" in changed.content and b"$90.00" not in changed.content
+
+
+def test_search_results_follow_the_indexing_that_comes_after_the_catalog_change(
+    shop, store_a, catalog_a, django_capture_on_commit_callbacks
+):
+    """The catalog's version is bumped when the catalog commits; the search documents follow
+    later (a Celery task). A results page rendered in between is not kept past the indexing:
+    the product appears, with its card's "Add to cart", on the next view."""
+    connection.set_tenant(store_a)
+    with django_capture_on_commit_callbacks(execute=False):  # the indexing task is still queued
+        mug = product("Harbor Mug", price="12.00", stock=5)
+    bump_catalog_version()  # what the catalog's commit does at once
+    before = shop.get("/search/?q=harbor")
+    assert before[HEADER] == "miss"
+    assert b"Harbor Mug" not in before.content
+    assert shop.get("/search/?q=harbor")[HEADER] == "hit"
+
+    connection.set_tenant(store_a)
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs
+        search.index_products(product_ids=[mug.pk])
+    after = shop.get("/search/?q=harbor")
+    assert after[HEADER] == "miss"
+    assert b"Harbor Mug" in after.content
+    assert b'Add to cart<span class="visually-hidden">: Harbor Mug</span>' in after.content
 
 
 def test_a_published_page_change_is_seen_at_once(

@@ -9,7 +9,6 @@ answer is the whole cart, priced now (cart.selectors.cart_view).
 
 import hashlib
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -53,7 +52,11 @@ class CartApiView(APIView):
     company_key_scopes = {method: ApiKey.Scope.PLACE_ORDERS.value for method in METHODS}
 
     def buyer(self, request: Request):
-        return buyer_for(user=request.user, auth=request.auth)
+        """The request's buyer, worked out once per request (the add and its answer)."""
+        buyer = getattr(request, "_cart_buyer", None)
+        if buyer is None:
+            buyer = request._cart_buyer = buyer_for(user=request.user, auth=request.auth)
+        return buyer
 
     def answer(self, request: Request, cart, *, status_code=status.HTTP_200_OK) -> Response:
         view = selectors.cart_view(cart, self.buyer(request))
@@ -121,15 +124,14 @@ class CartLinesView(IdempotentCreateMixin, CartApiView):
         serializer = serializers.AddLineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         quantity = serializer.validated_data["quantity"]
-        # A refused add leaves nothing behind, not even the cart it would have made.
-        with transaction.atomic():
-            cart = identify.cart_for_request(request, create=True)
-            line = services.add_line(
-                cart=cart,
-                variant_id=serializer.validated_data["variant"],
-                quantity=quantity,
-                buyer=self.buyer(request),
-            )
+        # One transaction, the cart found and locked by its first query; a refused add leaves
+        # nothing behind, not even the cart it would have made.
+        cart, line = services.add_to_cart(
+            owner=identify.owner_of(request),
+            variant_id=serializer.validated_data["variant"],
+            quantity=quantity,
+            buyer=self.buyer(request),
+        )
         # Lines hold at least 1: a line holding just what was added is new.
         code = status.HTTP_201_CREATED if line.quantity == quantity else status.HTTP_200_OK
         return self.answer(request, cart, status_code=code)

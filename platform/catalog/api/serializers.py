@@ -1,4 +1,6 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 import money
@@ -257,6 +259,46 @@ class VariantSerializer(serializers.ModelSerializer):
         return data
 
 
+@extend_schema_field(
+    {"type": "integer", "nullable": True, "description": "A tax class id (the taxes API's)."}
+)
+class TaxClassField(serializers.Field):
+    """The product's tax class by id (``/api/v1/taxes/classes/``); null puts it in the store's
+    default class. Read from the product's link (``select_related("tax_class_link")``); the
+    view writes it through taxes.services.set_product_tax_class."""
+
+    default_error_messages = {
+        "invalid": "A tax class id (a whole number) or null is required.",
+        "unknown": "Unknown tax class: see /api/v1/taxes/classes/.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", required=False, allow_null=True)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:  # null is a choice (the default class), not a missing value
+            return True, {"tax_class": None}
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        from taxes.selectors import tax_class_by_id
+
+        whole = isinstance(data, int) or (isinstance(data, str) and data.strip().isdigit())
+        if isinstance(data, bool) or not whole:
+            self.fail("invalid")
+        tax_class = tax_class_by_id(data)
+        if tax_class is None:
+            self.fail("unknown")
+        return {"tax_class": tax_class}
+
+    def to_representation(self, product) -> int | None:
+        try:
+            return product.tax_class_link.tax_class_id
+        except ObjectDoesNotExist:
+            return None
+
+
 def attribute_values_of(owner) -> dict:
     """``{code: value}`` of a product or variant whose values and options are prefetched."""
     return {
@@ -279,6 +321,10 @@ class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
         many=True, required=False, help_text="On create only; change variants at their endpoints."
     )
     attributes = serializers.DictField(required=False, validators=[refuse_null_characters])
+    tax_class = TaxClassField(
+        help_text="The product's tax class id; null (or the default class): the store's "
+        "default class. Left out on create: the default class."
+    )
     min_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     max_price = StoreAmountField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
 
@@ -297,6 +343,7 @@ class ProductSerializer(UniqueSlugMixin, serializers.ModelSerializer):
             "visible_b2b",
             "seo_title",
             "seo_description",
+            "tax_class",
             "min_price",
             "max_price",
             "in_stock",

@@ -39,6 +39,7 @@ from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
 from idempotency.api import IdempotentCreateMixin
 from pricing import Channel, channel_for
+from taxes import services as tax_services
 
 
 def _actor(request: Request) -> str:
@@ -292,12 +293,16 @@ class ProductListView(IdempotentCreateMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         variants = [dict(variant) for variant in data.pop("variants", [])]
-        product = services.create_product(
-            data=data,
-            variants=variants,
-            categories=data.pop("categories", None),
-            attributes=data.pop("attributes", None),
-        )
+        tax_class = data.pop("tax_class", None)
+        with transaction.atomic():  # the product and its tax class, or neither
+            product = services.create_product(
+                data=data,
+                variants=variants,
+                categories=data.pop("categories", None),
+                attributes=data.pop("attributes", None),
+            )
+            if tax_class is not None:
+                tax_services.set_product_tax_class(product=product, tax_class=tax_class)
         product = selectors.product_detail_for_staff().get(pk=product.pk)
         return Response(serializers.ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
@@ -317,12 +322,17 @@ class ProductDetailView(GenericAPIView):
         serializer = serializers.ProductSerializer(product, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        services.update_product(
-            product=product,
-            data=data,
-            categories=data.pop("categories", None),
-            attributes=data.pop("attributes", None),
-        )
+        changes_tax_class = "tax_class" in data
+        tax_class = data.pop("tax_class", None)
+        with transaction.atomic():  # the product and its tax class, or neither
+            services.update_product(
+                product=product,
+                data=data,
+                categories=data.pop("categories", None),
+                attributes=data.pop("attributes", None),
+            )
+            if changes_tax_class:
+                tax_services.set_product_tax_class(product=product, tax_class=tax_class)
         product = selectors.product_detail_for_staff().get(pk=pk)
         return Response(serializers.ProductSerializer(product).data)
 

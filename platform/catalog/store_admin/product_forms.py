@@ -25,6 +25,7 @@ from catalog.models import (
     ProductVariant,
     StockAdjustment,
 )
+from taxes.models import TaxClass
 
 # Stock typed in a form: far beyond any shelf, well within the columns.
 STOCK_LIMIT = 1_000_000_000
@@ -160,6 +161,11 @@ class CategoryChoices(forms.ModelMultipleChoiceField):
         return category_label(category)
 
 
+class TaxClassChoice(forms.ModelChoiceField):
+    def label_from_instance(self, tax_class):
+        return f"{tax_class.name} (exempt)" if tax_class.is_exempt else tax_class.name
+
+
 class ProductForm(forms.ModelForm):
     """The product's own fields and its attribute values (``attribute_<code>`` inputs)."""
 
@@ -172,6 +178,13 @@ class ProductForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(widget=DescriptionEditor, required=False, strip=False)
+    # Saved through taxes.services.set_product_tax_class (the catalog holds no tax column).
+    tax_class = TaxClassChoice(
+        queryset=TaxClass.objects.none(),
+        required=False,
+        help_text="How the product is taxed (Settings > Taxes lists the classes and rates).",
+        error_messages={"invalid_choice": "Choose one of the store's tax classes."},
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -199,6 +212,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, product_type: ProductType | None = None, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product_type = product_type
+        self._tax_class_choices()
         self.attributes = (
             list(product_type.product_attributes.prefetch_related("options"))
             if product_type
@@ -220,7 +234,20 @@ class ProductForm(forms.ModelForm):
         return [self[f"attribute_{attribute.code}"] for attribute in self.attributes]
 
     def main_fields(self):
-        return [self[name] for name in self.Meta.fields]
+        return [self[name] for name in (*self.Meta.fields, "tax_class")]
+
+    def _tax_class_choices(self) -> None:
+        """The store's classes, the default one as the empty choice ("Standard (the store's
+        default)"); the product's own class chosen when it has one."""
+        from taxes.selectors import default_tax_class, tax_class_ids_for_products
+
+        field = self.fields["tax_class"]
+        field.queryset = TaxClass.objects.filter(is_default=False).order_by("name", "pk")
+        default = default_tax_class()
+        field.empty_label = f"{default.name} (the store's default)" if default else "Default"
+        if self.instance.pk and "tax_class" not in self.initial:
+            own = tax_class_ids_for_products([self.instance.pk]).get(self.instance.pk)
+            self.initial["tax_class"] = own
 
     def clean_description(self):
         description = self.cleaned_data.get("description")

@@ -29,6 +29,7 @@ from catalog.store_admin.product_forms import (
     edit_version,
 )
 from config.api_errors import DomainError
+from taxes.services import set_product_tax_class
 from tenants.errors import PlanLimitReached
 
 TEMPLATES = "catalog/store_admin/products"
@@ -365,6 +366,7 @@ class ProductCreateView(ProductFormViewMixin, generic.CreateView):
             )
         if refusal.failed:
             raise Refused
+        set_product_tax_class(product=product, tax_class=form.cleaned_data.get("tax_class"))
         self.save_variants(product)
         self.save_images(product)
         return product
@@ -433,6 +435,7 @@ class ProductEditView(ProductFormViewMixin, generic.EditView):
             )
         if refusal.failed:
             raise Refused
+        set_product_tax_class(product=product, tax_class=form.cleaned_data.get("tax_class"))
         self.save_variants(product)
         self.save_images(product)
         return product
