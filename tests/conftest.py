@@ -5,9 +5,11 @@ test stores are then cloned from the template, exactly as real stores are provis
 between runs with --reuse-db. Never migrate a schema per test: it takes seconds.
 """
 
+import copy
 import random
 
 import pytest
+import yaml
 from django.conf import settings
 from django.contrib.auth import hashers
 from django.db import connection, transaction
@@ -142,6 +144,25 @@ def cast(module_db):
     )
     connection.set_schema_to_public()
     return cast
+
+
+@pytest.fixture(scope="session")
+def _store_api_schema_once(django_db_setup, django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            store = Tenant.objects.get(schema_name="store_a")
+            response = HostClient(HTTP_HOST=store.primary_host).get("/api/schema/")
+            transaction.set_rollback(True)
+        connection.set_schema_to_public()
+    assert response.status_code == 200, response.content[:300]
+    return yaml.safe_load(response.content)
+
+
+@pytest.fixture
+def store_api_schema(_store_api_schema_once) -> dict:
+    """A store's OpenAPI schema as ``GET /api/schema/`` answers it, generated once per session
+    (seconds each time; it depends on the code, not on the data): a copy of its own per test."""
+    return copy.deepcopy(_store_api_schema_once)
 
 
 @pytest.fixture
