@@ -5,16 +5,27 @@ test stores are then cloned from the template, exactly as real stores are provis
 between runs with --reuse-db. Never migrate a schema per test: it takes seconds.
 """
 
+import copy
 import random
 
 import pytest
-from django.db import connection
+import yaml
+from django.conf import settings
+from django.contrib.auth import hashers
+from django.db import connection, transaction
 from django.test import Client
 
 from tenants.models import Tenant
 from tenants.services import provision_store
+from tests.hashers import cheap
 
 TEST_STORES = {"store_a": "Store A", "store_b": "Store B"}
+
+# Argon2 still, at its cheapest cost (tests/hashers.py): hashing at the production cost was a
+# large share of the suite's time.
+settings.PASSWORD_HASHERS = cheap(settings.PASSWORD_HASHERS)
+hashers.get_hashers.cache_clear()
+hashers.get_hashers_by_algorithm.cache_clear()
 
 
 class HostClient(Client):
@@ -102,6 +113,56 @@ def _fresh_storefront_shell():
 def _back_to_public_schema():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back when the module is done.
+
+    For data that many tests of a module read and none must see changed for good: make it in a
+    module-scoped fixture that asks for ``module_db`` (each test's own transaction nests in this
+    one as a savepoint, so what a test changes is still undone after it). Only for modules of
+    ``db`` tests: a ``transactional_db`` test (or the live platform) cannot see, nor flush, data
+    of an open transaction.
+    """
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def cast(module_db):
+    """One person (or key) of every role of tests/matrix.py at store A, with their credentials,
+    made once per module (``check_every_role(cast, endpoint, scene)``)."""
+    from tests.matrix import make_cast
+
+    cast = make_cast(
+        store=Tenant.objects.get(schema_name="store_a"),
+        other_store=Tenant.objects.get(schema_name="store_b"),
+    )
+    connection.set_schema_to_public()
+    return cast
+
+
+@pytest.fixture(scope="session")
+def _store_api_schema_once(django_db_setup, django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            store = Tenant.objects.get(schema_name="store_a")
+            response = HostClient(HTTP_HOST=store.primary_host).get("/api/schema/")
+            transaction.set_rollback(True)
+        connection.set_schema_to_public()
+    assert response.status_code == 200, response.content[:300]
+    return yaml.safe_load(response.content)
+
+
+@pytest.fixture
+def store_api_schema(_store_api_schema_once) -> dict:
+    """A store's OpenAPI schema as ``GET /api/schema/`` answers it, generated once per session
+    (seconds each time; it depends on the code, not on the data): a copy of its own per test."""
+    return copy.deepcopy(_store_api_schema_once)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The identity API is described at /api/schema/ (OpenAPI) and browsable at /api/docs/."""
 
 import pytest
-import yaml
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +27,8 @@ IDENTITY_PATHS = {
 
 
 @pytest.fixture
-def schema(store_a, store_client):
-    response = store_client(store_a).get("/api/schema/")
-    assert response.status_code == 200
-    return yaml.safe_load(response.content)
+def schema(store_api_schema):
+    return store_api_schema
 
 
 def test_schema_describes_every_identity_endpoint(schema):

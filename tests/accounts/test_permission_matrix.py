@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -13,11 +14,9 @@ from tests.matrix import (
     PASSWORD,
     Endpoint,
     case_id,
-    check,
-    client_for,
+    check_every_role,
     create_user,
     expect,
-    matrix_cases,
     route_of,
 )
 
@@ -192,17 +191,15 @@ def invitation_secret(email: str, *, expired: bool = False) -> str:
     return secret
 
 
-@pytest.fixture
-def scene(store_a, store_b):
+@pytest.fixture(scope="module")
+def scene(cast):
     """What the rows point at, in store A: a store key, someone else's address, a newcomer."""
-    connection.set_tenant(store_a)
+    connection.set_tenant(cast.store)
     stranger = create_user("stranger@example.com")
     newcomer = create_user("newhire@example.com")
     key_owner = create_user("keys@example.com")
     key = services.create_api_key(name="Store ERP", scopes=["catalog:read"], created_by=key_owner)
     return {
-        "store": store_a,
-        "other_store": store_b,
         "other_address": Address.objects.create(user=stranger, **ADDRESS).pk,
         "store_key": key.api_key.pk,
         "newcomer": newcomer.pk,
@@ -211,17 +208,21 @@ def scene(store_a, store_b):
     }
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, person = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    own_address = Address.objects.create(user=person, **ADDRESS).pk if person else 0
-    own_invitation = invitation_secret(person.email if person else "nobody@example.com")
-    check(
-        client,
-        endpoint,
-        role,
-        {**scene, "own_address": own_address, "own_invitation_secret": own_invitation},
+def own_address_and_invitation(role, person) -> dict:
+    return {
+        "own_address": Address.objects.create(user=person, **ADDRESS).pk if person else 0,
+        "own_invitation_secret": invitation_secret(
+            person.email if person else "nobody@example.com"
+        ),
+    }
+
+
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    # Throttles, lockouts and used TOTP codes live in Redis (not rolled back): each role starts
+    # afresh, as each test does (tests/accounts/conftest.py).
+    check_every_role(
+        cast, endpoint, scene, per_role=own_address_and_invitation, before_each=cache.clear
     )
 
 

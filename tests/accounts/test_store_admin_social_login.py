@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import services
 from tenants.models import AuditLogEntry
-from tests.matrix import PEOPLE, STAFF, make_person
+from tests.matrix import PEOPLE, STAFF, every_role, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -69,35 +69,39 @@ def google_form(client_id="1234-abc.apps.googleusercontent.com", secret=SECRET) 
 # --- Who may ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["anonymous", *PEOPLE])
-def test_only_the_owner_opens_social_login(admin_client, role):
-    response = admin_client(role).get(PAGE)
+def test_only_the_owner_opens_social_login(admin_client):
+    def opens(role):
+        response = admin_client(role).get(PAGE)
 
-    if role == "owner":
-        assert response.status_code == 200
-    elif role in STAFF:
-        assert response.status_code == 403
-        assert b"Only the store&#x27;s owner configures sign-in" in response.content
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
+        if role == "owner":
+            assert response.status_code == 200
+        elif role in STAFF:
+            assert response.status_code == 403
+            assert b"Only the store&#x27;s owner configures sign-in" in response.content
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/")
+
+    every_role(["anonymous", *PEOPLE], opens)
 
 
-@pytest.mark.parametrize("role", ["anonymous", *PEOPLE])
-def test_nobody_but_the_owner_configures_or_removes_a_client(admin_client, role):
-    services.configure_social_login(provider="facebook", client_id="fb-app", secret="fb-secret")
-    client = admin_client(role)
+def test_nobody_but_the_owner_configures_or_removes_a_client(admin_client):
+    def configures(role):
+        services.configure_social_login(provider="facebook", client_id="fb-app", secret="fb-secret")
+        client = admin_client(role)
 
-    configured = client.post(GOOGLE, google_form())
-    removed = client.post(f"{PAGE}facebook/remove/")
+        configured = client.post(GOOGLE, google_form())
+        removed = client.post(f"{PAGE}facebook/remove/")
 
-    if role == "owner":
-        assert (configured.status_code, removed.status_code) == (302, 302)
-        assert list(SocialApp.objects.values_list("provider", flat=True)) == ["google"]
-        return
-    expected = 403 if role in STAFF else 302
-    assert (configured.status_code, removed.status_code) == (expected, expected)
-    assert list(SocialApp.objects.values_list("provider", flat=True)) == ["facebook"]
+        if role == "owner":
+            assert (configured.status_code, removed.status_code) == (302, 302)
+            assert list(SocialApp.objects.values_list("provider", flat=True)) == ["google"]
+            return
+        expected = 403 if role in STAFF else 302
+        assert (configured.status_code, removed.status_code) == (expected, expected)
+        assert list(SocialApp.objects.values_list("provider", flat=True)) == ["facebook"]
+
+    every_role(["anonymous", *PEOPLE], configures)
 
 
 def test_the_settings_menu_offers_social_login_to_the_owner_alone(admin_client):

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.cart.factories import make_variant
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,32 +23,25 @@ ROWS = [
     Endpoint("GET", "/api/v1/cart/", everyone_with_a_cart(200)),
     Endpoint("DELETE", "/api/v1/cart/", everyone_with_a_cart(200)),
     Endpoint(
-        "POST", "/api/v1/cart/lines/", everyone_with_a_cart(201), {"variant": 0, "quantity": 1}
+        "POST",
+        "/api/v1/cart/lines/",
+        everyone_with_a_cart(201),
+        {"variant": "{variant}", "quantity": 1},
     ),
     Endpoint("PATCH", "/api/v1/cart/lines/{variant}/", everyone_with_a_cart(404), {"quantity": 2}),
     Endpoint("DELETE", "/api/v1/cart/lines/{variant}/", everyone_with_a_cart(200)),
 ]
 
 
-@pytest.fixture
-def scene(store_a, store_b):
-    connection.set_tenant(store_a)
-    variant = make_variant()
-    return {"store": store_a, "other_store": store_b, "variant": variant.pk}
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
+    return {"variant": make_variant().pk}
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, _ = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    if endpoint.body.get("variant") == 0:
-        endpoint = Endpoint(
-            endpoint.method,
-            endpoint.path,
-            endpoint.expected,
-            {**endpoint.body, "variant": scene["variant"]},
-        )
-    check(client, endpoint, role, scene)
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_cart_endpoint_is_in_the_matrix():

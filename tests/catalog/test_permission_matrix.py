@@ -11,7 +11,7 @@ from django.db import connection
 
 from catalog import services
 from catalog.models import Attribute, Brand, ProductType
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def scene(store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     category = services.create_category(name="Lighting")
     brand = Brand.objects.create(name="Lumen", slug="lumen")
     attribute = Attribute.objects.create(code="material", name="Material", type="text")
@@ -111,8 +111,6 @@ def scene(store_a, store_b):
         variants=[{"sku": "LAMP-1", "price": Decimal("20.00"), "stock_on_hand": 3}],
     )
     return {
-        "store": store_a,
-        "other_store": store_b,
         "category": category.pk,
         "brand": brand.pk,
         "attribute": attribute.pk,
@@ -122,11 +120,9 @@ def scene(store_a, store_b):
     }
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, _ = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    check(client, endpoint, role, scene)
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_catalog_endpoint_is_in_the_matrix():

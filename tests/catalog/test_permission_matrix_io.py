@@ -13,7 +13,7 @@ from django.db import connection
 from catalog.images import add_product_image
 from catalog.models import ImportJob
 from tests.catalog.factories import image_bytes, make_product, upload
-from tests.matrix import Endpoint, case_id, client_for, expect, matrix_cases
+from tests.matrix import Endpoint, case_id, check_every_role, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +51,16 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def scene(store_a, store_b):
+@pytest.fixture(scope="module")
+def scene(cast):
     """What the rows point at, in store A: a product, its variant and image, a clean dry run."""
-    connection.set_tenant(store_a)
+    connection.set_tenant(cast.store)
     product = make_product("tee", skus=("TEE-M",), stock=3)
     image = add_product_image(product=product, upload=upload(image_bytes()))
     job = ImportJob.objects.create(
         file=SimpleUploadedFile("rows.csv", CSV), format="csv", status="validated"
     )
     return {
-        "store": store_a,
-        "other_store": store_b,
         "product": product.pk,
         "variant": product.variants.get().pk,
         "image": image.pk,
@@ -70,29 +68,21 @@ def scene(store_a, store_b):
     }
 
 
-def body_for(endpoint: Endpoint) -> tuple[dict, str]:
+def send(client, endpoint: Endpoint, values: dict):
     """Uploads are multipart with a fresh file each time; other bodies are JSON."""
     if endpoint.body.get("image") == "*":
-        return {"image": upload(image_bytes())}, "multipart"
-    if endpoint.body.get("file") == "*":
-        return {"file": SimpleUploadedFile("rows.csv", CSV)}, "multipart"
-    return endpoint.body, "json"
-
-
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, _ = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    body, body_format = body_for(endpoint)
+        body, body_format = {"image": upload(image_bytes())}, "multipart"
+    elif endpoint.body.get("file") == "*":
+        body, body_format = {"file": SimpleUploadedFile("rows.csv", CSV)}, "multipart"
+    else:
+        body, body_format = endpoint.body, "json"
     method = getattr(client, endpoint.method.lower())
-    response = method(endpoint.path.format(**scene), body, format=body_format)
-    expected = endpoint.expected[role]
-    assert response.status_code == expected, (
-        f"{role}: {endpoint} answered {response.status_code}, expected {expected}: "
-        f"{response.content[:300]!r}"
-    )
-    if response.status_code >= 400:
-        assert set(response.json()) == {"error"}
+    return method(endpoint.path.format(**values), body, format=body_format)
+
+
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene, request=send)
 
 
 def test_every_endpoint_of_this_area_is_in_the_matrix():

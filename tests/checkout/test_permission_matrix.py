@@ -14,7 +14,7 @@ from django.db import connection
 from checkout import services
 from pricing import Buyer
 from tests.checkout.factories import cart_with, variant
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases
+from tests.matrix import Endpoint, case_id, check_every_role, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +39,16 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def scene(store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     checkout = services.start_checkout(cart=cart_with((variant(), 1)), buyer=Buyer.anonymous())
-    return {"store": store_a, "other_store": store_b, "checkout_token": str(checkout.token)}
+    return {"checkout_token": str(checkout.token)}
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, _ = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    check(client, endpoint, role, scene)
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_checkout_endpoint_is_in_the_matrix():

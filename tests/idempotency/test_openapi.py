@@ -1,7 +1,6 @@
 """The schema says which operations take an Idempotency-Key, and what they may answer."""
 
 import pytest
-import yaml
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +23,10 @@ IDEMPOTENT_OPERATIONS = [
 ]
 
 
-_generated: dict[str, dict] = {}
-
-
 @pytest.fixture
-def schema(store_a, store_client):
-    # Generated once for the module (seconds each time): it depends on the code, not the data.
-    if "store" not in _generated:
-        response = store_client(store_a).get("/api/schema/")
-        assert response.status_code == 200
-        _generated["store"] = yaml.safe_load(response.content)
-    return _generated["store"]
+def schema(store_api_schema):
+    # Generated once for the session (tests/conftest.py): it depends on the code, not the data.
+    return store_api_schema
 
 
 def _header(operation: dict) -> dict | None:

@@ -2,13 +2,11 @@
 managers act, support reads, the store's keys need ``orders:read`` (the matrix's key has only
 ``catalog:read``), nobody else gets in."""
 
-import dataclasses
-
 import pytest
 from django.db import connection
 
 from payments import services as payment_services
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 from tests.orders.factories import make_variant, place
 
 pytestmark = pytest.mark.django_db
@@ -26,28 +24,31 @@ ROWS = [
     Endpoint("GET", ORDERS, READ),
     Endpoint("GET", ORDERS + "?status=pending&q=ada", READ),
     Endpoint("GET", ORDER, READ),
-    Endpoint("POST", ORDER + "fulfilments/", act(201), {"carrier": "UPS"}),
+    Endpoint(
+        "POST",
+        ORDER + "fulfilments/",
+        act(201),
+        {"carrier": "UPS", "lines": [{"line": "{line}", "quantity": 1}]},
+    ),
     Endpoint("POST", ORDER + "cancel/", act(200)),
     Endpoint("POST", ORDER + "deliver/", act(409)),
     Endpoint("POST", ORDER + "notes/", act(201), {"note": "Called"}),
-    Endpoint("POST", ORDER + "refunds/", act(400), {"amount": "1.00"}),
+    Endpoint("POST", ORDER + "refunds/", act(400), {"amount": "1.00", "payment": "{payment}"}),
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     order = place([(make_variant(price="10.00"), 2)], email="ada@example.com")
     payment_services.set_method_settings(data={"enabled_methods": ["cod"]})
     payment = payment_services.create_payment_for_order(order=order).payment
-    if endpoint.path.endswith("fulfilments/"):
-        body = endpoint.body | {"lines": [{"line": order.lines.get().pk, "quantity": 1}]}
-        endpoint = dataclasses.replace(endpoint, body=body)
-    if endpoint.path.endswith("refunds/"):
-        endpoint = dataclasses.replace(endpoint, body=endpoint.body | {"payment": payment.pk})
-    client, _ = client_for(role, store=store_a, other_store=store_b)
-    connection.set_tenant(store_a)
-    check(client, endpoint, role, {"order": order.pk, "payment": payment.pk})
+    return {"order": order.pk, "payment": payment.pk, "line": order.lines.get().pk}
+
+
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_staff_order_endpoint_is_in_the_matrix():

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from payments import services
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 from tests.payments.factories import cod_payment
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +42,17 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     services.set_method_settings(data={"enabled_methods": ["cod"]})
     payment = cod_payment(2)
-    client, _ = client_for(role, store=store_a, other_store=store_b)
-    connection.set_tenant(store_a)
-    check(client, endpoint, role, {"order": payment.order_id, "payment": payment.pk})
+    return {"order": payment.order_id, "payment": payment.pk}
+
+
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_payments_endpoint_is_in_the_matrix():

@@ -2,9 +2,8 @@
 foreign credentials refused."""
 
 import pytest
-from django.db import connection
 
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +13,10 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, store_a, store_b, settings):
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, settings):
     settings.SEARCH_BACKEND = "postgres"
-    connection.set_tenant(store_a)
-    client, _ = client_for(role, store=store_a, other_store=store_b)
-    connection.set_tenant(store_a)
-    check(client, endpoint, role, {})
+    check_every_role(cast, endpoint)
 
 
 def test_every_search_endpoint_is_in_the_matrix():

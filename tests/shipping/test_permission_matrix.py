@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from shipping import services
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,17 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     zone = services.create_zone(name="Domestic", countries=["US"])
     option = services.create_option(zone=zone, data={"name": "Standard", "price": "5"})
-    client, _ = client_for(role, store=store_a, other_store=store_b)
-    connection.set_tenant(store_a)
-    check(client, endpoint, role, {"zone": zone.pk, "option": option.pk})
+    return {"zone": zone.pk, "option": option.pk}
+
+
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_shipping_endpoint_is_in_the_matrix():

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from taxes import selectors, services
-from tests.matrix import Endpoint, case_id, check, client_for, expect, matrix_cases, route_of
+from tests.matrix import Endpoint, case_id, check_every_role, expect, route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ ROWS = [
         "POST",
         "/api/v1/taxes/rates/",
         owner_only(201),
-        {"tax_class": 0, "country": "DE", "rate": "19", "name": "MwSt. 19%"},
+        {"tax_class": "{standard}", "country": "DE", "rate": "19", "name": "MwSt. 19%"},
     ),
     Endpoint("GET", "/api/v1/taxes/rates/{rate}/", staff_read()),
     Endpoint("PATCH", "/api/v1/taxes/rates/{rate}/", owner_only(200), {"rate": "21"}),
@@ -39,33 +39,18 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def scene(store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     standard = selectors.default_tax_class()
     reduced = services.create_tax_class(name="Reduced")
     rate = services.create_tax_rate(tax_class=standard, country="FR", rate="20", name="TVA 20%")
-    return {
-        "store": store_a,
-        "other_store": store_b,
-        "standard": standard.pk,
-        "reduced": reduced.pk,
-        "rate": rate.pk,
-    }
+    return {"standard": standard.pk, "reduced": reduced.pk, "rate": rate.pk}
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, _ = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    if endpoint.body.get("tax_class") == 0:
-        endpoint = Endpoint(
-            endpoint.method,
-            endpoint.path,
-            endpoint.expected,
-            {**endpoint.body, "tax_class": scene["standard"]},
-        )
-    check(client, endpoint, role, scene)
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    check_every_role(cast, endpoint, scene)
 
 
 def test_every_taxes_endpoint_is_in_the_matrix():

@@ -11,7 +11,7 @@ from accounts.models import ApiKey, StoreSecurity, User
 from accounts.services import create_api_key
 from tenants.models import AuditLogEntry, Domain, Plan, Tenant
 from tenants.store_admin import domains as domain_screens
-from tests.matrix import PASSWORD, PEOPLE, STAFF, create_user, make_person
+from tests.matrix import PASSWORD, PEOPLE, STAFF, create_user, every_role, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -62,20 +62,22 @@ SCREENS = [
 ]
 
 
-@pytest.mark.parametrize("role", ["anonymous", *PEOPLE])
 @pytest.mark.parametrize("path", SCREENS)
-def test_only_the_owner_opens_the_settings_screens(admin_client, role, path):
-    response = admin_client(role).get(path)
+def test_only_the_owner_opens_the_settings_screens(admin_client, path):
+    def opens(role):
+        response = admin_client(role).get(path)
 
-    if role == "owner":
-        assert response.status_code == 200
-    elif role in STAFF:
-        assert response.status_code == 403
-        assert b"Only the store" in response.content
-    else:
-        # Not staff (or not signed in): Wagtail sends them to the sign-in page.
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
+        if role == "owner":
+            assert response.status_code == 200
+        elif role in STAFF:
+            assert response.status_code == 403
+            assert b"Only the store" in response.content
+        else:
+            # Not staff (or not signed in): Wagtail sends them to the sign-in page.
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/")
+
+    every_role(["anonymous", *PEOPLE], opens)
 
 
 WRITES = [
@@ -87,17 +89,19 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize("role", ["catalog_manager", "order_manager", "support"])
 @pytest.mark.parametrize(("path", "data"), WRITES)
-def test_other_staff_change_no_setting(admin_client, in_store, role, path, data):
-    response = admin_client(role).post(path, data)
+def test_other_staff_change_no_setting(admin_client, in_store, path, data):
+    def changes_nothing(role):
+        response = admin_client(role).post(path, data)
 
-    assert response.status_code == 403
-    assert Tenant.objects.get(pk=in_store.pk).name == "Store A"
-    assert not User.objects.filter(email="new@example.com").exists()
-    assert not StoreSecurity.objects.filter(require_staff_mfa=True).exists()
-    assert not ApiKey.objects.exists()
-    assert not Domain.objects.filter(domain="shop.example.com").exists()
+        assert response.status_code == 403
+        assert Tenant.objects.get(pk=in_store.pk).name == "Store A"
+        assert not User.objects.filter(email="new@example.com").exists()
+        assert not StoreSecurity.objects.filter(require_staff_mfa=True).exists()
+        assert not ApiKey.objects.exists()
+        assert not Domain.objects.filter(domain="shop.example.com").exists()
+
+    every_role(["catalog_manager", "order_manager", "support"], changes_nothing)
 
 
 def test_the_settings_menu_holds_the_store_s_settings_and_billing(admin_client):

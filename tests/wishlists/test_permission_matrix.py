@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from tests.catalog.factories import product
-from tests.matrix import Endpoint, case_id, check, client_for, create_user, expect, matrix_cases
+from tests.matrix import Endpoint, case_id, check_every_role, create_user, expect
 from tests.matrix import route_of as matrix_route_of
 from tests.wishlists.catalog_data import buyer
 from wishlists import services
@@ -41,17 +41,9 @@ ROWS = [
 ]
 
 
-def _body(endpoint: Endpoint, scene: dict) -> Endpoint:
-    body = {
-        name: scene[value[1:-1]] if isinstance(value, str) and value.startswith("{") else value
-        for name, value in endpoint.body.items()
-    }
-    return Endpoint(endpoint.method, endpoint.path, endpoint.expected, body)
-
-
-@pytest.fixture
-def scene(store_a, store_b):
-    connection.set_tenant(store_a)
+@pytest.fixture(scope="module")
+def scene(cast):
+    connection.set_tenant(cast.store)
     stranger = create_user("stranger@example.com")
     theirs = services.default_wishlist(user=stranger)
     shared = services.share_wishlist(
@@ -65,8 +57,6 @@ def scene(store_a, store_b):
     variant = product("Matrix tee", price="20.00", stock=50).variants.get()
     saved = product("Matrix mug", price="9.00", stock=50).variants.get()
     return {
-        "store": store_a,
-        "other_store": store_b,
         "other_list": theirs.pk,
         "shared_secret": shared.share_token,
         "revoked_secret": revoked_secret,
@@ -75,16 +65,16 @@ def scene(store_a, store_b):
     }
 
 
-@pytest.mark.parametrize(("endpoint", "role"), matrix_cases(ROWS), ids=case_id)
-def test_permission_matrix(endpoint, role, scene):
-    client, person = client_for(role, store=scene["store"], other_store=scene["other_store"])
-    connection.set_tenant(scene["store"])
-    own_list = 0
-    if person is not None:
+@pytest.mark.parametrize("endpoint", ROWS, ids=case_id)
+def test_permission_matrix(endpoint, cast, scene):
+    def own_list(role, person):
+        if person is None:
+            return {"own_list": 0}
         wishlist = services.default_wishlist(user=person)
         services.add_item(wishlist=wishlist, variant_id=scene["saved_variant"], buyer=buyer(person))
-        own_list = wishlist.pk
-    check(client, _body(endpoint, scene), role, {**scene, "own_list": own_list})
+        return {"own_list": wishlist.pk}
+
+    check_every_role(cast, endpoint, scene, per_role=own_list)
 
 
 def route_of(path: str) -> str:
