@@ -23,6 +23,8 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(VENV)/bin/uv sync --frozen --quiet --python $(PY)
+	# Bytecode written once: with PYTHONDONTWRITEBYTECODE set, every process would compile it again.
+	$(PY) -m compileall -q -j 0 $(VENV)/lib platform tenants search storefront_cms tests benchmarks >/dev/null || true
 	touch $@
 
 install: $(VENV)/.installed
