@@ -59,6 +59,7 @@ def register_order_urls():
         path("<int:pk>/edit/", screens.edit, name="edit"),
         path("<int:pk>/notes/", screens.add_note, name="note"),
         path("<int:pk>/payments/<int:payment_pk>/mark-paid/", screens.mark_paid, name="mark_paid"),
+        path("<int:pk>/payments/<int:payment_pk>/capture/", screens.capture, name="capture"),
         path("<int:pk>/payments/<int:payment_pk>/refunds/", screens.refund, name="refund"),
     ]
     return [path("orders/", include((urls, "orders"), namespace="orders"))]

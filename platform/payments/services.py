@@ -426,6 +426,36 @@ def mark_paid(*, payment: Payment, amount, actor=None, note: str = "") -> Paymen
     return _sync(payment, locked)
 
 
+def capture(*, payment: Payment, amount=None, actor=None, note: str = "") -> Payment:
+    """Staff capture an authorised payment (a store capturing manually, e.g. Stripe's manual
+    capture): all of it, or ``amount`` (Money or Decimal, at most what was authorised; the rest
+    is released by the provider). The provider's answer goes through the one finalisation path,
+    so a webhook saying the same afterwards changes nothing.
+
+    Refused, nothing changed: a payment that is not authorised (NotSupported 409: pending,
+    already captured, failed or cancelled), an amount not positive, too precise or above what
+    was authorised (InvalidAmount 400 ``amount``), the provider refusing (its message) or not
+    answering (ProviderUnavailable 502)."""
+    provider = _provider(payment)
+    value = None if amount in (None, "") else _money(amount, payment.currency, field="amount")
+    note = _note(note)
+    current = Payment.objects.get(pk=payment.pk)
+    if current.state != PaymentState.AUTHORISED:
+        raise NotSupported(
+            f"Only an authorised payment can be captured; this one is "
+            f"{current.get_state_display().lower()}."
+        )
+    if value is not None and value.amount > current.amount:
+        raise InvalidAmount(
+            "More than was authorised.",
+            fields={"amount": [f"At most {money.format_money(current.amount, current.currency)}."]},
+        )
+    result = provider.confirm(current, amount=value)
+    if result.state != PaymentState.SUCCEEDED and result.message:
+        raise PaymentError(result.message, fields={"amount": [result.message]})
+    return finalise(payment=payment, result=result, actor=actor, source="staff", note=note)
+
+
 def refund(*, payment: Payment, amount, actor=None, reason: str = "") -> Refund:
     """Give back ``amount`` of what ``payment`` received: through its provider
     (``provider.refund``), or (cash on delivery) recorded only. A :class:`Refund` row, a

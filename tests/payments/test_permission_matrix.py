@@ -32,6 +32,8 @@ ROWS = [
         expect(403, owner=200, order_manager=200),
         {"amount": "25.00"},
     ),
+    # Only an authorised payment is captured: a COD payment passes the door, then is refused.
+    Endpoint("POST", PAYMENT + "capture/", expect(403, owner=409, order_manager=409), {}),
     # Refunds have one path, the orders staff API's /api/v1/orders/<id>/refunds/ (its matrix:
     # tests/ordersstaff).
 ]

@@ -90,6 +90,16 @@ class MarkPaidForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
 
 
+class CaptureForm(forms.Form):
+    amount = _amount_field("Amount to capture")
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = False
+        self.fields["amount"].help_text = "Empty: all that was authorised; the rest is released."
+
+
 class RefundForm(forms.Form):
     amount = _amount_field("Amount refunded")
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=2000)

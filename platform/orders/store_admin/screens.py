@@ -23,8 +23,10 @@ from config.api_errors import DomainError
 from orders import actions, selectors, staff_selectors, state
 from orders.models import Order
 from orders.store_admin import forms
+from payments import gateway as payment_gateway
 from payments import selectors as payment_selectors
 from payments import services as payment_services
+from payments.gateway import PaymentState
 from tenants.store_admin.access import requires_permission
 
 TITLE = "Orders"
@@ -73,7 +75,13 @@ def order_list(request):
 
 def _detail_page(request, order: Order, *, status=200, forms_in_error=None):
     may_manage = has_permission(request.user, MANAGE_ORDERS)
+    known = {code for code, _ in payment_gateway.choices()}
     payments = list(payment_selectors.payments_of(order))
+    for payment in payments:  # what staff may do with it, from its provider's capabilities
+        provider = payment_gateway.get(payment.method) if payment.method in known else None
+        payment.staff_marks_paid = bool(provider and provider.staff_marks_paid)
+        payment.moves_money = bool(provider and provider.moves_money)
+        payment.capturable = payment.state == PaymentState.AUTHORISED
     lines = list(order.lines.all())
     action_forms = {
         "note": forms.NoteForm(),
@@ -81,6 +89,7 @@ def _detail_page(request, order: Order, *, status=200, forms_in_error=None):
         "cancel": forms.CancelForm(),
         "deliver": forms.DeliverForm(),
         "mark_paid": forms.MarkPaidForm(),
+        "capture": forms.CaptureForm(),
         "refund": forms.RefundForm(),
     }
     action_forms.update(forms_in_error or {})
@@ -242,6 +251,18 @@ def mark_paid(request, order, form, payment_pk: int):
     )
     received = money.format_money(payment.captured_amount, payment.currency)
     return f"Payment recorded: {received} received in all."
+
+
+@_action("capture", forms.CaptureForm)
+def capture(request, order, form, payment_pk: int):
+    payment = payment_services.capture(
+        payment=_payment(order, payment_pk),
+        amount=form.cleaned_data["amount"],
+        actor=request.user,
+        note=form.cleaned_data["note"],
+    )
+    captured = money.format_money(payment.captured_amount, payment.currency)
+    return f"Payment captured: {captured}."
 
 
 @_action("refund", forms.RefundForm)

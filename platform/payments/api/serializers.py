@@ -176,6 +176,18 @@ class MarkPaidSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
 
 
+class CaptureSerializer(serializers.Serializer):
+    amount = _amount(
+        Payment,
+        "captured_amount",
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="What to capture, at most what was authorised; omitted: all of it.",
+    )
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
+
+
 class StartPaymentSerializer(serializers.Serializer):
     checkout_token = serializers.UUIDField(
         help_text="The order's `checkout_token` (in the answer that placed it)."

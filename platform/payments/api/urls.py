@@ -28,6 +28,11 @@ urlpatterns = [
         views.MarkPaidView.as_view(),
         name="order-payment-mark-paid",
     ),
+    path(
+        "orders/<int:order_pk>/payments/<int:pk>/capture/",
+        views.CaptureView.as_view(),
+        name="order-payment-capture",
+    ),
     path("payments/start/", views.StartPaymentView.as_view(), name="payments-start"),
     path("payments/<uuid:token>/", views.ShopperPaymentView.as_view(), name="payments-shopper"),
 ]

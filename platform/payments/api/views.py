@@ -254,6 +254,40 @@ class MarkPaidView(IdempotentCreateMixin, GenericAPIView):
         return Response(_payment_body(payment))
 
 
+class CaptureView(GenericAPIView):
+    """Capture an authorised payment (a store capturing manually): all of it, or ``amount``
+    (the rest is released). A payment that is not authorised: 409 ``not_supported``; more than
+    authorised: 400 ``invalid_amount``. Capturing is idempotent at the provider (the payment's
+    token is the key) and in our books (absolute figures): a retry captures nothing more."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions = {"POST": MANAGE_ORDER_PAYMENTS}
+    serializer_class = serializers.CaptureSerializer
+
+    @extend_schema(
+        request=serializers.CaptureSerializer,
+        responses={200: serializers.PaymentSerializer},
+        examples=[
+            OpenApiExample(
+                "Capture part of it",
+                value={"amount": "20.00", "note": "One item could not be sent"},
+                request_only=True,
+            ),
+        ],
+    )
+    def post(self, request: Request, order_pk: int, pk: int) -> Response:
+        payment = _payment(order_pk, pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.capture(
+            payment=payment,
+            amount=serializer.validated_data.get("amount"),
+            actor=request.user,
+            note=serializer.validated_data.get("note", ""),
+        )
+        return Response(_payment_body(payment))
+
+
 class StartPaymentView(IdempotentCreateMixin, GenericAPIView):
     """Start paying a placed order, or pay it again after a failure or cancel, with a method
     offered (default: the order's). Whoever placed the order holds its `checkout_token` (the
