@@ -566,6 +566,9 @@ MERCATO_ENCRYPTION_KEYS = env_str("MERCATO_ENCRYPTION_KEYS")
 MERCATO_ENCRYPTION_DEVELOPMENT_KEY = DEBUG
 # A payment still pending this long is asked about at its provider (payments.tasks).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 15)
+# An order to be paid online and still unpaid this many hours after it was placed is cancelled by
+# reconciliation (its stock released), once its provider confirms nothing was paid.
+PAYMENTS_UNPAID_ORDER_HOURS = env_int("PAYMENTS_UNPAID_ORDER_HOURS", 2)
 # Coinbase Business (Checkouts API) and BitPay (invoices): each store's own keys are its
 # credentials; these say where the APIs are (tests: local doubles) and how long a call waits.
 COINBASE_API_BASE = env_str("COINBASE_API_BASE", "https://business.coinbase.com")

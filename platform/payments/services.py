@@ -19,12 +19,13 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 import money
 from config.api_errors import DomainError
 from orders import actions as order_actions
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, PaymentStatus
 from payments import gateway
 from payments.errors import (
     InvalidAmount,
@@ -794,6 +795,61 @@ def reconcile(*, older_than_minutes: int | None = None, limit: int = 200) -> dic
         counts["events_retried"] += 1
         apply_provider_event(event.pk)
     return counts
+
+
+def release_unpaid_orders(*, older_than_hours: int | None = None, limit: int = 100) -> int:
+    """Cancel this store's orders placed to be paid online and never paid: still pending and
+    unpaid ``older_than_hours`` (PAYMENTS_UNPAID_ORDER_HOURS) after they were placed, with no
+    payment authorised or received. Each open payment is asked about at its provider one last
+    time (a payment made meanwhile keeps the order) and cancelled there; the order's cancelling
+    gives its reserved stock back and tells the shopper. An order whose provider does not
+    answer is left for the next run. Answers how many orders were cancelled."""
+    hours = (
+        older_than_hours if older_than_hours is not None else settings.PAYMENTS_UNPAID_ORDER_HOURS
+    )
+    cutoff = timezone.now() - timedelta(hours=hours)
+    moving = [p.code for p in gateway.providers() if p.moves_money]
+    orders = Order.objects.filter(
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        payment_method__in=moving,
+        placed_at__lt=cutoff,
+    ).order_by("placed_at", "pk")[:limit]
+    cancelled = 0
+    for order in orders:
+        if _still_unpaid_after_asking(order) and _cancel_open_payments(order):
+            try:
+                order_actions.cancel_order(
+                    order=order,
+                    note=f"Not paid within {hours} hours: cancelled, its stock released.",
+                )
+            except DomainError:  # it moved on meanwhile (staff started it): leave it
+                continue
+            cancelled += 1
+    return cancelled
+
+
+def _still_unpaid_after_asking(order: Order) -> bool:
+    for payment in Payment.objects.filter(order=order).exclude(state__in=FINAL_STATES):
+        try:
+            finalise(payment=payment, result=_provider(payment).status(payment), source="expiry")
+        except ProviderUnavailable:
+            return False
+    return (
+        not Payment.objects.filter(order=order)
+        .filter(
+            Q(state__in=(PaymentState.AUTHORISED, PaymentState.SUCCEEDED))
+            | Q(captured_amount__gt=0)
+        )
+        .exists()
+    )
+
+
+def _cancel_open_payments(order: Order) -> bool:
+    for payment in Payment.objects.filter(order=order).exclude(state__in=FINAL_STATES):
+        if cancel_payment(payment=payment, source="expiry").state not in FINAL_STATES:
+            return False  # the provider did not answer: try again next time
+    return True
 
 
 # --- Helpers -----------------------------------------------------------------------------------

@@ -51,7 +51,10 @@ def reconcile_payments() -> list[str]:
 
 @shared_task
 def reconcile_store_payments(older_than_minutes: int | None = None) -> dict:
-    """At one store: ask providers about payments stuck pending (payments.services.reconcile)."""
+    """At one store: ask providers about payments stuck pending (payments.services.reconcile),
+    then cancel the orders left unpaid too long (payments.services.release_unpaid_orders)."""
     from payments import services
 
-    return services.reconcile(older_than_minutes=older_than_minutes)
+    counts = services.reconcile(older_than_minutes=older_than_minutes)
+    counts["orders_released"] = services.release_unpaid_orders()
+    return counts
