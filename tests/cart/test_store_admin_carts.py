@@ -72,8 +72,9 @@ def test_the_orders_menu_holds_carts_for_those_who_see_them(admin_client):
     html = admin_client("order_manager").get("/admin/").content.decode()
     menu = html[html.index('"name": "orders"') :]
     labels = re.findall(r'"label": "([^"]+)"', menu)
-    # The menu, then its items: the orders screens first, then the carts.
-    assert labels[:3] == ["Orders", "Orders", "Carts"]
+    # The menu, then its items: the orders screens first (orders, payment mismatches), then
+    # the carts.
+    assert labels[:4] == ["Orders", "Orders", "Payment mismatches", "Carts"]
 
     # Support reads orders but not carts (a cart's token is a credential).
     html = admin_client("support").get("/admin/").content.decode()
