@@ -484,6 +484,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeliveryOptionKindEnum": "shipping.models.DeliveryOption.Kind",
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentActionKindEnum": "payments.gateway.ActionKind",
+        "PaymentStateEnum": "payments.gateway.PaymentState",
+        "PaymentEventKindEnum": "payments.models.PaymentEvent.Kind",
+        "RefundStateEnum": "payments.models.Refund.State",
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -142,7 +142,7 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/checkout/pay/[0-9a-f-]+/$"))
     element = page.get_by_test_id("payment-element")
     expect(element).to_be_visible()
-    pay = page.get_by_role("button", name=re.compile(r"^Pay "))
+    pay = page.get_by_role("button", name=re.compile(r"^Pay \$"))
     expect(pay).to_be_enabled()
     expect(page.locator("#stripe-payment-message")).to_be_hidden()  # nothing to say yet
     page.get_by_label("Card number").fill("4000 0027 6000 3184")
