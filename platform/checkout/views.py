@@ -396,7 +396,11 @@ def _pay_page(request, payment, *, message: str = "", status: int = 200):
         "problem_detail": payment.message if payment.state == PaymentState.FAILED else "",
         # Another try is offered unless the provider is confirming a payment made (crypto
         # waiting for confirmations): paying twice must not be one click away.
-        "methods": payment_selectors.methods_for_retry(order)
+        "methods": [
+            method
+            for method in payment_selectors.methods_for_retry(order)
+            if closed or method.code != payment.method  # "another way": not the one on screen
+        ]
         if closed
         or payment.state == PaymentState.ACTION_REQUIRED
         or (payment.state == PaymentState.PENDING and not payment.provider_reference)
