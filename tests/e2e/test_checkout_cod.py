@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import artifact, mail_to, sign_in
+from tests.e2e.checkout_flow import address_and_delivery, fill_cart
 from tests.live_server import LivePlatform, LiveStore
 
 TIMEOUT_MS = 10_000
@@ -61,28 +62,6 @@ def shop(live_platform: LivePlatform) -> LiveStore:
         payment_services.set_method_settings(data={"enabled_methods": []})
 
 
-def _fill_cart(live: LivePlatform, store: LiveStore, user_id: int) -> str:
-    """Two of the demo's mug in the person's cart; returns the product's name."""
-    from accounts.models import User
-    from cart import services as cart_services
-    from catalog.models import ProductVariant
-    from pricing import Buyer
-
-    with live.database(store):
-        user = User.objects.get(pk=user_id)
-        variant = (
-            ProductVariant.objects.filter(
-                product__slug="speckled-stoneware-mug", stock_on_hand__gt=1
-            )
-            .select_related("product")
-            .order_by("pk")
-            .first()
-        )
-        cart = cart_services.open_cart_for_user(user=user)
-        cart_services.add_line(cart=cart, variant_id=variant.pk, quantity=2, buyer=Buyer(user=user))
-        return variant.product.name
-
-
 def _find_order(staff: Page, shop: LiveStore, number: int) -> None:
     """From the admin's menu to the order's page: Orders, searched by its number."""
     staff.goto(f"{shop.url}/admin/")
@@ -118,34 +97,12 @@ def test_a_shopper_buys_with_cash_on_delivery_and_follows_the_order(
 def _journey(live: LivePlatform, shop: LiveStore, context, page: Page, staff: Page) -> None:
     person = live.new_person(shop, "customer")
     sign_in(context, shop, person)
-    product = _fill_cart(live, shop, person.user_id)
+    product = fill_cart(live, shop, person.user_id, quantity=2)
 
     # Contact and address.
     page.goto(f"{shop.url}/checkout/")
     expect(page.get_by_role("heading", name="Contact and shipping address")).to_be_visible()
-    email = page.get_by_label("Email")
-    if not email.input_value():
-        email.fill(person.email)
-    new_address = page.get_by_label("A new address")
-    if new_address.count():
-        new_address.check()
-    for name, value in (
-        ("full_name", "Ada Lovelace"),
-        ("line1", "1 Market St"),
-        ("city", "San Francisco"),
-        ("region", "CA"),
-        ("postal_code", "94105"),
-    ):
-        page.locator(f'[name="shipping-{name}"]').fill(value)
-    page.locator('[name="shipping-country"]').select_option("US")
-    artifact(page, "checkout-cod-1-address")
-    page.get_by_role("button", name="Continue to delivery").click()
-
-    # Delivery: the demo's standard rate, which takes cash on delivery.
-    expect(page).to_have_url(re.compile(r"/checkout/delivery/$"))
-    page.get_by_label(re.compile("Standard")).check()
-    artifact(page, "checkout-cod-2-delivery")
-    page.get_by_role("button", name="Continue to payment").click()
+    address_and_delivery(page, person.email, screenshots="checkout-cod")
 
     # Payment: cash on delivery.
     expect(page).to_have_url(re.compile(r"/checkout/payment/$"))

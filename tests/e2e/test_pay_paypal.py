@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import artifact, sign_in
+from tests.e2e.checkout_flow import address_and_delivery, fill_cart
 from tests.live_server import LivePlatform, LiveStore
 
 TIMEOUT_MS = 10_000
@@ -71,25 +72,6 @@ def paypal_shop(live_platform: LivePlatform):
         credentials.forget("paypal")
 
 
-def _fill_cart(live: LivePlatform, store: LiveStore, user_id: int) -> str:
-    from accounts.models import User
-    from cart import services as cart_services
-    from catalog.models import ProductVariant
-    from pricing import Buyer
-
-    with live.database(store):
-        user = User.objects.get(pk=user_id)
-        variant = (
-            ProductVariant.objects.filter(product__slug=SLUG, stock_on_hand__gt=1)
-            .select_related("product")
-            .order_by("pk")
-            .first()
-        )
-        cart = cart_services.open_cart_for_user(user=user)
-        cart_services.add_line(cart=cart, variant_id=variant.pk, quantity=2, buyer=Buyer(user=user))
-        return variant.product.name
-
-
 def _payment(live: LivePlatform, store: LiveStore, number: int):
     from orders.models import Order
     from payments.models import Payment, PaymentEvent, ProviderEvent
@@ -123,30 +105,11 @@ def test_a_shopper_pays_with_paypal_through_the_redirect(live: LivePlatform, pay
 def _journey(live: LivePlatform, shop: LiveStore, paypal, context, page: Page) -> None:
     person = live.new_person(shop, "customer")
     sign_in(context, shop, person)
-    product = _fill_cart(live, shop, person.user_id)
+    product = fill_cart(live, shop, person.user_id, slug=SLUG, quantity=2)
 
     page.goto(f"{shop.url}/checkout/")
     expect(page.get_by_role("heading", name="Contact and shipping address")).to_be_visible()
-    email = page.get_by_label("Email")
-    if not email.input_value():
-        email.fill(person.email)
-    new_address = page.get_by_label("A new address")
-    if new_address.count():
-        new_address.check()
-    for name, value in (
-        ("full_name", "Ada Lovelace"),
-        ("line1", "1 Market St"),
-        ("city", "San Francisco"),
-        ("region", "CA"),
-        ("postal_code", "94105"),
-    ):
-        page.locator(f'[name="shipping-{name}"]').fill(value)
-    page.locator('[name="shipping-country"]').select_option("US")
-    page.get_by_role("button", name="Continue to delivery").click()
-
-    expect(page).to_have_url(re.compile(r"/checkout/delivery/$"))
-    page.get_by_label(re.compile("Standard")).check()
-    page.get_by_role("button", name="Continue to payment").click()
+    address_and_delivery(page, person.email)
 
     # Payment: PayPal, beside cash on delivery.
     expect(page).to_have_url(re.compile(r"/checkout/payment/$"))

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import artifact, sign_in
+from tests.e2e.checkout_flow import address_and_delivery, fill_cart
 from tests.live_server import LivePlatform, LiveStore
 
 TIMEOUT_MS = 15_000
@@ -69,23 +70,6 @@ def shop(live_platform: LivePlatform) -> LiveStore:
         credentials.forget("stripe")
 
 
-def _fill_cart(live: LivePlatform, store: LiveStore, user_id: int) -> None:
-    from accounts.models import User
-    from cart import services as cart_services
-    from catalog.models import ProductVariant
-    from pricing import Buyer
-
-    with live.database(store):
-        user = User.objects.get(pk=user_id)
-        variant = (
-            ProductVariant.objects.filter(product__slug=SLUG, stock_on_hand__gt=0)
-            .order_by("pk")
-            .first()
-        )
-        cart = cart_services.open_cart_for_user(user=user)
-        cart_services.add_line(cart=cart, variant_id=variant.pk, quantity=1, buyer=Buyer(user=user))
-
-
 def test_a_shopper_pays_by_card_with_3d_secure_through_the_payment_element(
     live: LivePlatform, shop: LiveStore, browser
 ):
@@ -108,28 +92,10 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page) -> None:
     double = live.doubles["stripe"]
     person = live.new_person(shop, "customer")
     sign_in(context, shop, person)
-    _fill_cart(live, shop, person.user_id)
+    fill_cart(live, shop, person.user_id, slug=SLUG)
 
     page.goto(f"{shop.url}/checkout/")
-    email = page.get_by_label("Email")
-    if not email.input_value():
-        email.fill(person.email)
-    new_address = page.get_by_label("A new address")
-    if new_address.count():
-        new_address.check()
-    for name, value in (
-        ("full_name", "Ada Lovelace"),
-        ("line1", "1 Market St"),
-        ("city", "San Francisco"),
-        ("region", "CA"),
-        ("postal_code", "94105"),
-    ):
-        page.locator(f'[name="shipping-{name}"]').fill(value)
-    page.locator('[name="shipping-country"]').select_option("US")
-    page.get_by_role("button", name="Continue to delivery").click()
-    expect(page).to_have_url(re.compile(r"/checkout/delivery/$"))
-    page.get_by_label(re.compile("Standard")).check()
-    page.get_by_role("button", name="Continue to payment").click()
+    address_and_delivery(page, person.email)
 
     expect(page).to_have_url(re.compile(r"/checkout/payment/$"))
     page.get_by_label(re.compile(r"Card \(Stripe\)")).check()
