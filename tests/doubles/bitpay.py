@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import requests
 
-from tests.doubles.crypto_server import LocalServer, html_page, json_body
+from tests.doubles.crypto_server import LocalServer, ServedDouble, html_page, json_body
 
 EVENTS = {
     "new": (1001, "invoice_created"),
@@ -47,7 +47,7 @@ def _ms() -> int:
     return int(time.time() * 1000)
 
 
-class BitPayDouble:
+class BitPayDouble(ServedDouble):
     code = "bitpay"
 
     def __init__(self) -> None:
@@ -62,23 +62,6 @@ class BitPayDouble:
         self._server = LocalServer(self)
 
     # --- running -------------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def start(self) -> BitPayDouble:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> BitPayDouble:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def settings(self) -> dict:
         """The Django settings that point Mercato at this double."""

@@ -38,7 +38,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from tests.doubles.crypto_server import LocalServer, html_page, json_body
+from tests.doubles.crypto_server import LocalServer, ServedDouble, html_page, json_body
 
 AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
 CURRENCIES = {"USDC", "USD", "EUR", "GBP", "SGD"}
@@ -65,7 +65,7 @@ def sign_webhook(secret: str, body: bytes, headers: dict, timestamp: int | None 
     return f"t={timestamp},h={names},v1={digest}"
 
 
-class CoinbaseDouble:
+class CoinbaseDouble(ServedDouble):
     code = "coinbase"
 
     def __init__(self, *, algorithm: str = "ES256") -> None:
@@ -103,23 +103,6 @@ class CoinbaseDouble:
         self._server = LocalServer(self)
 
     # --- running -------------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def start(self) -> CoinbaseDouble:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> CoinbaseDouble:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def settings(self) -> dict:
         """The Django settings that point Mercato at this double."""
