@@ -82,6 +82,7 @@ def _detail_page(request, order: Order, *, status=200, forms_in_error=None):
         payment.staff_marks_paid = bool(provider and provider.staff_marks_paid)
         payment.moves_money = bool(provider and provider.moves_money)
         payment.capturable = payment.state == PaymentState.AUTHORISED
+        payment.method_name = provider.name if provider else payment.method
     lines = list(order.lines.all())
     action_forms = {
         "note": forms.NoteForm(),
