@@ -5,11 +5,13 @@ admins live in the public schema.
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -93,10 +95,47 @@ class Address(models.Model):
 
 
 class Company(models.Model):
-    """A business account (B2B): several people buy on its behalf."""
+    """A business account (B2B): several people buy on its behalf.
+
+    A company applies from the storefront (``PENDING``) and buys once the store's staff approve
+    it; companies the staff create themselves start approved. Its payment terms give the
+    invoices' due dates, its credit limit bounds its open balance, and with
+    ``requires_approval`` every order of its buyers waits for an approver.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class PaymentTerms(models.TextChoices):
+        PREPAID = "prepaid", "Prepaid"
+        NET_15 = "net_15", "Net 15"
+        NET_30 = "net_30", "Net 30"
+        NET_60 = "net_60", "Net 60"
+
+        @property
+        def days(self) -> int:
+            """Days from invoice to due date (0 for prepaid)."""
+            return {"prepaid": 0, "net_15": 15, "net_30": 30, "net_60": 60}[self.value]
 
     name = models.CharField(max_length=200)
     vat_number = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
+    payment_terms = models.CharField(
+        max_length=16, choices=PaymentTerms.choices, default=PaymentTerms.PREPAID
+    )
+    # Empty: no credit (prepaid only, or no limit enforced when terms are prepaid).
+    credit_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    requires_approval = models.BooleanField(
+        default=False, help_text="Every order of the company's buyers waits for an approver."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,6 +160,14 @@ class CompanyMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_membership"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.BUYER)
+    # An order above it (in the store's currency) waits for an approver; empty: no limit.
+    spending_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -165,6 +165,7 @@ TENANT_APPS = [
     "storefront_cms",
     "idempotency",
     "checkout",
+    "b2b",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
