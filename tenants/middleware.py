@@ -23,23 +23,31 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        connection.set_schema_to_public()
+        # The connection may still be set to the previous request's schema. The store lookup
+        # names its public tables in full, so it runs under any search path; every way out of
+        # here sets the schema this request works in before anything else queries. A run of
+        # requests to one store so pays no `SET search_path` at all (TENANT_LIMIT_SET_CALLS),
+        # where switching to public and back cost two round trips per request.
         try:
             hostname = self.hostname_from_request(request).lower()
         except DisallowedHost:
+            connection.set_schema_to_public()
             if is_api_request(request):
                 return api_error_response(code="bad_request", message="Bad request.", status=400)
             return render(request, "400.html", status=400)
 
         if hostname == settings.PLATFORM_DOMAIN:
+            connection.set_schema_to_public()
             request.tenant = Tenant(schema_name="public", name="Mercato", slug="")
             self.setup_url_routing(request)
             return None
 
         tenant = live_store_for_host(hostname)
         if tenant is None:
+            connection.set_schema_to_public()
             return self.no_tenant_found(request, hostname)
         if tenant.status == Tenant.Status.SUSPENDED and not _open_while_suspended(request.path):
+            connection.set_schema_to_public()
             if is_api_request(request):
                 return api_error_response(
                     code="store_suspended", message="This store is suspended.", status=503
@@ -48,7 +56,7 @@ class StoreRoutingMiddleware(TenantMainMiddleware):
 
         tenant.domain_url = hostname
         request.tenant = tenant
-        connection.set_tenant(tenant)
+        _route_connection_to(tenant)
         self.setup_url_routing(request)
         return None
 
@@ -79,6 +87,23 @@ _OPEN_WHILE_SUSPENDED = (
     "/accounts/reauthenticate/",
     "/accounts/password/reset/",
 )
+
+
+def _route_connection_to(tenant: Tenant) -> None:
+    """Point the connection at ``tenant``'s schema.
+
+    ``set_tenant`` forgets the search path already set, so the next query would set it again
+    even when the previous request was this store's: keep it when the schema is the same and
+    the path is set (TENANT_LIMIT_SET_CALLS; a rollback or a new connection forgets it).
+    """
+    if (
+        connection.schema_name == tenant.schema_name
+        and connection.include_public_schema
+        and connection.search_path_set_schemas
+    ):
+        connection.tenant = tenant
+        return
+    connection.set_tenant(tenant)
 
 
 def _open_while_suspended(path: str) -> bool:

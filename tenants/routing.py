@@ -9,6 +9,7 @@ cached storefront page this lookup is most of the request's time.
 from functools import cache
 
 from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 from tenants.models import Domain, Plan, Tenant
 
@@ -22,11 +23,15 @@ def _statement() -> tuple[str, list[str], list[str]]:
         + [f'p."{column}"' for column in plan_columns]
     )
     domain_tenant = Domain._meta.get_field("tenant").column
+    public = get_public_schema_name()
     # Identifiers come from the models' metadata; the only values are the query's parameters.
+    # Tables named with their schema: the statement reads the public schema whatever the
+    # connection's search path (the previous request's store, see tenants.middleware).
     sql = (
-        f"SELECT {select} FROM {Tenant._meta.db_table} t "  # noqa: S608
-        f"JOIN {Domain._meta.db_table} d ON d.{domain_tenant} = t.id "
-        f"LEFT JOIN {Plan._meta.db_table} p ON p.id = t.{Tenant._meta.get_field('plan').column} "
+        f'SELECT {select} FROM "{public}".{Tenant._meta.db_table} t '  # noqa: S608
+        f'JOIN "{public}".{Domain._meta.db_table} d ON d.{domain_tenant} = t.id '
+        f'LEFT JOIN "{public}".{Plan._meta.db_table} p '
+        f"ON p.id = t.{Tenant._meta.get_field('plan').column} "
         "WHERE d.domain = %s AND d.is_verified AND t.status = ANY(%s) "
         "ORDER BY t.id LIMIT 1"
     )
@@ -37,7 +42,7 @@ def _statement() -> tuple[str, list[str], list[str]]:
 
 def live_store_for_host(hostname: str) -> Tenant | None:
     """The live (active or suspended) store whose verified domain is ``hostname``, with its
-    plan loaded, or None. Reads the public schema: call it before switching to a store's."""
+    plan loaded, or None. Reads only the public schema, under any search path."""
     sql, tenant_names, plan_names = _statement()
     with connection.cursor() as cursor:
         cursor.execute(sql, [hostname, list(Tenant.LIVE_STATUSES)])

@@ -158,7 +158,8 @@ def test_the_detail_reads_the_same_number_of_queries_for_few_and_many_lines(as_r
     def count(order) -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"{LIST}{order.pk}/").status_code == 200
-        return len(queries)
+        # django-tenants' SET search_path comes or not with what the test did before.
+        return sum(1 for query in queries if not query["sql"].startswith("SET search_path"))
 
     assert count(small) == count(big)
 

@@ -19,6 +19,39 @@ def test_store_subdomain_serves_the_store_home_page(store_client, store_a, store
     assert b"Store B" not in response.content
 
 
+def test_requests_one_after_another_each_see_only_their_own_host(
+    store_client, platform_client, store_a, store_b, settings
+):
+    """The connection keeps the previous request's schema until routing picks the next: store
+    A, B, A again, the platform and an unknown host, in turn on one connection."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for client, expected, absent in [
+        (store_client(store_a), b"Welcome to Store A", b"Store B"),
+        (store_client(store_b), b"Welcome to Store B", b"Store A"),
+        (store_client(store_a), b"Welcome to Store A", b"Store B"),
+    ]:
+        response = client.get("/")
+        assert response.status_code == 200
+        assert expected in response.content
+        assert absent not in response.content
+    assert b"Platform administration" in platform_client.get("/").content
+    assert connection.schema_name == "public"
+    lost = Client(HTTP_HOST=f"no-such-store.{settings.PLATFORM_DOMAIN}").get("/")
+    assert lost.status_code == 404
+    assert connection.schema_name == "public"
+
+    # A plain client leaves the connection as the request did, as a server's does.
+    shopper = Client(HTTP_HOST=store_a.primary_host)
+    shopper.get("/api/v1/shop/products/")
+    with CaptureQueriesContext(connection) as again:
+        shopper.get("/api/v1/shop/products/")
+    # A second request to the same store sets no search path: it is already the store's.
+    assert not [q for q in again.captured_queries if q["sql"].startswith("SET search_path")]
+    assert connection.schema_name == store_a.schema_name
+
+
 def test_store_host_is_case_insensitive(store_a):
     from django.test import Client
 
