@@ -63,8 +63,9 @@ keepalive = _env_int("GUNICORN_KEEPALIVE", 65)
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Heartbeat files on tmpfs: on a container's overlay disk a slow write can look like a hung worker.
+_SHM = Path("/dev/shm")  # noqa: S108 - gunicorn's own advice; only its heartbeat files go there
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
-    "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    str(_SHM) if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None
 )
 # The load balancer sets X-Forwarded-*; Django decides what to trust (TRUSTED_PROXY_COUNT).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")

@@ -24,9 +24,9 @@ def test_gunicorn_serves_with_the_config_and_logs_json_lines(tmp_path):
         "WEB_CONCURRENCY": "1",
         "GUNICORN_ACCESS_LOG": str(access_log),
     }
+    command = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
-         "sourceroot:wsgi_application"],  # fmt: skip
+        [*command, "sourceroot:wsgi_application"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -53,7 +53,8 @@ def test_gunicorn_serves_with_the_config_and_logs_json_lines(tmp_path):
 
 def test_workers_follow_the_cpus_the_container_may_use():
     namespace: dict = {}
-    exec(compile((ROOT / "deploy" / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    source = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    exec(compile(source, "gunicorn.conf.py", "exec"), namespace)
     cpus = namespace["_cpus"]()
     assert 1 <= cpus <= (os.cpu_count() or 1)
     if not os.environ.get("WEB_CONCURRENCY"):
