@@ -101,8 +101,9 @@ resource "aws_cloudwatch_metric_alarm" "queue_backlog" {
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.thresholds.queue_backlog
-  # No data means the publisher (beat) stopped: that is itself worth waking someone for.
-  treat_missing_data = "breaching"
+  # notBreaching while the platform does not publish the metric yet (docs/readme/prod-infra.md);
+  # once it does, "breaching" makes a silent publisher wake someone too.
+  treat_missing_data = "notBreaching"
   dimensions         = { Queue = var.queue_name }
   alarm_actions      = local.actions
   ok_actions         = local.actions

@@ -15,11 +15,12 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = toset(var.client_security_group_ids)
+  # count, not for_each: the groups' ids are only known once created, in the same apply.
+  count = length(var.client_security_group_ids)
 
   security_group_id            = aws_security_group.this.id
   description                  = "Redis from the platform's tasks"
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.client_security_group_ids[count.index]
   ip_protocol                  = "tcp"
   from_port                    = 6379
   to_port                      = 6379

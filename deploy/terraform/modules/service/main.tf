@@ -11,8 +11,11 @@ locals {
     # Where tenants.certificates attaches custom domains' certificates once ACM issued them.
     CUSTOM_DOMAIN_LISTENER_ARN = aws_lb_listener.https.arn
   })
+  # Empty values are left out: settings.py then uses its own default (an empty variable would
+  # count as set).
   environment = [
     for key in sort(keys(local.plain_environment)) : { name = key, value = local.plain_environment[key] }
+    if local.plain_environment[key] != ""
   ]
   secrets = [
     for key in sort(keys(var.secret_arns)) : { name = key, valueFrom = var.secret_arns[key] }
@@ -711,8 +714,11 @@ resource "aws_appautoscaling_policy" "worker_cpu" {
   }
 }
 
-# Queue depth per worker task: the backlog (published every minute by the app's
-# publish_queue_depth beat job) divided by the running workers, held near the target.
+# Queue depth per worker task: the backlog divided by the running workers, held near the
+# target. The backlog metric (namespace var.queue_metric_namespace, QueueDepth, dimension Queue)
+# must be published by the platform (the tasks' role may PutMetricData in that namespace); the
+# publisher is not in the application yet (see docs/readme/prod-infra.md): until it is, this
+# policy has no data and only the CPU policy scales the workers.
 resource "aws_appautoscaling_policy" "worker_queue_depth" {
   name               = "${var.name}-worker-queue-depth"
   policy_type        = "TargetTrackingScaling"
