@@ -121,3 +121,11 @@ def release_domain_certificate(self, certificate_id: int) -> str | None:
     except CertificateError as error:
         raise self.retry(exc=error) from error
     return certificate.status if certificate else None
+
+
+@shared_task(ignore_result=True)
+def publish_queue_depth() -> int | None:
+    """Put the Celery backlog in CloudWatch (the workers' autoscaling reads it)."""
+    from tenants.queue_metrics import publish_queue_depth as publish
+
+    return publish()

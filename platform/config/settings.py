@@ -281,6 +281,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.refresh_domain_certificates",
         "schedule": 5 * 60,
     },
+    "publish-queue-depth": {"task": "tenants.tasks.publish_queue_depth", "schedule": 60},
     # Fans out: one task per live store, in its schema (idempotency.tasks).
     "expire-idempotency-keys": {
         "task": "idempotency.tasks.expire_idempotency_keys",
@@ -310,6 +311,10 @@ CUSTOM_DOMAIN_CLAIM_HOURS = env_int("CUSTOM_DOMAIN_CLAIM_HOURS", 72)
 CUSTOM_DOMAIN_CERTIFICATES = env_str("CUSTOM_DOMAIN_CERTIFICATES")
 CUSTOM_DOMAIN_LISTENER_ARN = env_str("CUSTOM_DOMAIN_LISTENER_ARN")
 CUSTOM_DOMAIN_AWS_REGION = env_str("CUSTOM_DOMAIN_AWS_REGION") or env_str("AWS_DEFAULT_REGION")
+# The Celery backlog published to CloudWatch every minute (tenants.queue_metrics), read by the
+# workers' autoscaling; empty: not published (development).
+QUEUE_METRICS_NAMESPACE = env_str("QUEUE_METRICS_NAMESPACE")
+QUEUE_METRICS_ENDPOINT_URL = env_str("QUEUE_METRICS_ENDPOINT_URL") or None
 # Local doubles in tests; empty means AWS's own endpoints.
 CUSTOM_DOMAIN_ACM_ENDPOINT_URL = env_str("CUSTOM_DOMAIN_ACM_ENDPOINT_URL") or None
 CUSTOM_DOMAIN_ELB_ENDPOINT_URL = env_str("CUSTOM_DOMAIN_ELB_ENDPOINT_URL") or None

@@ -348,6 +348,7 @@ module "service" {
     EMAIL_USE_TLS             = var.email.use_tls ? "1" : "0"
     DEFAULT_FROM_EMAIL        = var.email.from_address
     CELERY_TASK_DEFAULT_QUEUE = local.queue_name
+    QUEUE_METRICS_NAMESPACE   = "Mercato/Celery" # tenants.queue_metrics, read by the autoscaling
     # Custom domains' certificates (tenants.certificates): ACM, attached to the HTTPS listener
     # (the service module adds CUSTOM_DOMAIN_LISTENER_ARN, as it creates the listener).
     CUSTOM_DOMAIN_CERTIFICATES = "acm"

@@ -101,9 +101,9 @@ resource "aws_cloudwatch_metric_alarm" "queue_backlog" {
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.thresholds.queue_backlog
-  # notBreaching while the platform does not publish the metric yet (docs/readme/prod-infra.md);
-  # once it does, "breaching" makes a silent publisher wake someone too.
-  treat_missing_data = "notBreaching"
+  # No data means the publisher (beat's publish-queue-depth job, every minute) stopped: that
+  # is itself worth waking someone for.
+  treat_missing_data = "breaching"
   dimensions         = { Queue = var.queue_name }
   alarm_actions      = local.actions
   ok_actions         = local.actions

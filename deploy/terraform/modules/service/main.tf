@@ -715,10 +715,9 @@ resource "aws_appautoscaling_policy" "worker_cpu" {
 }
 
 # Queue depth per worker task: the backlog divided by the running workers, held near the
-# target. The backlog metric (namespace var.queue_metric_namespace, QueueDepth, dimension Queue)
-# must be published by the platform (the tasks' role may PutMetricData in that namespace); the
-# publisher is not in the application yet (see docs/readme/prod-infra.md): until it is, this
-# policy has no data and only the CPU policy scales the workers.
+# target. The backlog (namespace var.queue_metric_namespace, QueueDepth, dimension Queue) is
+# published every minute by beat's publish-queue-depth job (tenants/queue_metrics.py; the
+# tasks' role may PutMetricData in that namespace only).
 resource "aws_appautoscaling_policy" "worker_queue_depth" {
   name               = "${var.name}-worker-queue-depth"
   policy_type        = "TargetTrackingScaling"
