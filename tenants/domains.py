@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenants import audit
+from tenants import audit, certificates
 from tenants.errors import DomainClaimExpired, DomainInUse, DomainNotRemovable
 from tenants.models import Domain, Tenant
 
@@ -130,6 +130,8 @@ def verify_custom_domain(*, domain: Domain, resolver: TxtResolver | None = None)
         audit.record(action="domain.claim_removed", tenant=lost.tenant, domain=lost.domain)
     losers.delete()
     audit.record(action="domain.verified", tenant=domain.tenant, domain=domain.domain)
+    # HTTPS for it: a certificate requested from ACM after the commit (when configured).
+    certificates.start_for_domain(domain=domain)
     return True
 
 
@@ -140,6 +142,7 @@ def remove_custom_domain(*, domain: Domain, actor_label: str = "") -> None:
     """
     if domain.is_primary or domain.domain.endswith(f".{settings.PLATFORM_DOMAIN}"):
         raise DomainNotRemovable("The store's own address on the platform cannot be removed.")
+    certificates.release_for_domain(domain=domain)
     domain.delete()
     audit.record(
         action="domain.removed", tenant=domain.tenant, actor_label=actor_label, domain=domain.domain

@@ -206,6 +206,48 @@ class Domain(DomainMixin):
         return f"mercato-verification={self.verification_token}"
 
 
+class DomainCertificate(models.Model):
+    """The HTTPS certificate of a verified custom domain (tenants.certificates).
+
+    Requested from ACM once the domain is verified; the merchant publishes the CNAME record ACM
+    asks for (``validation_records``); once issued it is attached to the load balancer's HTTPS
+    listener, and from then the domain serves over HTTPS. When the domain is removed the row
+    stays (``domain`` null) until the certificate is detached and deleted. Status changes go
+    through tenants.state.apply_certificate (one transition table, each one audited).
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        PENDING_VALIDATION = "pending_validation", "Waiting for DNS validation"
+        ISSUED = "issued", "Issued"
+        ATTACHED = "attached", "Active"
+        FAILED = "failed", "Failed"
+        RELEASED = "released", "Released"
+
+    # SET_NULL, not CASCADE: a purged store's certificates must still be detached and deleted
+    # (tenants.tasks.refresh_domain_certificates releases rows left without a domain).
+    tenant = models.ForeignKey(
+        Tenant, null=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    domain = models.OneToOneField(
+        Domain, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificate"
+    )
+    hostname = models.CharField(max_length=253)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.REQUESTED)
+    certificate_arn = models.CharField(max_length=2048, blank=True)
+    # [{"name": ..., "type": "CNAME", "value": ...}]: what the merchant publishes.
+    validation_records = models.JSONField(default=list, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="tenants_cert_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} ({self.status})"
+
+
 class Subscription(models.Model):
     """A store's platform subscription, as Stripe Billing last told us."""
 

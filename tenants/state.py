@@ -9,7 +9,7 @@ from django.db import models
 
 from tenants import audit
 from tenants.errors import IllegalTransition
-from tenants.models import Tenant
+from tenants.models import DomainCertificate, Tenant
 
 Status = Tenant.Status
 
@@ -75,3 +75,84 @@ def apply(
 
 def _past_participle(transition: StoreTransition) -> str:
     return {"suspend": "suspended", "reactivate": "reactivated", "delete": "deleted"}[transition]
+
+
+# --- Custom domains' certificates (tenants.certificates) --------------------------------------
+
+CertificateStatus = DomainCertificate.Status
+
+
+class CertificateTransition(models.TextChoices):
+    REQUEST = "request", "Request from ACM"
+    ISSUE = "issue", "Issued by ACM"
+    ATTACH = "attach", "Attach to the HTTPS listener"
+    FAIL = "fail", "Fail"
+    RETRY = "retry", "Request again"
+    RELEASE = "release", "Release"
+
+
+# transition -> (the statuses it may start from, the status it leads to, its audit action)
+CERTIFICATE_TRANSITIONS: dict[CertificateTransition, tuple[frozenset[str], str, str]] = {
+    CertificateTransition.REQUEST: (
+        frozenset({CertificateStatus.REQUESTED}),
+        CertificateStatus.PENDING_VALIDATION,
+        "domain.certificate_requested",
+    ),
+    CertificateTransition.ISSUE: (
+        frozenset({CertificateStatus.PENDING_VALIDATION}),
+        CertificateStatus.ISSUED,
+        "domain.certificate_issued",
+    ),
+    CertificateTransition.ATTACH: (
+        frozenset({CertificateStatus.ISSUED}),
+        CertificateStatus.ATTACHED,
+        "domain.certificate_attached",
+    ),
+    CertificateTransition.FAIL: (
+        frozenset({CertificateStatus.REQUESTED, CertificateStatus.PENDING_VALIDATION}),
+        CertificateStatus.FAILED,
+        "domain.certificate_failed",
+    ),
+    CertificateTransition.RETRY: (
+        frozenset({CertificateStatus.FAILED}),
+        CertificateStatus.REQUESTED,
+        "domain.certificate_retried",
+    ),
+    CertificateTransition.RELEASE: (
+        frozenset(
+            {
+                CertificateStatus.REQUESTED,
+                CertificateStatus.PENDING_VALIDATION,
+                CertificateStatus.ISSUED,
+                CertificateStatus.ATTACHED,
+                CertificateStatus.FAILED,
+            }
+        ),
+        CertificateStatus.RELEASED,
+        "domain.certificate_released",
+    ),
+}
+
+
+def apply_certificate(
+    *, certificate: DomainCertificate, transition: CertificateTransition, **details
+) -> str:
+    """Move ``certificate`` (locked by the caller) to its new status and record it; returns the
+    status it came from. The caller saves the row. IllegalTransition when not allowed."""
+    sources, target, action = CERTIFICATE_TRANSITIONS[transition]
+    previous = certificate.status
+    if previous not in sources:
+        raise IllegalTransition(
+            f"A certificate that is {CertificateStatus(previous).label.lower()} cannot be "
+            f"moved by '{transition.label}'.",
+        )
+    certificate.status = target
+    audit.record(
+        action=action,
+        tenant=certificate.tenant,
+        domain=certificate.hostname,
+        from_status=previous,
+        to_status=target,
+        **details,
+    )
+    return previous

@@ -66,3 +66,66 @@ def remove_expired_domain_claims() -> int:
     from tenants.domains import remove_expired_claims
 
     return remove_expired_claims()
+
+
+# --- Custom domains' certificates (tenants.certificates) ---------------------------------------
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def request_domain_certificate(self, certificate_id: int) -> str | None:
+    """Ask ACM for a verified custom domain's certificate (retried on a provider error)."""
+    from tenants.certificates import CertificateError, request_certificate
+
+    try:
+        certificate = request_certificate(certificate_id=certificate_id)
+    except CertificateError as error:
+        raise self.retry(exc=error) from error
+    return certificate.status if certificate else None
+
+
+@shared_task
+def refresh_domain_certificates() -> int:
+    """Move every certificate in progress along (validated -> attached); release orphans.
+    One certificate's provider error does not stop the others; returns how many were looked at."""
+    import logging
+
+    from tenants import certificates
+
+    if not certificates.enabled():
+        return 0
+    log = logging.getLogger(__name__)
+    ids = certificates.pending_certificate_ids()
+    for certificate_id in ids:
+        try:
+            certificate = certificates.refresh_certificate(certificate_id=certificate_id)
+            if certificate and certificate.status == certificate.Status.REQUESTED:
+                certificates.request_certificate(certificate_id=certificate_id)
+        except certificates.CertificateError:
+            log.warning("Certificate %s: the provider failed; next run retries", certificate_id)
+    orphans = certificates.orphaned_certificate_ids()
+    for certificate_id in orphans:
+        try:
+            certificates.release_certificate(certificate_id=certificate_id)
+        except certificates.CertificateError:
+            log.warning("Certificate %s: release failed; next run retries", certificate_id)
+    return len(ids) + len(orphans)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def release_domain_certificate(self, certificate_id: int) -> str | None:
+    """Detach and delete the certificate of a removed custom domain."""
+    from tenants.certificates import CertificateError, release_certificate
+
+    try:
+        certificate = release_certificate(certificate_id=certificate_id)
+    except CertificateError as error:
+        raise self.retry(exc=error) from error
+    return certificate.status if certificate else None
+
+
+@shared_task(ignore_result=True)
+def publish_queue_depth() -> int | None:
+    """Put the Celery backlog in CloudWatch (the workers' autoscaling reads it)."""
+    from tenants.queue_metrics import publish_queue_depth as publish
+
+    return publish()

@@ -101,6 +101,11 @@ def register_store_settings_urls():
         path("store/api-keys/<int:pk>/revoke/", api_keys.revoke, name="store_api_key_revoke"),
         path("store/domains/", domains.domain_list, name="store_domains"),
         path("store/domains/<int:pk>/verify/", domains.verify, name="store_domain_verify"),
+        path(
+            "store/domains/<int:pk>/certificate/retry/",
+            domains.retry_certificate,
+            name="store_domain_certificate_retry",
+        ),
         path("store/domains/<int:pk>/remove/", domains.remove, name="store_domain_remove"),
         path("store/social-login/", social_login.social_login, name="store_social_login"),
         path(

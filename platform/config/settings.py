@@ -276,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.remove_expired_domain_claims",
         "schedule": 60 * 60,
     },
+    # Custom domains' certificates: validated ones attached, removed ones released (ACM).
+    "refresh-domain-certificates": {
+        "task": "tenants.tasks.refresh_domain_certificates",
+        "schedule": 5 * 60,
+    },
+    "publish-queue-depth": {"task": "tenants.tasks.publish_queue_depth", "schedule": 60},
     # Fans out: one task per live store, in its schema (idempotency.tasks).
     "expire-idempotency-keys": {
         "task": "idempotency.tasks.expire_idempotency_keys",
@@ -300,6 +306,18 @@ STORE_RETENTION_DAYS = env_int("STORE_RETENTION_DAYS", 30)
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 # An unverified custom domain claim lapses after this many hours (tenants.domains).
 CUSTOM_DOMAIN_CLAIM_HOURS = env_int("CUSTOM_DOMAIN_CLAIM_HOURS", 72)
+# HTTPS for verified custom domains (tenants.certificates): "acm" requests a certificate per
+# domain from ACM and attaches it to the load balancer's HTTPS listener; empty: none (development).
+CUSTOM_DOMAIN_CERTIFICATES = env_str("CUSTOM_DOMAIN_CERTIFICATES")
+CUSTOM_DOMAIN_LISTENER_ARN = env_str("CUSTOM_DOMAIN_LISTENER_ARN")
+CUSTOM_DOMAIN_AWS_REGION = env_str("CUSTOM_DOMAIN_AWS_REGION") or env_str("AWS_DEFAULT_REGION")
+# The Celery backlog published to CloudWatch every minute (tenants.queue_metrics), read by the
+# workers' autoscaling; empty: not published (development).
+QUEUE_METRICS_NAMESPACE = env_str("QUEUE_METRICS_NAMESPACE")
+QUEUE_METRICS_ENDPOINT_URL = env_str("QUEUE_METRICS_ENDPOINT_URL") or None
+# Local doubles in tests; empty means AWS's own endpoints.
+CUSTOM_DOMAIN_ACM_ENDPOINT_URL = env_str("CUSTOM_DOMAIN_ACM_ENDPOINT_URL") or None
+CUSTOM_DOMAIN_ELB_ENDPOINT_URL = env_str("CUSTOM_DOMAIN_ELB_ENDPOINT_URL") or None
 SIGNUP_RATE = env_str("SIGNUP_RATE", "10/hour")
 # How long a serialized shop listing or product page is kept (keyed by the catalog's version,
 # so a change is visible at once); 0 turns the cache off.

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 import money
 from tenants import billing, currency_locks, domains, limits
-from tenants.models import Domain, Invoice, Plan, Subscription, Tenant
+from tenants.models import Domain, DomainCertificate, Invoice, Plan, Subscription, Tenant
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -126,10 +126,28 @@ class DomainClaimSerializer(serializers.Serializer):
     domain = serializers.CharField(max_length=253)
 
 
+class DnsRecordSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    value = serializers.CharField()
+
+
+class DomainCertificateSerializer(serializers.ModelSerializer):
+    """The domain's HTTPS certificate (tenants.certificates): publish validation_records."""
+
+    validation_records = DnsRecordSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DomainCertificate
+        fields = ["status", "validation_records", "failure_reason"]
+        read_only_fields = fields
+
+
 class DomainSerializer(serializers.ModelSerializer):
     txt_record_name = serializers.CharField(read_only=True)
     txt_record_value = serializers.CharField(read_only=True)
     claim_expires_at = serializers.SerializerMethodField()
+    certificate = serializers.SerializerMethodField()
 
     class Meta:
         model = Domain
@@ -142,8 +160,15 @@ class DomainSerializer(serializers.ModelSerializer):
             "txt_record_name",
             "txt_record_value",
             "claim_expires_at",
+            "certificate",
         ]
         read_only_fields = ["is_primary", "is_verified", "verified_at"]
+
+    @extend_schema_field(DomainCertificateSerializer(allow_null=True))
+    def get_certificate(self, domain: Domain):
+        """The HTTPS certificate of a verified custom domain (null: none requested)."""
+        certificate = getattr(domain, "certificate", None) if domain.pk else None
+        return DomainCertificateSerializer(certificate).data if certificate else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_claim_expires_at(self, domain: Domain):

@@ -181,6 +181,7 @@ class DomainListView(IdempotentCreateMixin, APIView):
     def get(self, request: Request) -> Response:
         rows = (
             Domain.objects.filter(tenant=request.tenant)
+            .select_related("certificate")
             .exclude(pk__in=domains.expired_claims().values("pk"))
             .order_by("-is_primary", "domain")
         )

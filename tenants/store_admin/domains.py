@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.api_errors import DomainError
-from tenants import domains
+from tenants import certificates, domains
 from tenants.api.permissions import MANAGE_DOMAINS
 from tenants.models import Domain
 from tenants.store_admin.access import requires_permission
@@ -22,7 +22,11 @@ resolver = None
 
 
 def _store_domains(request):
-    return Domain.objects.filter(tenant_id=request.tenant.pk).order_by("-is_primary", "domain")
+    return (
+        Domain.objects.filter(tenant_id=request.tenant.pk)
+        .select_related("certificate")
+        .order_by("-is_primary", "domain")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,4 +93,21 @@ def remove(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, f"{domain.domain} no longer serves your store.")
+    return redirect("store_domains")
+
+
+@require_POST
+@requires_permission(MANAGE_DOMAINS, title=TITLE, reason=REASON)
+def retry_certificate(request, pk: int):
+    """After a failed certificate (a CAA record, the CNAME not published in time): ask again."""
+    domain = _domain_or_404(request, pk)
+    certificate = getattr(domain, "certificate", None)
+    if certificate is None:
+        raise Http404("This domain has no certificate.")
+    try:
+        certificates.retry_certificate(certificate=certificate)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A new certificate is requested for {domain.domain}.")
     return redirect("store_domains")
