@@ -46,20 +46,21 @@ def apply_for_company(
     user: User,
     name,
     vat_number,
-    country,
     billing_address,
     shipping_address,
     contact_name,
     contact_email,
     contact_phone="",
+    country="",
 ) -> Company:
     """``user`` applies for a business account: a PENDING company with ``user`` as its admin,
-    its application (contact) and a first location ("Head office") with both addresses.
+        its application (contact) and a first location ("Head office") with both addresses. The tax
+    number is checked for ``country`` (ISO code; default: the billing address's country).
 
-    Refused to the store's staff (StaffCannotApply, 403) and to a member of a company
-    (AlreadyInCompany, 409); invalid fields: ApplicationInvalid (400) with every field's
-    errors. The person's row is locked, so two applications at once make one company. After
-    commit: a confirmation to the applicant's contact email and a notice to the staff.
+        Refused to the store's staff (StaffCannotApply, 403) and to a member of a company
+        (AlreadyInCompany, 409); invalid fields: ApplicationInvalid (400) with every field's
+        errors. The person's row is locked, so two applications at once make one company. After
+        commit: a confirmation to the applicant's contact email and a notice to the staff.
     """
     if user.staff_role or user.is_staff:
         raise StaffCannotApply("The store's staff cannot apply for a business account.")
