@@ -109,3 +109,22 @@ def test_every_company_endpoint_is_in_the_matrix():
     declared = {f"/api/v1/b2b/{pattern.pattern}" for pattern in urlpatterns}
     companies = {path for path in declared if "compan" in path or "applications" in path}
     assert companies - {route_of(row.path) for row in ROWS} == set()
+
+
+def test_the_company_api_is_documented_with_examples(store_api_schema):
+    paths = store_api_schema["paths"]
+    for path, method in (
+        ("/api/v1/b2b/applications/", "post"),
+        ("/api/v1/b2b/company/locations/", "post"),
+        ("/api/v1/b2b/companies/{id}/", "patch"),
+        ("/api/v1/b2b/companies/{id}/approve/", "post"),
+        ("/api/v1/b2b/companies/{id}/reject/", "post"),
+        ("/api/v1/b2b/company/members/{id}/", "patch"),
+    ):
+        body = paths[path][method]["requestBody"]["content"]["application/json"]
+        assert body.get("examples"), f"{method.upper()} {path} has no example"
+    listing = paths["/api/v1/b2b/companies/"]["get"]
+    assert {"cursor", "status"} <= {parameter["name"] for parameter in listing["parameters"]}
+    assert "Idempotency-Key" in {
+        parameter["name"] for parameter in paths["/api/v1/b2b/applications/"]["post"]["parameters"]
+    }
