@@ -208,3 +208,29 @@ def test_the_admin_list_takes_constant_queries(in_store, pending):
     for number in range(5):
         services.apply_for_company(user=shopper(f"m{number}@example.com"), **application())
     assert count() == few
+
+
+def test_staff_add_and_change_a_company_location(in_store, pending):
+    from b2b.models import CompanyLocation
+    from tests.b2b.companies_scene import BERLIN
+
+    client = HostClient(HTTP_HOST=in_store.primary_host)
+    client.force_login(make_person("order_manager"))
+    form = {"name": "Dock 2"}
+    for prefix in ("shipping", "billing"):
+        form.update({f"{prefix}-{key}": value for key, value in BERLIN.items()})
+
+    refused = client.post(f"/admin/companies/{pending.pk}/locations/new/",
+                          {**form, "billing-postal_code": "12"})  # fmt: skip
+    added = client.post(f"/admin/companies/{pending.pk}/locations/new/", form)
+    place = CompanyLocation.objects.get(company=pending, name="Dock 2")
+    renamed = client.post(f"/admin/companies/{pending.pk}/locations/{place.pk}/",
+                          {**form, "name": "Dock 3"})  # fmt: skip
+
+    assert refused.status_code == 400 and 'value="Dock 2"' in refused.content.decode()
+    assert added.status_code == 302 and renamed.status_code == 302
+    place.refresh_from_db()
+    assert place.name == "Dock 3"
+    support = HostClient(HTTP_HOST=in_store.primary_host)
+    support.force_login(make_person("support"))
+    assert support.get(f"/admin/companies/{pending.pk}/locations/new/").status_code == 403

@@ -24,7 +24,9 @@ from wagtail.admin.viewsets.base import ViewSet
 from accounts.models import Company, CompanyMembership
 from accounts.permissions import MANAGE_COMPANIES, VIEW_CUSTOMERS, has_permission
 from b2b.companies import selectors, services
+from b2b.companies.forms import AddressForm, put_errors
 from b2b.companies.state import can_transition
+from checkout.addresses import FIELDS as ADDRESS_FIELDS
 from config.api_errors import DomainError
 from tenants.store_admin.access import RequiresPermissionMixin, requires_permission
 from tenants.store_admin.forms import show_domain_error
@@ -210,6 +212,50 @@ def member_spending_limit(request, pk: int, member: int):
     return redirect("companies:detail", pk)
 
 
+class LocationNameForm(forms.Form):
+    name = forms.CharField(label="Location name", max_length=100)
+
+
+@requires_permission(MANAGE_COMPANIES, title=REFUSAL_TITLE, reason=MANAGE_REASON)
+def location_edit(request, pk: int, location: int | None = None):
+    """Add a location to a company, or change one of its own (name, shipping and billing
+    address, validated per country by the service)."""
+    company = _company(pk)
+    place = None
+    if location is not None:
+        place = selectors.company_locations(company=company).filter(pk=location).first()
+        if place is None:
+            raise Http404("No such location.")
+    data = request.POST or None
+    form = LocationNameForm(data, initial={"name": place.name if place else ""})
+    shipping = AddressForm(data, prefix="shipping", initial=place.shipping_address if place else {})
+    billing = AddressForm(data, prefix="billing", initial=place.billing_address if place else {})
+    context = {"company": company, "location": place, "form": form, "shipping": shipping,
+               "billing": billing}  # fmt: skip
+    if request.method != "POST":
+        return render(request, "b2b/store_admin/location_form.html", context)
+    form.is_valid(), shipping.is_valid(), billing.is_valid()
+    try:
+        services.save_location(
+            company=company,
+            location=place,
+            name=request.POST.get("name", ""),
+            shipping_address=_typed_address(shipping),
+            billing_address=_typed_address(billing),
+        )
+    except DomainError as refused:
+        context["errors"] = put_errors(
+            refused.fields, {"": form, "shipping_address": shipping, "billing_address": billing}
+        )
+        return render(request, "b2b/store_admin/location_form.html", context, status=400)
+    messages.success(request, f"The location of {company.name} was saved.")
+    return redirect("companies:detail", pk)
+
+
+def _typed_address(form) -> dict:
+    return {name: form.data.get(form.add_prefix(name), "") for name in ADDRESS_FIELDS}
+
+
 class CompanyMenuItem(MenuItem):
     def is_shown(self, request):
         return has_permission(request.user, VIEW_CUSTOMERS)
@@ -238,6 +284,8 @@ class CompanyViewSet(ViewSet):
             path("<int:pk>/approve/", company_decide, {"decision": "approve"}, name="approve"),
             path("<int:pk>/reject/", company_decide, {"decision": "reject"}, name="reject"),
             path("<int:pk>/terms/", company_terms, name="terms"),
+            path("<int:pk>/locations/new/", location_edit, name="location_new"),
+            path("<int:pk>/locations/<int:location>/", location_edit, name="location_edit"),
             path(
                 "<int:pk>/members/<int:member>/spending-limit/",
                 member_spending_limit,
