@@ -2,6 +2,8 @@
 or tax number is checked per country; members and staff cannot apply; the applicant and the
 staff are emailed once; a pending or rejected company's members buy as consumers."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -10,8 +12,9 @@ from accounts.models import ApiKey, Company, CompanyMembership
 from b2b.companies import services
 from b2b.companies.emails import send_company_email
 from b2b.models import CompanyApplication, CompanyEmail, CompanyLocation, CompanyStatusChange
-from pricing import Channel, buyer_for, channel_for
+from pricing import Channel, buyer_for, channel_for, price_for
 from tests.b2b.companies_scene import BERLIN, api_client, application, shopper
+from tests.checkout.factories import variant
 from tests.conftest import HostClient
 from tests.matrix import make_person
 
@@ -172,12 +175,17 @@ def test_a_pending_or_rejected_company_buys_as_a_consumer(in_store):
     def fresh(user):
         return type(user).objects.get(pk=user.pk)  # no membership cached from before
 
+    mug = variant("10.00")
+    type(mug).objects.filter(pk=mug.pk).update(b2b_price=Decimal("8.00"))
+    mug.refresh_from_db()
     assert channel_for(user=fresh(ana)) == Channel.B2C
     assert buyer_for(user=fresh(ana)).company is None
+    assert price_for(mug, buyer_for(user=fresh(ana))).amount == Decimal("10.00")
     assert channel_for(user=None, auth=ApiKey.objects.get(pk=key.pk)) == Channel.B2C
 
     services.approve_company(company=company, by=owner)
     assert channel_for(user=fresh(ana)) == Channel.B2B
+    assert price_for(mug, buyer_for(user=fresh(ana))).amount == Decimal("8.00")
     assert buyer_for(user=fresh(ana)).company == company
     assert buyer_for(user=None, auth=ApiKey.objects.get(pk=key.pk)).company == company
 
