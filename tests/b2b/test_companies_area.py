@@ -216,3 +216,19 @@ def test_the_checkout_offers_the_company_locations_to_its_members(in_store, comp
     stranger.force_login(shopper())
     with_cart(stranger, mug)
     assert b"location-" not in stranger.get("/checkout/").content
+
+
+def test_the_accounts_api_issues_no_key_to_a_pending_company(in_store, company):
+    from tests.b2b.companies_scene import api_client
+
+    admin = CompanyMembership.objects.get(role="admin", company=company).user
+    body = {"name": "ERP", "scopes": ["orders:read"]}
+    issued = api_client(in_store, admin).post("/api/v1/auth/api-keys/", body, format="json")
+    assert issued.status_code == 201 and issued.json()["secret"]
+
+    Company.objects.filter(pk=company.pk).update(status="pending")
+    admin = type(admin).objects.get(pk=admin.pk)
+    refused = api_client(in_store, admin).post("/api/v1/auth/api-keys/", body, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "company_not_approved"
+    assert ApiKey.objects.filter(company=company).count() == 1
