@@ -219,3 +219,15 @@ def test_the_storefront_application_form(in_store):
     location = CompanyLocation.objects.get()
     assert application_row.contact_email == "ana@acme.example"
     assert location.shipping_address == location.billing_address
+
+
+def test_a_retried_application_with_its_idempotency_key_makes_one_company(in_store):
+    client = api_client(in_store, shopper())
+    headers = {"HTTP_IDEMPOTENCY_KEY": "apply-1"}
+
+    first = client.post("/api/v1/b2b/applications/", application(), format="json", **headers)
+    retry = client.post("/api/v1/b2b/applications/", application(), format="json", **headers)
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+    assert Company.objects.count() == 1

@@ -234,3 +234,12 @@ def test_staff_add_and_change_a_company_location(in_store, pending):
     support = HostClient(HTTP_HOST=in_store.primary_host)
     support.force_login(make_person("support"))
     assert support.get(f"/admin/companies/{pending.pk}/locations/new/").status_code == 403
+
+
+def test_the_dashboard_shows_applications_awaiting_approval(in_store, pending):
+    client = HostClient(HTTP_HOST=in_store.primary_host)
+    client.force_login(make_person("order_manager"))
+
+    page = client.get("/admin/").content.decode()
+
+    assert "Company applications" in page and "/admin/companies/?status=pending" in page
