@@ -111,8 +111,11 @@ def apply(request):
             contact_phone=request.POST.get("contact_phone", ""),
         )
     except DomainError as refused:
+        fields = refused.fields
+        if same:  # the shipping address is the billing one: its errors are shown there once
+            fields = {k: v for k, v in fields.items() if not k.startswith("shipping_address.")}
         context["errors"] = put_errors(
-            refused.fields, {"": form, "billing_address": billing, "shipping_address": shipping}
+            fields, {"": form, "billing_address": billing, "shipping_address": shipping}
         ) or ([] if refused.fields else [refused.message])
         return _page(request, "apply.html", context, status=refused.status_code)
     messages.success(
