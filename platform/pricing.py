@@ -22,14 +22,15 @@ class Channel(models.TextChoices):
 
 
 def channel_for(*, user, auth=None) -> Channel:
-    """B2B for a member of a company and for an API key (a company's or the store's own
-    integration), B2C for everyone else, anonymous visitors included."""
+    """B2B for a member of an approved company and for an API key (an approved company's or
+    the store's own integration), B2C for everyone else: anonymous visitors, and the members
+    and keys of a company that is pending or rejected."""
     from accounts.models import ApiKey
-    from accounts.permissions import company_of
+    from accounts.permissions import buying_company_of
 
     if isinstance(auth, ApiKey):
-        return Channel.B2B
-    if user is not None and user.is_authenticated and company_of(user) is not None:
+        return Channel.B2B if _key_company(auth) is not False else Channel.B2C
+    if user is not None and user.is_authenticated and buying_company_of(user) is not None:
         return Channel.B2B
     return Channel.B2C
 
@@ -51,16 +52,25 @@ class Buyer:
 def buyer_for(*, user, auth=None) -> Buyer:
     """The buyer behind a request (``request.user`` and, for the API, ``request.auth``)."""
     from accounts.models import ApiKey
-    from accounts.permissions import company_of
+    from accounts.permissions import buying_company_of
 
     person = user if user is not None and user.is_authenticated else None
     api_key = auth if isinstance(auth, ApiKey) else None
-    company = company_of(person) if person is not None else None
+    company = buying_company_of(person) if person is not None else None
     if company is None and api_key is not None:
-        company = getattr(api_key, "company", None)
+        company = _key_company(api_key) or None
     return Buyer(
         channel=channel_for(user=user, auth=auth), user=person, company=company, api_key=api_key
     )
+
+
+def _key_company(api_key):
+    """An API key's company when approved, None for the store's own key, False for a key of
+    a company that is not (or no longer) approved."""
+    if api_key.company_id is None:
+        return None
+    company = api_key.company
+    return company if company.status == company.Status.APPROVED else False
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ screen or action           permission                                  roles
 customers, companies       VIEW_CUSTOMERS (accounts.view_user)         owner, order_manager,
 (list, detail)                                                         support
 export customers as CSV    EXPORT_CUSTOMERS                            owner, order_manager
+companies: approve,        MANAGE_COMPANIES (b2b.manage_companies)     owner, order_manager
+reject, terms, credit,
+spending limits, locations
+(/api/v1/b2b/companies/)
 orders (list, detail,      VIEW_ORDERS (orders.view_order)             owner, order_manager,
 /api/v1/orders/)                                                       support
 order actions (fulfil,     MANAGE_ORDERS (orders.change_order)         owner, order_manager
@@ -100,6 +104,10 @@ VIEW_COMPANY = "b2b.view_company"
 PLACE_COMPANY_ORDERS = "b2b.place_orders"
 APPROVE_COMPANY_ORDERS = "b2b.approve_orders"
 MANAGE_COMPANY = "b2b.manage_company"
+# The store's side of B2B companies: approve or reject applications, set terms, credit limits,
+# members' spending limits and locations (owner, order managers; support reads them through
+# VIEW_CUSTOMERS).
+MANAGE_COMPANIES = "b2b.manage_companies"
 VIEW_API_KEYS = "accounts.view_apikey"
 ADD_API_KEYS = "accounts.add_apikey"
 REVOKE_API_KEYS = "accounts.delete_apikey"
@@ -227,6 +235,7 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "accounts.view_address",
         "accounts.view_company",
         "accounts.view_companymembership",
+        MANAGE_COMPANIES,
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
         VIEW_CARTS,
@@ -325,6 +334,15 @@ def company_of(user):
     """The company ``user`` acts for, or None."""
     membership = _membership(user)
     return membership.company if membership is not None else None
+
+
+def buying_company_of(user):
+    """The company ``user`` buys for as a business: their company once the store approved it
+    (a pending or rejected company's members buy as consumers), else None."""
+    company = company_of(user)
+    if company is None or company.status != company.Status.APPROVED:
+        return None
+    return company
 
 
 def _granted(permission: str, grants: Iterable[str]) -> bool:

@@ -35,7 +35,7 @@ def api_key_list(*, company: Company | None) -> QuerySet[ApiKey]:
 def api_key_for_secret(*, digest: str) -> ApiKey | None:
     """The active key whose secret has ``digest``, with its creator (one query)."""
     return (
-        ApiKey.objects.select_related("created_by")
+        ApiKey.objects.select_related("created_by", "company")
         .filter(digest=digest, revoked_at=None, created_by__is_active=True)
         .first()
     )

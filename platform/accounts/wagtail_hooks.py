@@ -1,11 +1,11 @@
 """The accounts app's screens in the store admin: one "Customers" menu with the store's
-customers and its B2B companies (accounts/store_admin/)."""
+customers (accounts/store_admin/) and its B2B companies (b2b/store_admin/companies.py)."""
 
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from accounts.store_admin.companies import CompanyViewSet
 from accounts.store_admin.customers import CustomerViewSet
+from b2b.store_admin.companies import CompanyViewSet
 
 customers = CustomerViewSet()
 companies = CompanyViewSet()

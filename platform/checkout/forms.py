@@ -8,6 +8,7 @@ from checkout.addresses import MAX_LENGTHS, country_choices
 from checkout.models import NOTE_MAX_LENGTH
 
 NEW = "new"
+LOCATION = "location-"  # a saved_address choice naming a company location (b2b)
 
 
 class AddressForm(forms.Form):
@@ -85,12 +86,15 @@ class ContactForm(forms.Form):
         label="The billing address is the shipping address", required=False, initial=True
     )
 
-    def __init__(self, *args, book=(), **kwargs):
+    def __init__(self, *args, book=(), locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if book:
-            self.fields["saved_address"].choices = [
-                (str(entry.pk), f"{entry.full_name}, {entry.line1}, {entry.city}") for entry in book
-            ] + [(NEW, "A new address (below)")]
+        # A company member's locations come first: their shipping and billing addresses both.
+        choices = [
+            (f"{LOCATION}{place.pk}", f"{place.name} ({place.shipping_address.get('city', '')})")
+            for place in locations
+        ] + [(str(entry.pk), f"{entry.full_name}, {entry.line1}, {entry.city}") for entry in book]
+        if choices:
+            self.fields["saved_address"].choices = [*choices, (NEW, "A new address (below)")]
         else:
             del self.fields["saved_address"]
 

@@ -13,10 +13,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from b2b.companies.selectors import checkout_locations
 from cart import identify
 from checkout import addresses, calculations, selectors, services
 from checkout.errors import CartEmpty, CheckoutCompleted, CheckoutError
-from checkout.forms import NEW, AddressForm, ContactForm, DeliveryForm, PaymentForm, PlaceOrderForm
+from checkout.forms import (
+    LOCATION,
+    NEW,
+    AddressForm,
+    ContactForm,
+    DeliveryForm,
+    PaymentForm,
+    PlaceOrderForm,
+)
 from config.api_errors import DomainError
 from pricing import buyer_for
 
@@ -79,10 +88,12 @@ def address_step(request):
     if checkout.cart.status != checkout.cart.Status.OPEN:
         return redirect("checkout-start")
     book = selectors.address_book(request.user)
+    locations = {f"{LOCATION}{place.pk}": place for place in checkout_locations(request.user)}
     billing_initial = checkout.billing_address or {}
     contact = ContactForm(
         request.POST or None,
         book=book,
+        locations=locations.values(),
         initial={
             "email": checkout.email,
             "billing_same_as_shipping": checkout.billing_same_as_shipping,
@@ -112,11 +123,15 @@ def address_step(request):
         "billing_same_as_shipping": bool(request.POST.get("billing_same_as_shipping")),
     }
     saved = request.POST.get("saved_address", NEW)
-    if book and saved != NEW:
+    if saved in locations:
+        data["shipping_address"] = locations[saved].shipping_address
+        data["billing_same_as_shipping"] = False
+        data["billing_address"] = locations[saved].billing_address
+    elif book and saved != NEW:
         data["shipping_address_id"] = saved
     else:
         data["shipping_address"] = _address(shipping)
-    if not data["billing_same_as_shipping"]:
+    if not data["billing_same_as_shipping"] and "billing_address" not in data:
         data["billing_address"] = _address(billing)
     try:
         services.update_checkout(checkout=checkout, buyer=_buyer(request), data=data)

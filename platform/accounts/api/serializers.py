@@ -279,8 +279,23 @@ class IssuedApiKeySerializer(ApiKeySerializer):
 class CompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
-        fields = ["id", "name", "vat_number"]
-        read_only_fields = ["id"]
+        # Status and terms are the store's decisions (b2b.companies), shown to the members.
+        fields = [
+            "id",
+            "name",
+            "vat_number",
+            "status",
+            "payment_terms",
+            "credit_limit",
+            "requires_approval",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "payment_terms",
+            "credit_limit",
+            "requires_approval",
+        ]
 
 
 class CompanyMemberSerializer(serializers.ModelSerializer):

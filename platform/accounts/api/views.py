@@ -293,9 +293,16 @@ class ApiKeyListView(ApiKeyScopeMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issued = services.create_api_key(
-            created_by=request.user, company=self.owner_company(), **serializer.validated_data
-        )
+        company = self.owner_company()
+        if company is not None:
+            # A company's key buys as the business: only once the store approved the company.
+            from b2b.companies.services import create_company_api_key
+
+            issued = create_company_api_key(
+                company=company, created_by=request.user, **serializer.validated_data
+            )
+        else:
+            issued = services.create_api_key(created_by=request.user, **serializer.validated_data)
         data = serializers.IssuedApiKeySerializer(issued.api_key).data
         data["secret"] = issued.secret
         return Response(data, status=status.HTTP_201_CREATED)

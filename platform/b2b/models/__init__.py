@@ -1,2 +1,9 @@
 """The B2B channel's data, one module per concern (price lists, purchasing, invoices, quotes,
 bulk ordering). The company itself, its members and API keys live in ``accounts``."""
+
+from b2b.models.companies import (  # noqa: F401
+    CompanyApplication,
+    CompanyEmail,
+    CompanyLocation,
+    CompanyStatusChange,
+)

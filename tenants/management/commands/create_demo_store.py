@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from b2b.companies.demo import DEMO_API_KEY_SECRET, set_up_demo_company
 from catalog.models import Product
 from payments.demo import set_up_demo_payments
 from shipping.demo import seed_demo_shipping
@@ -59,6 +60,13 @@ class Command(BaseCommand):
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
             if set_up_demo_payments():
                 self.stdout.write("Enabled cash on delivery on the demo (no fee, up to 500).")
+            # Known logins and a known API key only on development machines.
+            if settings.DEBUG and set_up_demo_company(password=DEMO_PASSWORD):
+                self.stdout.write(
+                    "Added the demo company (Demo Trading Co., net 30): company-admin@, "
+                    f"approver@ and buyer@example.com sign in with {DEMO_PASSWORD}; its API "
+                    f"key is {DEMO_API_KEY_SECRET}"
+                )
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.

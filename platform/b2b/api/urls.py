@@ -1,0 +1,36 @@
+"""The B2B API under /api/v1/b2b/ (each concern adds its own lines)."""
+
+from django.urls import path
+
+from b2b.api import companies
+
+urlpatterns = [
+    path("companies/", companies.StaffCompanyListView.as_view(), name="api-b2b-companies"),
+    path(
+        "companies/<int:pk>/",
+        companies.StaffCompanyDetailView.as_view(),
+        name="api-b2b-company",
+    ),
+    path(
+        "companies/<int:pk>/approve/",
+        companies.StaffCompanyApproveView.as_view(),
+        name="api-b2b-company-approve",
+    ),
+    path(
+        "companies/<int:pk>/reject/",
+        companies.StaffCompanyRejectView.as_view(),
+        name="api-b2b-company-reject",
+    ),
+    path("applications/", companies.ApplicationView.as_view(), name="api-b2b-applications"),
+    path("company/locations/", companies.LocationListView.as_view(), name="api-b2b-locations"),
+    path(
+        "company/locations/<int:pk>/",
+        companies.LocationDetailView.as_view(),
+        name="api-b2b-location",
+    ),
+    path(
+        "company/members/<int:pk>/",
+        companies.MemberDetailView.as_view(),
+        name="api-b2b-member",
+    ),
+]
