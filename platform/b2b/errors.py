@@ -1,0 +1,35 @@
+"""The B2B channel's domain errors, answered by the API in its one error shape
+(config.api_errors). Each concern adds its own below its heading."""
+
+from rest_framework import status
+
+from config.api_errors import DomainError
+
+# --- Purchasing (b2b.purchasing) --------------------------------------------------------------
+
+
+class PoNumberInUse(DomainError):
+    """The company already has an order with this PO number (another company may reuse it)."""
+
+    code = "po_number_in_use"
+
+
+class CreditLimitExceeded(DomainError):
+    """Paying by invoice would take the company's open balance above its credit limit.
+    Nothing was placed."""
+
+    code = "credit_limit_exceeded"
+
+
+class NotAllowedToDecide(DomainError):
+    """The person may not approve or reject this order (not an approver or admin of its
+    company, or it is their own order)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+class InvalidDecision(DomainError):
+    """A decision's input is not acceptable (a rejection without a reason, a note too long)."""
+
+    code = "invalid"
