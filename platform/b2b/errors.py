@@ -33,3 +33,9 @@ class InvalidDecision(DomainError):
     """A decision's input is not acceptable (a rejection without a reason, a note too long)."""
 
     code = "invalid"
+
+
+class InvalidCompanyOrder(DomainError):
+    """An order of the B2B order API that cannot be placed as given (``fields``: per line)."""
+
+    code = "invalid"

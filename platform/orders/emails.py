@@ -47,9 +47,9 @@ def on_order_status_changed(
         _queue(order_id, Kind.SHIPPED, str(data["fulfilment_id"]))
     if kind == "status" and to_status == OrderStatus.DELIVERED:
         _queue(order_id, Kind.DELIVERED, "")
-    if kind == "status" and from_status == OrderStatus.AWAITING_APPROVAL:
-        if to_status == OrderStatus.PENDING:
-            _queue(order_id, Kind.STAFF_NEW_ORDER, "")
+    approved = from_status == OrderStatus.AWAITING_APPROVAL and to_status == OrderStatus.PENDING
+    if kind == "status" and approved:
+        _queue(order_id, Kind.STAFF_NEW_ORDER, "")
     # A rejection by the company's approver has its own email (b2b.purchasing.emails).
     if kind == "status" and to_status == OrderStatus.CANCELLED and data.get("by") != "approver":
         _queue(order_id, Kind.CANCELLED, "")

@@ -9,9 +9,9 @@
        │            │             │            │
        └─> cancelled <┘           └──> partially_refunded / refunded <┘
 
-Cancelling is possible from awaiting_approval, pending and processing only (stock goes back: orders.actions.
-cancel_order). Refunds move a shipped or delivered order to partially_refunded or refunded
-(orders.actions.record_refund); a refund of a pending, processing or cancelled order changes
+Cancelling is possible from awaiting_approval, pending and processing only (stock goes back:
+orders.actions.cancel_order). Refunds move a shipped or delivered order to partially_refunded
+or refunded (orders.actions.record_refund); a refund of a pending, processing or cancelled order changes
 its payment status only. Payment status and fulfilment status are tracked beside the status
 (their own fields, their own events), never through this table.
 

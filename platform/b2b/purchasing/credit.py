@@ -3,9 +3,9 @@
 The open balance is what the company owes the store for orders it bought on account: the
 unpaid part (total less what was received) of its orders paid by "invoice" that are neither
 cancelled nor refunded, orders still awaiting approval included (they are commitments
-already). A refund is only ever of money received, so it does not make an order owed again. Enforced at
-placement (``b2b.purchasing.placement``) under a lock on the company's row, so that two orders
-placed at once cannot together pass the limit.
+already). A refund is only ever of money received, so it does not make an order owed again.
+Enforced at placement (``b2b.purchasing.placement``) under a lock on the company's row, so
+that two orders placed at once cannot together pass the limit.
 """
 
 from __future__ import annotations

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkout', '0001_checkout'),
+        ("checkout", "0001_checkout"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkout',
-            name='po_number',
+            model_name="checkout",
+            name="po_number",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -5,31 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_company_b2b_terms'),
-        ('orders', '0001_orders_stock_reservations_numbers_emails'),
+        ("accounts", "0007_company_b2b_terms"),
+        ("orders", "0001_orders_stock_reservations_numbers_emails"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='po_number',
-            field=models.CharField(blank=True, max_length=64, verbose_name='PO number'),
+            model_name="order",
+            name="po_number",
+            field=models.CharField(blank=True, max_length=64, verbose_name="PO number"),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='status',
-            field=models.CharField(choices=[('awaiting_approval', 'Awaiting approval'), ('pending', 'Pending'), ('processing', 'Processing'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded'), ('partially_refunded', 'Partially refunded')], db_index=True, default='pending', max_length=24),
+            model_name="order",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("awaiting_approval", "Awaiting approval"),
+                    ("pending", "Pending"),
+                    ("processing", "Processing"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("cancelled", "Cancelled"),
+                    ("refunded", "Refunded"),
+                    ("partially_refunded", "Partially refunded"),
+                ],
+                db_index=True,
+                default="pending",
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='orderemail',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Order confirmation'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded'), ('staff_new_order', 'New order (to staff)'), ('approval_requested', 'Approval requested (to approvers)'), ('approved', 'Approved (to the buyer)'), ('rejected', 'Rejected (to the buyer)')], max_length=24),
+            model_name="orderemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Order confirmation"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("cancelled", "Cancelled"),
+                    ("refunded", "Refunded"),
+                    ("staff_new_order", "New order (to staff)"),
+                    ("approval_requested", "Approval requested (to approvers)"),
+                    ("approved", "Approved (to the buyer)"),
+                    ("rejected", "Rejected (to the buyer)"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('po_number', ''), _negated=True), ('company__isnull', False)), fields=('company', 'po_number'), name='orders_po_number_unique_per_company'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    models.Q(("po_number", ""), _negated=True), ("company__isnull", False)
+                ),
+                fields=("company", "po_number"),
+                name="orders_po_number_unique_per_company",
+            ),
         ),
     ]
