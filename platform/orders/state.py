@@ -11,9 +11,9 @@
 
 Cancelling is possible from awaiting_approval, pending and processing only (stock goes back:
 orders.actions.cancel_order). Refunds move a shipped or delivered order to partially_refunded
-or refunded (orders.actions.record_refund); a refund of a pending, processing or cancelled order changes
-its payment status only. Payment status and fulfilment status are tracked beside the status
-(their own fields, their own events), never through this table.
+or refunded (orders.actions.record_refund); a refund of a pending, processing or cancelled
+order changes its payment status only. Payment status and fulfilment status are tracked
+beside the status (their own fields, their own events), never through this table.
 
 Every move is an :class:`orders.models.OrderEvent` (who, when, from, to, note) and an
 ``order_status_changed`` signal after commit. A move the table does not have raises
