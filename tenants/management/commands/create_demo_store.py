@@ -58,7 +58,7 @@ class Command(BaseCommand):
             if seed_demo_shipping():
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
             if set_up_demo_payments():
-                self.stdout.write("Enabled cash on delivery (no fee, up to 500) and invoice on the demo.")
+                self.stdout.write("Enabled cash on delivery (no fee, up to 500) and invoice.")
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.
