@@ -139,7 +139,7 @@ def test_another_companys_approver_does_not_find_the_order(shop):
 @pytest.mark.parametrize(
     ("change", "status", "fields"),
     [
-        ({"lines": []}, 400, {"lines": ["This list may not be empty."]}),
+        ({"lines": []}, 400, {"lines.non_field_errors": ["This list may not be empty."]}),
         (
             {"lines": [{"sku": "NOPE", "quantity": 1}]},
             400,
@@ -222,6 +222,7 @@ def test_the_list_filters_by_status_and_updated_since_and_pages_by_cursor(shop):
 
 def test_the_list_costs_the_same_queries_for_one_order_or_many(shop):
     client = erp(shop)
+    client.get("/api/v1/b2b/orders/")  # the key's first use is recorded once
     place(member(shop["company"]), [(shop["mug"], 1)], option_id=shop["option"])
     with CaptureQueriesContext(connection) as one:
         assert len(client.get("/api/v1/b2b/orders/").json()["results"]) == 1

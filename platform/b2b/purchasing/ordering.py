@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from b2b.errors import InvalidCompanyOrder
+from b2b.purchasing.placement import refuse_used_po_number
 from cart import services as cart_services
 from cart.errors import CartError
 from catalog.models import ProductVariant
@@ -51,6 +52,9 @@ def place_company_order(
     ``shipping_address.<field>``, ``po_number``, ``payment_method``...; 409 ``out_of_stock`` or
     ``cart_changed``); the order as placed otherwise (``placed_now`` True)."""
     method = _payment_method(payment_method)
+    if po_number and buyer.company is not None:
+        # Said at once, with its own code (placement checks again under the company's lock).
+        refuse_used_po_number(company=buyer.company, po_number=po_number.strip())
     with transaction.atomic():
         cart = cart_services.create_anonymous_cart()
         _add_lines(cart, lines, buyer)
