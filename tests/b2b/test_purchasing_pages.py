@@ -2,8 +2,11 @@
 at checkout, the approvals pages of a company's approvers (who may see them, approve, reject
 with a reason, their own order), and "awaiting approval" on the buyer's order."""
 
+import io
+
 import pytest
 from django.db import connection
+from pypdf import PdfReader
 
 from orders.models import OrderStatus
 from tests.b2b.purchasing_factories import (
@@ -168,3 +171,11 @@ def test_staff_see_an_awaiting_order_as_not_to_be_handled(shop, store_owner_clie
     assert 'data-form="start"' not in detail
     listing = client.get("/admin/orders/").content.decode()
     assert "data-awaiting-approval" in listing
+
+
+def test_the_invoice_pdf_carries_the_po_number(shop, as_person):
+    order = awaiting(shop)
+    response = as_person(shop["buyer"]).get(f"/account/orders/{order.number}/invoice.pdf")
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "PO number: PO-5" in text
