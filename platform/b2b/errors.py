@@ -1,4 +1,5 @@
-"""Domain errors of the B2B app, mapped to the API's error shape by config.api_errors."""
+"""The B2B channel's domain errors, answered by the API in its one error shape
+(config.api_errors). Each concern adds its own below its heading."""
 
 from rest_framework import status
 
@@ -38,3 +39,39 @@ class LastCompanyAdmin(DomainError):
 class CompanyNotApproved(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "company_not_approved"
+
+
+# --- Purchasing (b2b.purchasing) --------------------------------------------------------------
+
+
+class PoNumberInUse(DomainError):
+    """The company already has an order with this PO number (another company may reuse it)."""
+
+    code = "po_number_in_use"
+
+
+class CreditLimitExceeded(DomainError):
+    """Paying by invoice would take the company's open balance above its credit limit.
+    Nothing was placed."""
+
+    code = "credit_limit_exceeded"
+
+
+class NotAllowedToDecide(DomainError):
+    """The person may not approve or reject this order (not an approver or admin of its
+    company, or it is their own order)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+class InvalidDecision(DomainError):
+    """A decision's input is not acceptable (a rejection without a reason, a note too long)."""
+
+    code = "invalid"
+
+
+class InvalidCompanyOrder(DomainError):
+    """An order of the B2B order API that cannot be placed as given (``fields``: per line)."""
+
+    code = "invalid"

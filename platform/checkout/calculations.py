@@ -106,6 +106,9 @@ class CheckoutTotals:
     # The store's payment-method settings as read for these totals (the COD fee), so that the
     # methods offered for them are decided without reading them again.
     payment_settings: object | None = None
+    # Who the totals were computed for (pricing.Buyer): the payment methods offered depend on
+    # it (the invoice method is only for companies on credit terms).
+    buyer: object | None = None
 
     @property
     def item_count(self) -> int:
@@ -175,7 +178,7 @@ def totals(checkout, buyer: Buyer) -> CheckoutTotals:
         payment_settings=method_settings(),
     )
     notices = [f"{line.product_name}: {notice}" for line in view.lines for notice in line.notices]
-    return _replace(result, unavailable=unavailable, notices=notices)
+    return _replace(result, unavailable=unavailable, notices=notices, buyer=buyer)
 
 
 def order_totals(
@@ -295,6 +298,7 @@ def order_totals(
         prices_include_tax=rules.prices_entered_with_tax,
         delivery_option_unavailable=option_unavailable,
         payment_settings=payment_settings,
+        buyer=buyer,
     )
 
 

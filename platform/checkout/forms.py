@@ -118,9 +118,18 @@ class PaymentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, methods=(), **kwargs):
+    po_number = forms.CharField(
+        label="Your PO number (optional)",
+        max_length=64,
+        required=False,
+        help_text="Your company's purchase-order number: shown on the order and its invoice.",
+    )
+
+    def __init__(self, *args, methods=(), for_company: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payment_method"].choices = [(method.code, method.name) for method in methods]
+        if not for_company:  # a PO number is a company's (b2b.purchasing)
+            del self.fields["po_number"]
 
 
 class PlaceOrderForm(forms.Form):

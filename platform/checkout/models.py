@@ -45,6 +45,8 @@ class Checkout(models.Model):
     )
     payment_method = models.CharField(max_length=PAYMENT_METHOD_MAX_LENGTH, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # A company buyer's purchase-order number, copied to the order (b2b.purchasing).
+    po_number = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,8 @@ class PaymentMethod:
 
 
 def methods_for(totals) -> list[PaymentMethod]:
-    """The methods offered for a checkout's ``totals`` (checkout.calculations.CheckoutTotals)."""
+    """The methods offered for a checkout's ``totals`` (checkout.calculations.CheckoutTotals),
+    to the buyer they were computed for (the invoice method only to companies on account)."""
     before_fee = totals.total - totals.cod_fee
     return [
         PaymentMethod(
@@ -35,6 +36,7 @@ def methods_for(totals) -> list[PaymentMethod]:
             total=before_fee,
             delivery_option=totals.delivery_option,
             settings=getattr(totals, "payment_settings", None),
+            buyer=getattr(totals, "buyer", None),
         )
     ]
 

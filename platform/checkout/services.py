@@ -111,6 +111,7 @@ UPDATABLE = (
     "delivery_option",
     "payment_method",
     "note",
+    "po_number",
 )
 
 
@@ -140,6 +141,8 @@ def update_checkout(*, checkout: Checkout, buyer: Buyer | None, data: dict) -> C
             _apply(errors, lambda: _set_address(locked, data["billing_address"], "billing"))
         if "note" in data:
             _apply(errors, lambda: _set_note(locked, data["note"]))
+        if "po_number" in data:
+            _apply(errors, lambda: _set_po_number(locked, buyer, data["po_number"]))
         if errors:
             raise CheckoutError("The checkout has invalid fields.", fields=errors)
         buyer = buyer or Buyer.anonymous()
@@ -153,7 +156,8 @@ def update_checkout(*, checkout: Checkout, buyer: Buyer | None, data: dict) -> C
             _drop_payment_if_gone(locked, buyer)
         locked.save()
     for name in ("email", "shipping_address", "billing_address", "billing_same_as_shipping",
-                 "delivery_option_id", "payment_method", "note", "updated_at"):  # fmt: skip
+                 "delivery_option_id", "payment_method", "note", "po_number",
+                 "updated_at"):  # fmt: skip
         setattr(checkout, name, getattr(locked, name))
     checkout._state.fields_cache.pop("delivery_option", None)
     return checkout
@@ -251,6 +255,24 @@ def _set_note(checkout: Checkout, value) -> None:
     if len(note) > NOTE_MAX_LENGTH:
         _refuse("note", f"Use at most {NOTE_MAX_LENGTH} characters.")
     checkout.note = note
+
+
+def _set_po_number(checkout: Checkout, buyer: Buyer | None, value) -> None:
+    """A purchase-order number (b2b.purchasing): refused at once when the buyer's company
+    already used it (placement checks again, under the company's lock)."""
+    from b2b.errors import PoNumberInUse
+    from b2b.purchasing.placement import PO_NUMBER_MAX_LENGTH, refuse_used_po_number
+
+    po_number = _text(value, "po_number")
+    if len(po_number) > PO_NUMBER_MAX_LENGTH:
+        _refuse("po_number", f"Use at most {PO_NUMBER_MAX_LENGTH} characters.")
+    company = getattr(buyer, "company", None)
+    if po_number and company is not None:
+        try:
+            refuse_used_po_number(company=company, po_number=po_number)
+        except PoNumberInUse as refused:
+            raise CheckoutError(refused.message, fields=refused.fields) from None
+    checkout.po_number = po_number
 
 
 def _set_delivery(checkout: Checkout, buyer: Buyer, value) -> None:

@@ -199,10 +199,16 @@ def payment_step(request):
     buyer = _buyer(request)
     totals = calculations.totals(checkout, buyer)
     methods = payment_methods.methods_for(totals)
+    for_company = buyer.company is not None
     form = PaymentForm(
         request.POST or None,
         methods=methods,
-        initial={"payment_method": checkout.payment_method, "note": checkout.note},
+        for_company=for_company,
+        initial={
+            "payment_method": checkout.payment_method,
+            "note": checkout.note,
+            "po_number": checkout.po_number,
+        },
     )
     context = {"step": "payment", "form": form, "methods": methods, "totals": totals}
     if request.method == "GET":
@@ -211,6 +217,8 @@ def payment_step(request):
         "payment_method": request.POST.get("payment_method", ""),
         "note": request.POST.get("note", ""),
     }
+    if for_company:
+        data["po_number"] = request.POST.get("po_number", "")
     try:
         if not data["payment_method"]:
             raise CheckoutError(

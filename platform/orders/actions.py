@@ -112,6 +112,8 @@ class OrderDraft:
     delivery_option_data: dict = field(default_factory=dict)
     payment_method: str = ""
     note: str = ""
+    # The company's purchase-order number (b2b.purchasing; unique within the company).
+    po_number: str = ""
     # Whether the store's prices were entered tax included (taxes settings), for recomputing
     # totals after an edit.
     prices_include_tax: bool = False
@@ -169,6 +171,7 @@ def draft_from_checkout(checkout, totals, buyer: Buyer | None = None) -> OrderDr
         ),
         payment_method=checkout.payment_method or "",
         note=checkout.note or "",
+        po_number=getattr(checkout, "po_number", "") or "",
         prices_include_tax=bool(getattr(totals, "prices_include_tax", False)),
     )
 
@@ -194,13 +197,17 @@ def place_order(
     reserves their stock — OutOfStock (409) when another shopper was first, never oversold;
     (d) counts the order against the plan's monthly orders (``plan_limit_reached``); (e)
     snapshots names, SKUs, prices, taxes and addresses under the store's next order number;
-    (f) sends ``order_placed`` after commit. Nothing is reserved or written when it refuses.
+    (f) sends ``order_placed`` after commit. A company's order first passes its company's
+    rules under a lock on the company's row (``b2b.purchasing.placement``: PO number unused,
+    credit limit for the invoice method) and starts ``awaiting_approval`` when an approver
+    must approve it. Nothing is reserved or written when it refuses.
 
     ``token_locked``: the caller holds the checkout's row lock in its own transaction and has
     seen no order of it (``checkout.services.complete_checkout``): (a) is skipped and the
     placement joins the caller's transaction (no savepoint), so a refusal rolls it back whole.
     A constant number of queries whatever the number of lines.
     """
+    from b2b.purchasing.placement import check_placement
     from tenants.limits import ensure_current_store_within_plan
 
     if draft is None:
@@ -212,6 +219,7 @@ def place_order(
             existing = Order.objects.filter(checkout_token=draft.checkout_token).first()
             if existing is not None:
                 return existing
+        first_status = check_placement(draft=draft, buyer=buyer)
         ids = sorted({line.variant_id for line in draft.lines})
         variants = {
             variant.pk: variant
@@ -237,6 +245,8 @@ def place_order(
         order = Order.objects.create(
             number=next_order_number(),
             checkout_token=draft.checkout_token,
+            status=first_status,
+            po_number=draft.po_number,
             channel=draft.channel,
             user=_person(draft.user),
             company=draft.company,
@@ -300,6 +310,8 @@ def place_order(
 
 
 def _check_draft(draft: OrderDraft) -> None:
+    if len(draft.po_number) > 64:
+        raise EmptyOrder("The PO number is too long.", fields={"po_number": ["At most 64."]})
     if not draft.lines:
         raise EmptyOrder("The cart is empty.", fields={"lines": ["Add something to buy."]})
     if len(draft.lines) > MAX_LINES:
@@ -571,10 +583,13 @@ def _sync(order: Order, locked: Order) -> Order:
     return order
 
 
-def cancel_order(*, order: Order, actor=None, by_shopper: bool = False, note: str = "") -> Order:
-    """Cancel an order: by its shopper while pending, by staff while pending or processing
-    (IllegalTransition otherwise). Its reserved stock goes back; a fulfilled part cannot be
-    cancelled (ship or refund it instead)."""
+def cancel_order(
+    *, order: Order, actor=None, by_shopper: bool = False, note: str = "", by: str = ""
+) -> Order:
+    """Cancel an order: by its shopper while awaiting approval or pending, by staff while
+    awaiting approval, pending or processing (IllegalTransition otherwise). Its reserved stock
+    goes back; a fulfilled part cannot be cancelled (ship or refund it instead). ``by`` names
+    who cancelled in the event's data when it is neither ("approver": a rejection)."""
     allowed = state.CANCELLABLE_BY_SHOPPER if by_shopper else state.CANCELLABLE_BY_STAFF
     with transaction.atomic():
         locked = _lock_order(order)
@@ -600,7 +615,7 @@ def cancel_order(*, order: Order, actor=None, by_shopper: bool = False, note: st
             OrderStatus.CANCELLED,
             actor=actor,
             note=note,
-            data={"by": "shopper" if by_shopper else "staff"},
+            data={"by": by or ("shopper" if by_shopper else "staff")},
         )
         _announce_stock(variants, deltas)
         return _sync(order, locked)

@@ -33,7 +33,10 @@ SUBJECTS = {
 
 def on_order_placed(sender=None, *, order_id, schema_name, **kwargs) -> None:
     _queue(order_id, Kind.CONFIRMATION, "")
-    _queue(order_id, Kind.STAFF_NEW_ORDER, "")
+    # An order waiting for its company's approver is not the store's yet: staff hear of it
+    # once it is approved (below).
+    if not Order.objects.filter(pk=order_id, status=OrderStatus.AWAITING_APPROVAL).exists():
+        _queue(order_id, Kind.STAFF_NEW_ORDER, "")
 
 
 def on_order_status_changed(
@@ -44,7 +47,11 @@ def on_order_status_changed(
         _queue(order_id, Kind.SHIPPED, str(data["fulfilment_id"]))
     if kind == "status" and to_status == OrderStatus.DELIVERED:
         _queue(order_id, Kind.DELIVERED, "")
-    if kind == "status" and to_status == OrderStatus.CANCELLED:
+    approved = from_status == OrderStatus.AWAITING_APPROVAL and to_status == OrderStatus.PENDING
+    if kind == "status" and approved:
+        _queue(order_id, Kind.STAFF_NEW_ORDER, "")
+    # A rejection by the company's approver has its own email (b2b.purchasing.emails).
+    if kind == "status" and to_status == OrderStatus.CANCELLED and data.get("by") != "approver":
         _queue(order_id, Kind.CANCELLED, "")
     if kind == "payment_status" and to_status in ("refunded", "partially_refunded"):
         _queue(order_id, Kind.REFUNDED, str(data.get("amount", "")) + ":" + to_status)

@@ -82,6 +82,8 @@ def render(order: Order) -> bytes:
     pdf.set_font("Helvetica", "", 10)
     placed = timezone.localtime(order.placed_at).strftime("%d %B %Y")
     pdf.cell(width, 6, _text(f"Order date: {placed}"), new_x="LMARGIN", new_y="NEXT")
+    if order.po_number:  # the company's own reference, for its accounts payable
+        pdf.cell(width, 6, _text(f"PO number: {order.po_number}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
     billing = order.billing_address or order.shipping_address

@@ -17,9 +17,13 @@ from django.db.models import F, Q
 from pricing import Channel
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
+PO_NUMBER_MAX_LENGTH = 64
 
 
 class OrderStatus(models.TextChoices):
+    # A company buyer's order above their spending limit (or of a company that approves every
+    # order) waits for one of the company's approvers before the store sees it (b2b.approvals).
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
     PENDING = "pending", "Pending"
     PROCESSING = "processing", "Processing"
     SHIPPED = "shipped", "Shipped"
@@ -99,6 +103,9 @@ class Order(models.Model):
     amount_paid = models.DecimalField(**AMOUNT, default=0)
     amount_refunded = models.DecimalField(**AMOUNT, default=0)
     payment_method = models.CharField(max_length=32, blank=True)
+    # The company's purchase-order number (b2b.purchasing): unique within the company when
+    # given, so an accounts payable department can match the invoice to its own order.
+    po_number = models.CharField("PO number", max_length=PO_NUMBER_MAX_LENGTH, blank=True)
     # The store's prices were entered tax included when the order was placed (for recomputing
     # the totals of an edit the same way).
     prices_include_tax = models.BooleanField(default=False)
@@ -115,6 +122,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_refunded__lte=F("amount_paid")),
                 name="orders_refunded_lte_paid",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "po_number"],
+                condition=~Q(po_number="") & Q(company__isnull=False),
+                name="orders_po_number_unique_per_company",
             ),
         ]
 
@@ -303,6 +315,10 @@ class OrderEmail(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
         STAFF_NEW_ORDER = "staff_new_order", "New order (to staff)"
+        # b2b.approvals: to each approver (key: their user id), to the buyer once decided.
+        APPROVAL_REQUESTED = "approval_requested", "Approval requested (to approvers)"
+        APPROVED = "approved", "Approved (to the buyer)"
+        REJECTED = "rejected", "Rejected (to the buyer)"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=24, choices=Kind.choices)

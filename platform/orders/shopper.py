@@ -70,10 +70,23 @@ def timeline(order: Order) -> list[Step]:
         kind, data = event.kind, event.data or {}
         if kind == OrderEvent.Kind.PLACED:
             steps.append(Step(event.created_at, "Order placed", "", kind))
+            if event.to_status == OrderStatus.AWAITING_APPROVAL:
+                detail = "An approver of your company decides on it before the store handles it."
+                steps.append(Step(event.created_at, "Awaiting approval", detail, kind))
         elif kind == OrderEvent.Kind.STATUS_CHANGED:
-            if event.to_status == OrderStatus.CANCELLED:
+            if event.to_status == OrderStatus.CANCELLED and data.get("by") == "approver":
+                reason = f" Reason: {event.note}" if event.note else ""
+                who = event.actor.email if event.actor_id else "your company's approver"
+                steps.append(
+                    Step(event.created_at, "Rejected", f"Rejected by {who}.{reason}", kind)
+                )
+            elif event.to_status == OrderStatus.CANCELLED:
                 by = "by you" if data.get("by") == "shopper" else "by the store"
                 steps.append(Step(event.created_at, "Cancelled", f"Cancelled {by}.", kind))
+            elif data.get("approval") == "approved":
+                who = event.actor.email if event.actor_id else "your company's approver"
+                note = f" Note: {event.note}" if event.note else ""
+                steps.append(Step(event.created_at, "Approved", f"Approved by {who}.{note}", kind))
             elif event.to_status in _STATUS_WORDS:
                 title, detail = _STATUS_WORDS[event.to_status]
                 steps.append(Step(event.created_at, title, detail, kind))

@@ -2,15 +2,18 @@
 
 ::
 
+    awaiting_approval ──> pending            (a company's approver approved: b2b.approvals)
+       └─> cancelled                         (rejected by an approver, or cancelled)
+
     pending ──> processing ──> shipped ──> delivered
        │            │             │            │
        └─> cancelled <┘           └──> partially_refunded / refunded <┘
 
-Cancelling is possible from pending and processing only (stock goes back: orders.actions.
-cancel_order). Refunds move a shipped or delivered order to partially_refunded or refunded
-(orders.actions.record_refund); a refund of a pending, processing or cancelled order changes
-its payment status only. Payment status and fulfilment status are tracked beside the status
-(their own fields, their own events), never through this table.
+Cancelling is possible from awaiting_approval, pending and processing only (stock goes back:
+orders.actions.cancel_order). Refunds move a shipped or delivered order to partially_refunded
+or refunded (orders.actions.record_refund); a refund of a pending, processing or cancelled
+order changes its payment status only. Payment status and fulfilment status are tracked
+beside the status (their own fields, their own events), never through this table.
 
 Every move is an :class:`orders.models.OrderEvent` (who, when, from, to, note) and an
 ``order_status_changed`` signal after commit. A move the table does not have raises
@@ -28,6 +31,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 S = OrderStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    S.AWAITING_APPROVAL: frozenset({S.PENDING, S.CANCELLED}),
     S.PENDING: frozenset({S.PROCESSING, S.CANCELLED}),
     S.PROCESSING: frozenset({S.SHIPPED, S.CANCELLED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
@@ -38,8 +42,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Statuses from which the shopper may cancel (staff: CANCELLABLE_BY_STAFF).
-CANCELLABLE_BY_SHOPPER = frozenset({S.PENDING})
-CANCELLABLE_BY_STAFF = frozenset({S.PENDING, S.PROCESSING})
+# A buyer may withdraw their own order while it waits for approval; staff and approvers
+# (rejecting) cancel it too, its reserved stock going back as for any cancellation.
+CANCELLABLE_BY_SHOPPER = frozenset({S.AWAITING_APPROVAL, S.PENDING})
+CANCELLABLE_BY_STAFF = frozenset({S.AWAITING_APPROVAL, S.PENDING, S.PROCESSING})
+# Orders the store does not act on yet (no fulfilment, no processing): they wait for the
+# company's approver.
+NOT_YET_ACTIONABLE = frozenset({S.AWAITING_APPROVAL})
 # Statuses in which lines may still be edited (and nothing has been shipped).
 EDITABLE = frozenset({S.PENDING, S.PROCESSING})
 

@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
         from payments.providers.bitpay import BitPay
         from payments.providers.cash_on_delivery import CashOnDelivery
         from payments.providers.coinbase import Coinbase
+        from payments.providers.invoice import InvoiceProvider
         from payments.providers.paypal import PayPal
         from payments.providers.stripe import StripeProvider
 
@@ -19,3 +20,4 @@ class PaymentsConfig(AppConfig):
         gateway.register(PayPal())
         gateway.register(Coinbase())
         gateway.register(BitPay())
+        gateway.register(InvoiceProvider())

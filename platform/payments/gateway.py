@@ -14,6 +14,8 @@ The contract::
 
     provider.code, provider.name                  # "cod", "Cash on delivery": code is stored
     provider.offer(total=, delivery_option=, settings=) -> OfferedMethod | None
+    provider.offered_to(buyer) -> bool            # whether this buyer may use it at all
+                                                  # (invoice: companies on credit terms)
     provider.create_payment(payment) -> PaymentResult      # hand the shopper over: Action
     provider.confirm(payment, amount=None, data=None) -> PaymentResult
                                                   # the shopper's return, a client-side
@@ -221,6 +223,12 @@ class PaymentProvider(abc.ABC):
 
             saved = credentials.saved_names().get(self.code, set())
         return required <= set(saved)
+
+    def offered_to(self, buyer) -> bool:
+        """Whether ``buyer`` (a pricing.Buyer; None when unknown) may pay with this method at
+        all. By default anyone; the invoice method only companies on credit terms, so an
+        unknown buyer never sees a method reserved to some."""
+        return True
 
     def offer(
         self, *, total: money.Money, delivery_option, settings: PaymentMethodSettings

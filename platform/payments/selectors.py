@@ -15,24 +15,32 @@ def method_settings() -> PaymentMethodSettings:
     return found if found is not None else PaymentMethodSettings(pk=1)
 
 
-def methods_for_checkout(*, total, delivery_option, settings=None) -> list[OfferedMethod]:
+def methods_for_checkout(
+    *, total, delivery_option, settings=None, buyer=None
+) -> list[OfferedMethod]:
     """The methods a shopper may pay ``total`` (Money, before any method's fee) with, for the
     chosen ``delivery_option`` (anything with ``allows_cash_on_delivery``: a DeliveryOption,
     shipping's OfferedOption or Rate; None when none is chosen): the store's enabled methods
-    that offer themselves, each with its fee. One query (none when ``settings`` is given)."""
+    offered to ``buyer`` (pricing.Buyer; None: methods for anyone) that offer themselves, each
+    with its fee. One query (none when ``settings`` is given)."""
     settings = settings if settings is not None else method_settings()
     offered = []
     for provider in gateway.enabled_for_store(settings):
+        if not provider.offered_to(buyer):
+            continue
         method = provider.offer(total=total, delivery_option=delivery_option, settings=settings)
         if method is not None:
             offered.append(method)
     return offered
 
 
-def offered_method(code: str, *, total, delivery_option, settings=None) -> OfferedMethod | None:
-    """The method ``code`` as offered for this total and delivery option, or None."""
+def offered_method(
+    code: str, *, total, delivery_option, settings=None, buyer=None
+) -> OfferedMethod | None:
+    """The method ``code`` as offered to ``buyer`` for this total and delivery option, or
+    None."""
     for method in methods_for_checkout(
-        total=total, delivery_option=delivery_option, settings=settings
+        total=total, delivery_option=delivery_option, settings=settings, buyer=buyer
     ):
         if method.code == code:
             return method

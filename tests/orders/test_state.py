@@ -12,6 +12,9 @@ from tests.orders.factories import make_variant, place
 
 S = OrderStatus
 LEGAL = {
+    # A company's order waiting for its approver (b2b.purchasing.approvals).
+    (S.AWAITING_APPROVAL, S.PENDING),
+    (S.AWAITING_APPROVAL, S.CANCELLED),
     (S.PENDING, S.PROCESSING),
     (S.PENDING, S.CANCELLED),
     (S.PROCESSING, S.SHIPPED),

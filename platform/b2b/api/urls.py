@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from b2b.api import companies
+from b2b.api import companies, purchasing
 
 urlpatterns = [
     path("companies/", companies.StaffCompanyListView.as_view(), name="api-b2b-companies"),
@@ -33,4 +33,12 @@ urlpatterns = [
         companies.MemberDetailView.as_view(),
         name="api-b2b-member",
     ),
+    path("orders/", purchasing.CompanyOrderListView.as_view(), name="api-b2b-orders"),
+    path("orders/<int:pk>/", purchasing.CompanyOrderDetailView.as_view(), name="api-b2b-order"),
+    path(
+        "orders/<int:pk>/approve/",
+        purchasing.ApproveView.as_view(),
+        name="api-b2b-order-approve",
+    ),
+    path("orders/<int:pk>/reject/", purchasing.RejectView.as_view(), name="api-b2b-order-reject"),
 ]

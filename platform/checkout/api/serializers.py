@@ -63,6 +63,12 @@ class CheckoutUpdateSerializer(serializers.Serializer):
         max_length=PAYMENT_METHOD_MAX_LENGTH, allow_blank=True, required=False
     )
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False)
+    po_number = serializers.CharField(
+        max_length=64,
+        allow_blank=True,
+        required=False,
+        help_text="Your company's purchase-order number (unique within the company).",
+    )
 
 
 class CompleteSerializer(serializers.Serializer):
@@ -207,6 +213,7 @@ class OrderSerializer(serializers.Serializer):
     tax = serializers.CharField()
     total = serializers.CharField()
     payment_method = serializers.CharField()
+    po_number = serializers.CharField()
     checkout_token = serializers.CharField()
     placed_at = serializers.DateTimeField()
 
@@ -223,6 +230,7 @@ class CheckoutSerializer(serializers.Serializer):
     )
     payment_method = serializers.CharField()
     note = serializers.CharField()
+    po_number = serializers.CharField()
     lines = TotalsLineSerializer(many=True)
     totals = TotalsSerializer()
     payment_methods = PaymentMethodSerializer(many=True, help_text="The methods offered.")

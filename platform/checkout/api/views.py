@@ -68,6 +68,7 @@ def checkout_data(state) -> dict:
             "delivery_option": totals.delivery_option,
             "payment_method": checkout.payment_method,
             "note": checkout.note,
+            "po_number": checkout.po_number,
             "lines": totals.lines,
             "totals": totals,
             "payment_methods": state.payment_methods,
@@ -92,6 +93,7 @@ def order_data(order) -> dict:
         "tax": str(order.tax),
         "total": str(order.total),
         "payment_method": order.payment_method,
+        "po_number": order.po_number,
         "checkout_token": str(order.checkout_token),
         "placed_at": order.placed_at,
     }

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             if seed_demo_shipping():
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
             if set_up_demo_payments():
-                self.stdout.write("Enabled cash on delivery on the demo (no fee, up to 500).")
+                self.stdout.write("Enabled cash on delivery (no fee, up to 500) and invoice.")
             # Known logins and a known API key only on development machines.
             if settings.DEBUG and set_up_demo_company(password=DEMO_PASSWORD):
                 self.stdout.write(
