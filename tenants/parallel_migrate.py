@@ -238,9 +238,7 @@ class _PlanReplay:
                     )
                     if not editor.atomic_migration and atomic_operation:
                         with transaction.atomic(connection.alias):
-                            operation.database_forwards(
-                                migration.app_label, editor, before, after
-                            )
+                            operation.database_forwards(migration.app_label, editor, before, after)
                     else:
                         operation.database_forwards(migration.app_label, editor, before, after)
                 if not editor.deferred_sql:

@@ -422,4 +422,3 @@ def _maintenance_connection(database: str | None = None) -> psycopg.Connection:
         password=settings_dict.get("PASSWORD") or None,
         autocommit=True,
     )
-

@@ -76,5 +76,6 @@ def test_the_command_migrates_the_schemas_that_are_behind_and_says_so(store_a, s
         "stores, in parallel)..."
     )
     assert lines[1] == "  migrated 1/1 stores, 0 failed"
-    assert lines[2].startswith(f"Database up to date: {stores - 1} of {stores} store schemas")
+    assert lines[2].startswith("Migrated 1 store schemas with 1 process(es), ")
+    assert lines[3].startswith(f"Database up to date: {stores - 1} of {stores} store schemas")
     assert schemas_behind(["store_a"]) == []

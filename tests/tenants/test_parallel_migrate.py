@@ -73,9 +73,7 @@ def behind_stores(django_db_setup, django_db_blocker):
         yield
         _remove([*GOOD, BROKEN])
         if not _has_index(settings.STORE_TEMPLATE_SCHEMA):  # a failed test: put it back
-            call_command(
-                "migrate_schemas", schema_name=settings.STORE_TEMPLATE_SCHEMA, verbosity=0
-            )
+            call_command("migrate_schemas", schema_name=settings.STORE_TEMPLATE_SCHEMA, verbosity=0)
         connection.set_schema_to_public()
 
 

@@ -44,7 +44,7 @@ def table_checksums(schema_name: str) -> dict[str, tuple[int, str]]:
         for table in tables:
             cursor.execute(
                 "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-                f'FROM "{schema_name}"."{table}" t'  # noqa: S608 - names from pg_tables
+                f'FROM "{schema_name}"."{table}" t'
             )
             checksums[table] = cursor.fetchone()
     return checksums
@@ -52,7 +52,7 @@ def table_checksums(schema_name: str) -> dict[str, tuple[int, str]]:
 
 def media_files(schema_name: str) -> dict[str, bytes]:
     with schema_context(schema_name):
-        directories, files = default_storage.listdir("products")
+        _directories, files = default_storage.listdir("products")
         return {name: default_storage.open(f"products/{name}").read() for name in files}
 
 

@@ -70,6 +70,12 @@ class Command(BaseCommand):
                 f"{len(report.failed)} of {len(behind)} store schemas failed to migrate "
                 f"(listed above); the {report.done - len(report.failed)} others are migrated."
             )
+        if behind:
+            each = sorted(outcome.seconds for outcome in report.outcomes)
+            self.stdout.write(
+                f"Migrated {len(behind)} store schemas with {report.processes} process(es), "
+                f"{each[len(each) // 2] * 1000:.0f} ms each (median)."
+            )
         self.stdout.write(
             f"Database up to date: {len(stores) - len(behind)} of {len(stores)} store schemas "
             f"were already current ({time.monotonic() - started:.1f} s)."
