@@ -37,6 +37,7 @@ from django.db import connection, connections, transaction
 from django.db.migrations import operations
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
 # Connections left for the web and worker processes while a deploy migrates.
 RESERVED_CONNECTIONS = 10
@@ -162,24 +163,42 @@ def _migrate_with_django(schema_name: str) -> SchemaOutcome:
 
 
 def _migrate(schema_name: str) -> None:
-    if not _schema_exists(schema_name):
+    schema_found, fingerprint = _migration_state(schema_name)
+    if not schema_found:
         raise RuntimeError(f'schema "{schema_name}" does not exist')
-    # As django-tenants does: the recorder's table in the schema itself, not public's.
-    connection.set_schema(schema_name, include_public=False)
-    recorder = MigrationRecorder(connection)
-    recorder.ensure_schema()
+    if fingerprint is None:
+        # As django-tenants does: the recorder's table in the schema itself, not public's.
+        connection.set_schema(schema_name, include_public=False)
+        MigrationRecorder(connection).ensure_schema()
     connection.set_schema(schema_name)
-    applied = frozenset(recorder.applied_migrations())
-    replay = _replays.get(applied)
+    replay = _replays.get(fingerprint)
     if replay is None:
-        replay = _replays[applied] = _PlanReplay.for_connection()
-    replay.apply(recorder)
+        replay = _PlanReplay.for_connection()
+        if fingerprint is not None:
+            _replays[fingerprint] = replay
+    replay.apply()
 
 
-def _schema_exists(schema_name: str) -> bool:
+def _migration_state(schema_name: str) -> tuple[bool, str | None]:
+    """Whether the schema exists, and a digest of its applied migrations (None: no table).
+
+    One query: a worker's time per schema is mostly round trips to the server.
+    """
+    quoted = '"' + schema_name.replace('"', '""') + '"'
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema_name])
-        return cursor.fetchone() is not None
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s), "
+            "to_regclass(%s) IS NOT NULL",
+            [schema_name, f"{quoted}.django_migrations"],
+        )
+        schema_found, has_table = cursor.fetchone()
+        if not has_table:
+            return schema_found, None
+        cursor.execute(
+            "SELECT count(*) || ':' || md5(string_agg(app || '.' || name, ',' "  # noqa: S608
+            f"ORDER BY app, name)) FROM {quoted}.django_migrations"
+        )
+        return True, cursor.fetchone()[0]
 
 
 class _PlanReplay:
@@ -219,7 +238,7 @@ class _PlanReplay:
                 steps.append((migration, operation_states))
         return cls(steps, needs_django)
 
-    def apply(self, recorder: MigrationRecorder) -> None:
+    def apply(self) -> None:
         if self.needs_django:
             call_command(
                 "migrate_schemas",
@@ -242,10 +261,20 @@ class _PlanReplay:
                     else:
                         operation.database_forwards(migration.app_label, editor, before, after)
                 if not editor.deferred_sql:
-                    recorder.record_applied(migration.app_label, migration.name)
+                    _record_applied(migration)
                     continue
-            recorder.record_applied(migration.app_label, migration.name)
+            _record_applied(migration)
 
 
-# Per process: migration state (the applied set) -> its replay.
-_replays: dict[frozenset, _PlanReplay] = {}
+def _record_applied(migration) -> None:
+    # MigrationRecorder.record_applied, without its check that the table exists (a query
+    # listing every table of the schema, each time): _migrate made sure it does.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+            [migration.app_label, migration.name, timezone.now()],
+        )
+
+
+# Per process: a migration state (the digest of the applied migrations) -> its replay.
+_replays: dict[str, _PlanReplay] = {}
