@@ -67,3 +67,18 @@ class DomainNotRemovable(DomainError):
 
     status_code = status.HTTP_409_CONFLICT
     code = "domain_not_removable"
+
+
+class BackupError(Exception):
+    """A store backup could not be written or restored; the message says why and what to do.
+
+    Raised by tenants.store_backup (a support engineer's command, never an API answer).
+    """
+
+
+class PostgresToolMissing(BackupError):
+    """No pg_dump/pg_restore of the database server's major version was found."""
+
+
+class ArchiveFromNewerCode(BackupError):
+    """The archive records migrations this code does not have: restore it with newer code."""

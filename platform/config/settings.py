@@ -326,6 +326,10 @@ CATALOG_ANSWER_CACHE_SECONDS = env_int("CATALOG_ANSWER_CACHE_SECONDS", 600)
 STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 600)
 # Store schemas kept ready for signups (tenants.pool); 0 disables the pool.
 STORE_POOL_SIZE = env_int("STORE_POOL_SIZE", 3)
+# Store schemas migrated at once by a deploy (manage.py migrate_pending; tenants.parallel_migrate),
+# one database connection each, never more than the server has free; also django-tenants' own
+# setting for ``migrate_schemas --executor=multiprocessing``.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("MIGRATION_PROCESSES", os.cpu_count() or 2)
 # An Idempotency-Key's answer is replayed this long (then the key is free again and deleted
 # by a periodic task); a key whose request never finished (its process died) is taken over
 # by the next request after IDEMPOTENCY_IN_FLIGHT_SECONDS (above any request's timeout).

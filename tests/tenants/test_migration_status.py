@@ -72,9 +72,10 @@ def test_the_command_migrates_the_schemas_that_are_behind_and_says_so(store_a, s
     lines = output.getvalue().splitlines()
     stores = len(_store_schemas())
     assert lines[0] == (
-        f"Migrating 1 of {stores} store schemas (the template, the pool and the stores; "
-        "a few seconds each)..."
+        f"Migrating 1 of {stores} store schemas (the template first, then the pool and the "
+        "stores, in parallel)..."
     )
-    assert lines[1] == "  1/1 store_a"
-    assert lines[2].startswith(f"Database up to date: {stores - 1} of {stores} store schemas")
+    assert lines[1] == "  migrated 1/1 stores, 0 failed"
+    assert lines[2].startswith("Migrated 1 store schemas with 1 process(es), ")
+    assert lines[3].startswith(f"Database up to date: {stores - 1} of {stores} store schemas")
     assert schemas_behind(["store_a"]) == []
