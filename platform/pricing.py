@@ -352,20 +352,38 @@ def listing_prices(products: Iterable, buyer: Buyer | Channel | None) -> dict[st
     """``{sku: Price}`` for every variant of ``products`` (catalog listings, search results,
     product pages) when ``buyer`` has price lists; empty otherwise (the listing summary's
     channel prices are then right, priced by :func:`listed_price`). Two queries at most."""
-    if not has_price_lists(buyer):
+    return {
+        sku: price
+        for priced in _priced_products([product.pk for product in products], buyer).values()
+        for sku, price in priced
+    }
+
+
+def price_ranges(product_ids: Iterable[int], buyer: Buyer | Channel | None) -> dict:
+    """``{product id: (lowest, highest)}`` amounts of each product's variants for ``buyer``
+    when it has price lists (search hits hold the channel's range); empty otherwise."""
+    return {
+        product_id: (min(p.amount for _, p in priced), max(p.amount for _, p in priced))
+        for product_id, priced in _priced_products(list(product_ids), buyer).items()
+        if priced
+    }
+
+
+def _priced_products(product_ids: list[int], buyer) -> dict[int, list[tuple[str, Price]]]:
+    if not product_ids or not has_price_lists(buyer):
         return {}
     from catalog.models import ProductVariant
 
-    product_ids = [product.pk for product in products]
-    if not product_ids:
-        return {}
     variants = list(
         ProductVariant.objects.filter(product_id__in=product_ids).only(
             "pk", "sku", "product_id", "price", "b2b_price", "compare_at_price"
         )
     )
     prices = prices_for(variants, buyer)
-    return {variant.sku: prices[variant.pk] for variant in variants}
+    priced: dict[int, list[tuple[str, Price]]] = {}
+    for variant in variants:
+        priced.setdefault(variant.product_id, []).append((variant.sku, prices[variant.pk]))
+    return priced
 
 
 def listed_price(variant: dict, buyer: Buyer | Channel | None, book: Mapping | None = None):

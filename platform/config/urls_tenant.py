@@ -64,6 +64,7 @@ urlpatterns = [
     path("api/v1/", include("checkout.api.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("orders.api.urls")),
+    path("api/v1/", include("b2b.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
