@@ -296,3 +296,13 @@ def test_a_store_never_sees_another_stores_lists(scene, store_b):
     from pricing import price_list_ids
 
     assert price_list_ids(Buyer(channel=Channel.B2B, company=other), currency="USD") == ()
+
+
+def test_the_demo_price_list_is_added_once_for_the_stores_companies(scene):
+    from b2b.pricing.demo import set_up_demo_price_list
+
+    assert set_up_demo_price_list() is True
+    assert set_up_demo_price_list() is False
+    demo = PriceList.objects.get(name="Demo wholesale")
+    assert demo.entries.count() >= 1
+    assert price_scope(scene.buyer()) == f"b2b:{demo.pk}"

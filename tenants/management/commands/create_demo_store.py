@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from b2b.pricing.demo import set_up_demo_price_list
 from catalog.models import Product
 from payments.demo import set_up_demo_payments
 from shipping.demo import seed_demo_shipping
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
             if set_up_demo_payments():
                 self.stdout.write("Enabled cash on delivery on the demo (no fee, up to 500).")
+            if set_up_demo_price_list():
+                self.stdout.write("Added the demo's B2B price list for its companies.")
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.
