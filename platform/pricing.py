@@ -420,6 +420,42 @@ def display_net(price: Price, *, tax_class_id: int | None = None, rules=None) ->
     return Price(amount=net(price.amount), currency=price.currency, compare_at=compare_at)
 
 
+def volume_tiers(product_ids: Iterable[int], buyer: Buyer | Channel | None) -> dict:
+    """``{sku: [(from quantity, Price), ...]}``: the volume pricing a B2B ``buyer`` gets on
+    these products' variants, each tier priced by :func:`prices_for` for its quantity (so a
+    tier above the buyer's list price is not shown). Empty for B2C; two queries and one per
+    distinct tier quantity otherwise (a product page has a handful)."""
+    if _channel_of(buyer) != Channel.B2B or not isinstance(buyer, Buyer):
+        return {}
+    from b2b.models import VolumeBreak
+    from catalog.models import ProductVariant
+
+    lists = price_list_ids(buyer, currency=money.store_currency())
+    breaks = list(
+        VolumeBreak.objects.filter(variant__product_id__in=list(product_ids))
+        .filter(models.Q(price_list__isnull=True) | models.Q(price_list_id__in=list(lists)))
+        .values_list("variant_id", "min_quantity")
+        .distinct()
+    )
+    if not breaks:
+        return {}
+    variants = {
+        variant.pk: variant
+        for variant in ProductVariant.objects.filter(
+            pk__in={variant_id for variant_id, _ in breaks}
+        ).only("pk", "sku", "product_id", "price", "b2b_price", "compare_at_price")
+    }
+    tiers: dict[str, list[tuple[int, Price]]] = {}
+    for needed in sorted({quantity for _, quantity in breaks}):
+        chosen = [variants[pk] for pk, quantity in breaks if quantity == needed]
+        below = prices_for(chosen, buyer, quantity=needed - 1)
+        at = prices_for(chosen, buyer, quantity=needed)
+        for variant in chosen:
+            if at[variant.pk].amount < below[variant.pk].amount:
+                tiers.setdefault(variant.sku, []).append((needed, at[variant.pk]))
+    return tiers
+
+
 def net_display_rules(buyer: Buyer | Channel | None):
     """The tax rules to show ``buyer``'s prices net with (:func:`display_net`), or None when
     the prices are shown as entered: B2C buyers, and stores entering prices without tax."""
@@ -446,6 +482,12 @@ class PriceBook:
     def net(self) -> bool:
         """B2B prices are shown net of tax (the pages say "excl. tax")."""
         return self.channel == Channel.B2B
+
+    def net_amount(self, price: Price) -> Decimal:
+        """``price``'s amount as this book shows it (net of tax for B2B when entered gross)."""
+        if self.net_rules is None:
+            return price.amount
+        return display_net(price, rules=self.net_rules).amount
 
     def price(self, variant: dict) -> Price:
         price = listed_price(variant, self.channel, self.prices)

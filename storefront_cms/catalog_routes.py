@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from money import format_money
-from pricing import PriceBook, buyer_for, channel_for, price_book
+from pricing import PriceBook, buyer_for, channel_for, price_book, volume_tiers
 from search.selectors import suggest_products
 from storefront_cms import selectors, seo
 from storefront_cms.cart_forms import cart_form
@@ -102,6 +102,13 @@ class CatalogRoutes(RoutablePageMixin):
         images = [listing_image(image) for image in product.listing.get("images", [])]
         book = price_book([product], buyer)
         variants = _variants(product.listing.get("variants", []), book, images)
+        # Volume pricing, for business buyers (net of tax like their prices).
+        tiers = volume_tiers([product.pk], buyer)
+        for variant in variants:
+            variant["tiers"] = [
+                (needed, format_money(book.net_amount(price), price.currency))
+                for needed, price in tiers.get(variant["sku"], [])
+            ]
         selected = _selected_variant(variants, request.GET.get("variant", ""))
         return self._render(
             request,

@@ -224,3 +224,15 @@ def test_search_documents_hold_no_companys_prices_and_the_api_prices_a_member_at
     assert seen["acme"] == seen["acme_key"] == (SECRET, "150.00")
     assert seen["globex"] == seen["globex_key"] == ("90.00", "150.00")
     assert seen["anonymous"] == seen["customer"] == ("100.00", "150.00")
+
+
+def test_the_product_page_shows_a_business_its_volume_pricing(scene):
+    services.add_volume_break(variant=scene["scene"].drill, min_quantity=20, unit_price="55.00")
+    services.add_volume_break(variant=scene["scene"].drill, min_quantity=5, unit_price="85.00")
+    member = _page(scene, "acme", "/p/cat-drill/")
+    assert "Volume pricing" in member
+    assert "$55.00" in member
+    assert "$85.00" not in member  # above Acme's list price: no saving to show
+    assert "$85.00" in _page(scene, "globex", "/p/cat-drill/")
+    for who in ("anonymous", "customer"):
+        assert "Volume pricing" not in _page(scene, who, "/p/cat-drill/")
