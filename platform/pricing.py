@@ -207,19 +207,23 @@ def prices_for(
 
     ``quantity`` is one quantity for all, or ``{variant id: quantity}`` (a cart's lines).
     """
-    variants = list(variants)
+    return _prices(list(variants), buyer, quantity=quantity, currency=currency)
+
+
+def _prices(variants: list, buyer, *, quantity, currency, entries=None) -> dict:
+    """:func:`prices_for`, with the entries already read when ``entries`` is given."""
     channel = _channel_of(buyer)
     currency = currency or money.store_currency()
-    entries: dict[int, list[_Entry]] = {}
     breaks: dict[int, list[tuple[int, Decimal]]] = {}
     if channel == Channel.B2B and isinstance(buyer, Buyer):
         ids = [variant.pk for variant in variants if getattr(variant, "pk", None)]
         list_ids = price_list_ids(buyer, currency=currency)
-        if ids and list_ids:
-            entries = _entries(ids, list_ids)
+        if entries is None:
+            entries = _entries(ids, list_ids) if ids and list_ids else {}
         most = max(quantity.values(), default=1) if isinstance(quantity, Mapping) else quantity
         if ids and most > 1:
             breaks = _breaks(ids, list_ids, most)
+    entries = entries or {}
     prices = {}
     for variant in variants:
         key = _key(variant)
@@ -369,19 +373,42 @@ def price_ranges(product_ids: Iterable[int], buyer: Buyer | Channel | None) -> d
     }
 
 
+@dataclass(frozen=True)
+class _ListedRow:
+    """A variant of a listed product as :data:`PRODUCT_ENTRIES_SQL` reads it."""
+
+    pk: int
+    sku: str
+    product_id: int
+    price: Decimal
+    b2b_price: Decimal | None
+    compare_at_price: Decimal | None
+
+
 def _priced_products(product_ids: list[int], buyer) -> dict[int, list[tuple[str, Price]]]:
     if not product_ids or not has_price_lists(buyer):
         return {}
-    from catalog.models import ProductVariant
-
-    variants = list(
-        ProductVariant.objects.filter(product_id__in=product_ids).only(
-            "pk", "sku", "product_id", "price", "b2b_price", "compare_at_price"
+    currency = money.store_currency()
+    list_ids = price_list_ids(buyer, currency=currency)
+    # The products' variants and the entries matching them, in one statement.
+    variants: dict[int, _ListedRow] = {}
+    entries: dict[int, list[_Entry]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PRODUCT_ENTRIES_SQL, {"products": list(product_ids), "lists": list(list_ids)}
         )
-    )
-    prices = prices_for(variants, buyer)
+        for row in cursor.fetchall():
+            variant_id, rank, kind, value, min_quantity, order_multiple, *fields = row
+            if rank == 0:
+                variants[variant_id] = _ListedRow(variant_id, *fields)
+            else:
+                entries.setdefault(variant_id, []).append(
+                    _Entry(rank, kind, value, min_quantity, order_multiple)
+                )
+    rows = sorted(variants.values(), key=lambda variant: variant.pk)
+    prices = _prices(rows, buyer, quantity=1, currency=currency, entries=entries)
     priced: dict[int, list[tuple[str, Price]]] = {}
-    for variant in variants:
+    for variant in rows:
         priced.setdefault(variant.product_id, []).append((variant.sku, prices[variant.pk]))
     return priced
 
@@ -510,10 +537,7 @@ def price_book(products: Iterable, buyer: Buyer | Channel | None) -> PriceBook:
 # The entries of the buyer's lists matching each variant, with the specificity of their
 # target; one statement, each branch an indexed join. A category entry matches the products
 # of its category and of every category below it (materialised paths: a prefix).
-ENTRIES_SQL = """
-WITH v AS (
-    SELECT id, product_id FROM catalog_productvariant WHERE id = ANY(%(variants)s)
-)
+ENTRY_BRANCHES_SQL = """
 SELECT v.id, 4, e.kind, e.value, e.min_quantity, e.order_multiple
 FROM v JOIN b2b_pricelistentry e ON e.variant_id = v.id
 WHERE e.price_list_id = ANY(%(lists)s)
@@ -536,6 +560,31 @@ JOIN catalog_product p ON p.id = v.product_id
 JOIN b2b_pricelistentry e ON e.brand_id = p.brand_id
 WHERE e.price_list_id = ANY(%(lists)s)
 """
+# Constants joined, no input in them (parameters are passed apart): not an injection.
+ENTRIES_SQL = (
+    "WITH v AS (SELECT id, product_id FROM catalog_productvariant WHERE id = ANY(%(variants)s))\n"  # noqa: S608
+    + ENTRY_BRANCHES_SQL
+)
+
+
+# The variants of some products (rank 0, with their prices) and the entries matching them:
+# ENTRIES_SQL's branches over another ``v``; the branches' extra columns are empty.
+PRODUCT_ENTRIES_SQL = """
+WITH v AS (
+    SELECT id, product_id, sku, price, b2b_price, compare_at_price
+    FROM catalog_productvariant WHERE product_id = ANY(%(products)s)
+)
+SELECT v.id, 0, NULL, NULL::numeric, NULL::integer, NULL::integer,
+       v.sku, v.product_id, v.price, v.b2b_price, v.compare_at_price
+FROM v
+UNION ALL
+SELECT id, rank, kind, value, min_quantity, order_multiple, NULL, NULL::integer,
+       NULL::numeric, NULL::numeric, NULL::numeric
+FROM (
+"""
+PRODUCT_ENTRIES_SQL += (
+    ENTRY_BRANCHES_SQL + ") matched (id, rank, kind, value, min_quantity, order_multiple)"
+)
 
 
 def _entries(variant_ids: list[int], list_ids) -> dict[int, list[_Entry]]:

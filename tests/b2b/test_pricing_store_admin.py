@@ -283,3 +283,12 @@ def test_the_price_list_screens_cost_the_same_queries_for_few_rows_and_many(admi
         client.get(page)
     assert len(many_lists.captured_queries) == len(few_lists.captured_queries)
     assert len(many_entries.captured_queries) == len(few_entries.captured_queries)
+
+
+def test_the_b2b_menu_shows_pricing_to_those_who_may_open_it(admin_client, scene):
+    def shown(role) -> bool:
+        html = admin_client(role).get("/admin/").content.decode()
+        return "/admin/b2b/price-lists/" in html
+
+    assert shown("owner") and shown("catalog_manager") and shown("support")
+    assert not shown("order_manager")
