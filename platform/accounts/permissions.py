@@ -19,7 +19,8 @@ company_buyer     customer + see the company, place orders for it
 company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
-catalog_manager   catalog, storefront pages, images and documents; taxes (read); the store admin
+catalog_manager   catalog, storefront pages, images and documents; taxes (read); B2B price
+                  lists; the store admin
 order_manager     orders, shipping (read), payments (read), taxes (read), customers and companies
                   (read, export, resend a verification email), carts (read)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
@@ -74,6 +75,10 @@ payments/)
 COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (orders.              owner, order_manager
 (.../payments/<id>/        record_payment)
 mark-paid/, refunds/)
+B2B price lists, customer  VIEW_PRICE_LISTS (b2b.view_pricelist) to    owner, catalog_manager;
+groups, volume breaks      read; MANAGE_PRICE_LISTS (b2b.manage_       support reads
+(Customers > Price lists,  pricelists) to change
+/api/v1/b2b/price-lists/)
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -146,6 +151,10 @@ MANAGE_PAYMENTS = "payments.manage_payments"
 # not a change of the payments' configuration (payments.* beyond reading stays the owner's).
 VIEW_ORDER_PAYMENTS = "payments.view_payment"
 MANAGE_ORDER_PAYMENTS = "orders.record_payment"
+# B2B price lists, their entries, customer groups and volume breaks (b2b.pricing): catalog
+# managers and the owner manage them, support reads them.
+VIEW_PRICE_LISTS = "b2b.view_pricelist"
+MANAGE_PRICE_LISTS = "b2b.manage_pricelists"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -190,6 +199,7 @@ SUPPORT_READABLE_MODELS = (
     "orders.order",
     "taxes.taxclass",
     "taxes.taxrate",
+    "b2b.pricelist",
     "taxes.taxsettings",
     "taxes.producttaxclass",
     "shipping.shippingzone",
@@ -223,6 +233,8 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "wagtaildocs.*",
         "search.*",
         "taxes.view_*",
+        VIEW_PRICE_LISTS,
+        MANAGE_PRICE_LISTS,
     },
     User.StaffRole.ORDER_MANAGER: _CUSTOMER_GRANTS
     | {

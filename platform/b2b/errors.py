@@ -75,3 +75,12 @@ class InvalidCompanyOrder(DomainError):
     """An order of the B2B order API that cannot be placed as given (``fields``: per line)."""
 
     code = "invalid"
+
+
+# --- Pricing (b2b.pricing) --------------------------------------------------------------------
+
+
+class PricingError(DomainError):
+    """A customer group, price list, entry or volume break refused (reasons in ``fields``)."""
+
+    code = "invalid"

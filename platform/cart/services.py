@@ -23,7 +23,7 @@ from cart import rules
 from cart.errors import CartError, CartLineNotFound, CartNotFound
 from cart.models import Cart, CartLine
 from catalog.models import ProductVariant
-from pricing import Buyer, price_for
+from pricing import Buyer, price_for, quantity_rule_for, quantity_rules_for
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
         if line is None:
             raise CartLineNotFound("This variant is not in the cart.")
         variant = _sellable_variant(variant_id, buyer)
-        _check_quantity(variant, quantity)
+        _check_quantity(variant, quantity, buyer)
         line = _save_line(locked, line, variant, quantity, buyer)
         _touch(locked, cart, buyer=buyer)
         return line
@@ -176,6 +176,10 @@ def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice
         }
         count = len(existing)
         notices: list[MergeNotice] = []
+        # The buyer's quantity rules of every line at once (price lists: constant queries).
+        quantity_rules = quantity_rules_for(
+            [line.variant for line in source_lines if line.variant is not None], buyer
+        )
         for line in source_lines:
             variant = line.variant
             name = variant.product.name if variant is not None else line.name_at_add
@@ -190,7 +194,9 @@ def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice
                 )
                 continue
             requested = line.quantity + (target_line.quantity if target_line else 0)
-            kept = rules.clamp(variant, min(requested, rules.MAX_QUANTITY))
+            kept = rules.clamp(
+                variant, min(requested, rules.MAX_QUANTITY), quantity_rules[variant.pk]
+            )
             if kept == 0:
                 notices.append(_notice(line, sku, name, requested, 0, "is out of stock"))
                 continue
@@ -313,7 +319,7 @@ def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer) -> CartLine:
             fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
         )
     total = quantity + (line.quantity if line is not None else 0)
-    _check_quantity(variant, total)
+    _check_quantity(variant, total, buyer)
     return _save_line(locked, line, variant, total, buyer)
 
 
@@ -399,8 +405,8 @@ def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
     return variant
 
 
-def _check_quantity(variant: ProductVariant, quantity: int) -> None:
-    errors = rules.quantity_errors(variant, quantity)
+def _check_quantity(variant: ProductVariant, quantity: int, buyer: Buyer) -> None:
+    errors = rules.quantity_errors(variant, quantity, quantity_rule_for(variant, buyer))
     if errors:
         raise CartError(errors[0], fields={"quantity": errors})
 
@@ -416,7 +422,8 @@ def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
 
 
 def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:
-    unit_price = price_for(variant, buyer).amount
+    # The price of this quantity: a B2B buyer's volume breaks depend on it.
+    unit_price = price_for(variant, buyer, quantity=quantity).amount
     if line is None:
         return CartLine.objects.create(
             cart=cart,

@@ -511,6 +511,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "payments.gateway.PaymentState",
         "PaymentEventKindEnum": "payments.models.PaymentEvent.Kind",
         "RefundStateEnum": "payments.models.Refund.State",
+        "PriceListEntryKindEnum": "b2b.models.pricing.PriceListEntry.Kind",
+        "PriceListEntryTargetEnum": "b2b.models.pricing.PriceListEntry.Target",
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",

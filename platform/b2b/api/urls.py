@@ -1,6 +1,6 @@
 """The B2B API under /api/v1/b2b/ (each concern adds its own lines)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from b2b.api import companies, purchasing
 
@@ -41,4 +41,5 @@ urlpatterns = [
         name="api-b2b-order-approve",
     ),
     path("orders/<int:pk>/reject/", purchasing.RejectView.as_view(), name="api-b2b-order-reject"),
+    path("", include("b2b.api.pricing_urls")),
 ]

@@ -7,3 +7,4 @@ from b2b.models.companies import (  # noqa: F401
     CompanyLocation,
     CompanyStatusChange,
 )
+from b2b.models.pricing import CustomerGroup, PriceList, PriceListEntry, VolumeBreak  # noqa: F401
