@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class B2bConfig(AppConfig):
     name = "b2b"
     verbose_name = "B2B"
+
+    def ready(self) -> None:
+        self._connect_invoicing()
+
+    def _connect_invoicing(self) -> None:
+        # Invoices follow their orders (b2b.invoicing): issued on pending, paid, void.
+        from b2b import invoicing
+        from orders.events import order_placed, order_status_changed
+
+        order_placed.connect(invoicing.on_order_placed, dispatch_uid="b2b-invoices-placed")
+        order_status_changed.connect(
+            invoicing.on_order_status_changed, dispatch_uid="b2b-invoices-status"
+        )
