@@ -70,6 +70,12 @@ payments/)
 COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (orders.              owner, order_manager
 (.../payments/<id>/        record_payment)
 mark-paid/, refunds/)
+B2B invoices (list,        VIEW_INVOICES (b2b.view_invoice)            owner, order_manager,
+detail, PDF, statements)                                               support
+record an invoice payment  MANAGE_ORDER_PAYMENTS (as COD's mark paid)  owner, order_manager
+B2B quotes (list, detail)  VIEW_QUOTES (b2b.view_quote)                owner, order_manager,
+                                                                       support
+answer or decline a quote  MANAGE_QUOTES (b2b.change_quote)            owner, order_manager
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -138,6 +144,11 @@ MANAGE_PAYMENTS = "payments.manage_payments"
 # not a change of the payments' configuration (payments.* beyond reading stays the owner's).
 VIEW_ORDER_PAYMENTS = "payments.view_payment"
 MANAGE_ORDER_PAYMENTS = "orders.record_payment"
+# B2B invoices and quotes (b2b.invoicing, b2b.quotes): staff who handle orders read and answer
+# them, support reads; a company's members (VIEW_COMPANY) see their own company's only.
+VIEW_INVOICES = "b2b.view_invoice"
+VIEW_QUOTES = "b2b.view_quote"
+MANAGE_QUOTES = "b2b.change_quote"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -190,6 +201,8 @@ SUPPORT_READABLE_MODELS = (
     "payments.payment",
     "payments.paymentevent",
     "payments.paymentmethodsettings",
+    "b2b.invoice",
+    "b2b.quote",
 )
 
 
@@ -230,6 +243,9 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
         VIEW_CARTS,
+        VIEW_INVOICES,
+        VIEW_QUOTES,
+        MANAGE_QUOTES,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}

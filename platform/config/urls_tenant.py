@@ -47,6 +47,8 @@ urlpatterns = [
     path("accounts/", include("accounts.allauth_urls")),
     path("account/wishlists/", include("wishlists.urls")),
     path("wishlists/", include("wishlists.shared_urls")),
+    path("account/company/invoices/", include("b2b.invoicing_urls")),
+    path("account/company/quotes/", include("b2b.quotes_urls")),
     path("account/", include("accounts.urls")),
     path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),
     path("checkout/", include("checkout.urls")),
@@ -64,6 +66,7 @@ urlpatterns = [
     path("api/v1/", include("checkout.api.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("orders.api.urls")),
+    path("api/v1/b2b/", include("b2b.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
