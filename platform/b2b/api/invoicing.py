@@ -7,6 +7,7 @@ path cash on delivery uses). Views validate, call one service or selector, seria
 """
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -110,6 +112,13 @@ class StatementSerializer(serializers.Serializer):
     opening_balance = serializers.DecimalField(max_digits=14, decimal_places=2)
     lines = StatementLineSerializer(many=True)
     closing_balance = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FormatIsOurs(DefaultContentNegotiation):
+    """``format`` names the statement's file (csv, pdf), not one of DRF's renderers: DRF's own
+    ``?format=`` override is off here (it would answer 404 for a format it cannot render)."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
 
 
 class InvoiceApiView(GenericAPIView):
@@ -220,6 +229,7 @@ class StatementView(InvoiceApiView):
     ``json`` (default), ``csv`` or ``pdf``. Staff name the company (``company``)."""
 
     serializer_class = StatementSerializer
+    content_negotiation_class = FormatIsOurs
 
     @extend_schema(
         tags=["b2b"],
