@@ -72,3 +72,46 @@ def invoice_order(
 
 def total_of(quantity: int, price: str) -> Decimal:
     return Decimal(price) * quantity + Decimal("5.00")
+
+
+def company_cart(user, company, *lines):
+    """``user``'s open cart (a member of ``company``) holding ``(variant, quantity)`` lines,
+    added through cart.services as the storefront adds them."""
+    from cart import services as cart_services
+
+    cart = cart_services.open_cart_for_user(user=user)
+    for variant, quantity in lines:
+        cart_services.add_line(
+            cart=cart, variant_id=variant.pk, quantity=quantity, buyer=b2b_buyer(user, company)
+        )
+    return cart
+
+
+def delivery_option():
+    """A flat 5.00 delivery to the US (tests.checkout.factories' zone and option)."""
+    from tests.checkout.factories import option, zone
+
+    return option(zone(), price=Decimal("5.00"))
+
+
+def offered_quote(user, company, *lines, prices=None, days: int = 7):
+    """A quote asked from ``user``'s cart and offered by staff at ``prices`` ({variant id:
+    price}; default: 90% of the list price), valid ``days`` days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from b2b import quotes
+
+    cart = company_cart(user, company, *lines)
+    with committed():
+        quote = quotes.request_quote(cart=cart, buyer=b2b_buyer(user, company), message="Bulk?")
+    chosen = {
+        line.pk: (prices or {}).get(line.variant_id, line.list_price * Decimal("0.9"))
+        for line in quote.lines.all()
+    }
+    with committed():
+        quotes.offer_quote(
+            quote=quote, prices=chosen, valid_until=timezone.now() + timedelta(days=days)
+        )
+    return quote
