@@ -25,9 +25,10 @@ def in_store_b(store_b):
     return store_b
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def invoice_provider():
-    """The "invoice" payment method registered (the real one if present)."""
+    """The "invoice" payment method registered (the real one if present); a stand-in is
+    unregistered after the module, so no other area's tests meet it."""
     from payments import gateway
     from tests.b2b.invoice_provider import CODE, InvoiceStandIn
 
