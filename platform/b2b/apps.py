@@ -7,6 +7,7 @@ class B2bConfig(AppConfig):
 
     def ready(self) -> None:
         self._connect_invoicing()
+        self._connect_quotes()
 
     def _connect_invoicing(self) -> None:
         # Invoices follow their orders (b2b.invoicing): issued on pending, paid, void.
@@ -17,3 +18,10 @@ class B2bConfig(AppConfig):
         order_status_changed.connect(
             invoicing.on_order_status_changed, dispatch_uid="b2b-invoices-status"
         )
+
+    def _connect_quotes(self) -> None:
+        # An erased person's quotes forget who asked (b2b.quotes.forget_person).
+        from accounts.events import account_erased
+        from b2b import quotes
+
+        account_erased.connect(quotes.forget_person, dispatch_uid="b2b-quotes-erasure")

@@ -352,6 +352,15 @@ def _start_payment(order) -> None:
         logger.warning("order %s: payment method %s not offered", order.pk, order.payment_method)
 
 
+def forget_person(sender=None, *, user, **kwargs) -> int:
+    """accounts.events.account_erased receiver: the person's quotes keep their lines and
+    prices (the store's books) but not their email, message or who asked."""
+    ids = list(Quote.objects.filter(requested_by=user).values_list("pk", flat=True))
+    # The request's event carries the message too.
+    QuoteEvent.objects.filter(quote_id__in=ids, actor=user).update(note="")
+    return Quote.objects.filter(pk__in=ids).update(requested_by=None, email="", message="")
+
+
 # --- Reads -------------------------------------------------------------------------------------
 
 

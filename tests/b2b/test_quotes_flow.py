@@ -223,3 +223,14 @@ def test_a_bad_address_delivery_or_method_places_nothing(acme):
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.OFFERED
     assert not Order.objects.exists()
+
+
+def test_an_erased_person_is_forgotten_by_their_quotes(acme):
+    from accounts.events import account_erased
+
+    company, user = acme
+    quote = offered_quote(user, company, (make_variant(), 1))
+    account_erased.send(sender=type(user), user=user)
+    quote.refresh_from_db()
+    assert (quote.requested_by, quote.email, quote.message) == (None, "", "")
+    assert quote.lines.get().quoted_price is not None

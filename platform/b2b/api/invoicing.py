@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -55,22 +55,22 @@ class Page(BoundedPageSize, PageNumberPagination):
     max_page_size = 200
 
 
-class CompanyRefSerializer(serializers.Serializer):
+class B2BCompanyRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class OrderRefSerializer(serializers.Serializer):
+class B2BOrderRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
 
 
-class InvoiceSerializer(serializers.Serializer):
+class B2BInvoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
-    company = CompanyRefSerializer()
-    order = OrderRefSerializer()
+    company = B2BCompanyRefSerializer()
+    order = B2BOrderRefSerializer()
     currency = serializers.CharField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     outstanding = serializers.SerializerMethodField()
@@ -87,14 +87,14 @@ class InvoiceSerializer(serializers.Serializer):
         return f"/api/v1/b2b/invoices/{invoice.pk}/pdf/"
 
 
-class InvoicePaymentSerializer(serializers.Serializer):
+class B2BInvoicePaymentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class StatementLineSerializer(serializers.Serializer):
+class B2BStatementLineSerializer(serializers.Serializer):
     on = serializers.DateField()
     kind = serializers.CharField()
     reference = serializers.CharField()
@@ -104,13 +104,13 @@ class StatementLineSerializer(serializers.Serializer):
     balance = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class StatementSerializer(serializers.Serializer):
-    company = CompanyRefSerializer()
+class B2BStatementSerializer(serializers.Serializer):
+    company = B2BCompanyRefSerializer()
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     currency = serializers.CharField()
     opening_balance = serializers.DecimalField(max_digits=14, decimal_places=2)
-    lines = StatementLineSerializer(many=True)
+    lines = B2BStatementLineSerializer(many=True)
     closing_balance = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -126,7 +126,7 @@ class InvoiceApiView(GenericAPIView):
     staff_permissions = {"GET": VIEW_INVOICES}
     company_permissions = {"GET": VIEW_COMPANY}
     company_key_scopes = {"GET": READ_SCOPE}
-    serializer_class = InvoiceSerializer
+    serializer_class = B2BInvoiceSerializer
 
     def invoice(self, request: Request, pk):
         invoice = invoicing.invoice_of(pk=pk, company=company_of(request))
@@ -147,6 +147,7 @@ class InvoiceListView(InvoiceApiView):
             OpenApiParameter("status", OpenApiTypes.STR, enum=InvoiceStatus.values),
             OpenApiParameter("company", OpenApiTypes.INT, description="Staff: one company's."),
         ],
+        responses=B2BInvoiceSerializer(many=True),
         examples=[OpenApiExample("An open invoice", value=[INVOICE_EXAMPLE], response_only=True)],
     )
     def get(self, request: Request) -> Response:
@@ -190,12 +191,17 @@ class InvoicePaymentView(IdempotentCreateMixin, InvoiceApiView):
     staff_permissions = {"POST": MANAGE_ORDER_PAYMENTS}
     company_permissions = {}
     company_key_scopes = {}
-    serializer_class = InvoicePaymentSerializer
+    serializer_class = B2BInvoicePaymentSerializer
 
     @extend_schema(
         tags=["b2b"],
-        request=InvoicePaymentSerializer,
-        responses={201: InvoiceSerializer},
+        request=B2BInvoicePaymentSerializer,
+        responses={
+            201: B2BInvoiceSerializer,
+            409: OpenApiResponse(
+                description="`illegal_transition`: the invoice is paid or void (nothing recorded)."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Bank transfer received",
@@ -220,7 +226,7 @@ class InvoicePaymentView(IdempotentCreateMixin, InvoiceApiView):
             note=body.validated_data.get("note", ""),
         )
         invoice = invoicing.invoice_of(pk=invoice.pk)
-        return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
+        return Response(B2BInvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
 
 
 class StatementView(InvoiceApiView):
@@ -228,7 +234,7 @@ class StatementView(InvoiceApiView):
     ``to`` (dates, both included; default: the last 30 days), closing balance. ``format``:
     ``json`` (default), ``csv`` or ``pdf``. Staff name the company (``company``)."""
 
-    serializer_class = StatementSerializer
+    serializer_class = B2BStatementSerializer
     content_negotiation_class = FormatIsOurs
 
     @extend_schema(
@@ -240,7 +246,7 @@ class StatementView(InvoiceApiView):
             OpenApiParameter("company", OpenApiTypes.INT, description="Staff: whose statement."),
         ],
         responses={
-            200: StatementSerializer,
+            200: B2BStatementSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/pdf"): OpenApiTypes.BINARY,
         },

@@ -8,7 +8,7 @@ reads every company's.
 """
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -24,6 +24,10 @@ from cart import identify
 from idempotency.api import IdempotentCreateMixin
 from pricing import buyer_for
 
+CONFLICT = OpenApiResponse(
+    description="`illegal_transition`: the quote's state machine has no such move from where it "
+    "stands (nothing changed)."
+)
 READ_SCOPE = "orders:read"
 PLACE_SCOPE = "orders:place"
 
@@ -45,7 +49,7 @@ QUOTE_EXAMPLE = {
 }  # fmt: skip
 
 
-class QuoteLineSerializer(serializers.Serializer):
+class B2BQuoteLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sku = serializers.CharField()
     product_name = serializers.CharField()
@@ -55,15 +59,15 @@ class QuoteLineSerializer(serializers.Serializer):
     quoted_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
 
-class CompanyRefSerializer(serializers.Serializer):
+class B2BCompanyRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class QuoteSerializer(serializers.Serializer):
+class B2BQuoteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=QuoteStatus.choices)
-    company = CompanyRefSerializer()
+    company = B2BCompanyRefSerializer()
     currency = serializers.CharField()
     message = serializers.CharField()
     staff_note = serializers.CharField()
@@ -71,7 +75,7 @@ class QuoteSerializer(serializers.Serializer):
     total = serializers.SerializerMethodField()
     order_number = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    lines = QuoteLineSerializer(many=True)
+    lines = B2BQuoteLineSerializer(many=True)
 
     def get_total(self, quote) -> str | None:
         total = quotes.quote_total(quote)
@@ -81,10 +85,10 @@ class QuoteSerializer(serializers.Serializer):
         return quote.order.number if quote.order_id else None
 
 
-class QuoteSummarySerializer(serializers.Serializer):
+class B2BQuoteSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=QuoteStatus.choices)
-    company = CompanyRefSerializer()
+    company = B2BCompanyRefSerializer()
     currency = serializers.CharField()
     valid_until = serializers.DateTimeField(allow_null=True)
     line_count = serializers.IntegerField()
@@ -95,11 +99,11 @@ class QuoteSummarySerializer(serializers.Serializer):
         return quote.order.number if quote.order_id else None
 
 
-class RequestSerializer(serializers.Serializer):
+class B2BRequestSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class OfferSerializer(serializers.Serializer):
+class B2BOfferSerializer(serializers.Serializer):
     prices = serializers.DictField(
         child=serializers.CharField(allow_blank=True), help_text="{line id: unit price}"
     )
@@ -107,11 +111,11 @@ class OfferSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class NoteSerializer(serializers.Serializer):
+class B2BNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class AcceptSerializer(serializers.Serializer):
+class B2BAcceptSerializer(serializers.Serializer):
     shipping_address = serializers.DictField()
     billing_address = serializers.DictField(required=False)
     delivery_option = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
@@ -125,7 +129,7 @@ class QuoteApiView(GenericAPIView):
     staff_permissions: dict = {"GET": VIEW_QUOTES}
     company_permissions: dict = {"GET": VIEW_COMPANY}
     company_key_scopes: dict = {"GET": READ_SCOPE}
-    serializer_class = QuoteSerializer
+    serializer_class = B2BQuoteSerializer
 
     def quote(self, request: Request, pk):
         quote = quotes.quote_of(pk=pk, company=company_of(request))
@@ -134,7 +138,7 @@ class QuoteApiView(GenericAPIView):
         return quote
 
     def answer(self, quote, code=status.HTTP_200_OK) -> Response:
-        return Response(QuoteSerializer(quotes.quote_of(pk=quote.pk)).data, status=code)
+        return Response(B2BQuoteSerializer(quotes.quote_of(pk=quote.pk)).data, status=code)
 
 
 class QuoteListView(IdempotentCreateMixin, QuoteApiView):
@@ -145,7 +149,7 @@ class QuoteListView(IdempotentCreateMixin, QuoteApiView):
 
     @extend_schema(
         tags=["b2b"],
-        responses=QuoteSummarySerializer(many=True),
+        responses=B2BQuoteSummarySerializer(many=True),
         parameters=[OpenApiParameter("status", str, enum=QuoteStatus.values)],
     )
     def get(self, request: Request) -> Response:
@@ -156,12 +160,12 @@ class QuoteListView(IdempotentCreateMixin, QuoteApiView):
         rows = quotes.quotes_of(company=company_of(request), status=wanted)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(QuoteSummarySerializer(page, many=True).data)
+        return paginator.get_paginated_response(B2BQuoteSummarySerializer(page, many=True).data)
 
     @extend_schema(
         tags=["b2b"],
-        request=RequestSerializer,
-        responses={201: QuoteSerializer},
+        request=B2BRequestSerializer,
+        responses={201: B2BQuoteSerializer},
         examples=[
             OpenApiExample(
                 "Ask for a better price",
@@ -179,7 +183,7 @@ class QuoteListView(IdempotentCreateMixin, QuoteApiView):
     def post(self, request: Request) -> Response:
         """Ask for a quote on the caller's cart (its lines at this moment; the cart is left as
         it is). An empty cart or a line that cannot be bought: 400."""
-        body = RequestSerializer(data=request.data)
+        body = B2BRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         cart = identify.cart_for_request(request)
         buyer = buyer_for(user=request.user, auth=request.auth)
@@ -202,12 +206,12 @@ class QuoteAcceptView(IdempotentCreateMixin, QuoteApiView):
     staff_permissions = {}
     company_permissions = {"POST": PLACE_COMPANY_ORDERS}
     company_key_scopes = {"POST": PLACE_SCOPE}
-    serializer_class = AcceptSerializer
+    serializer_class = B2BAcceptSerializer
 
     @extend_schema(
         tags=["b2b"],
-        request=AcceptSerializer,
-        responses={201: QuoteSerializer},
+        request=B2BAcceptSerializer,
+        responses={201: B2BQuoteSerializer, 409: CONFLICT},
         examples=[
             OpenApiExample(
                 "Accept and order",
@@ -251,7 +255,7 @@ class QuoteWithdrawView(QuoteApiView):
     company_permissions = {"POST": PLACE_COMPANY_ORDERS}
     company_key_scopes = {"POST": PLACE_SCOPE}
 
-    @extend_schema(tags=["b2b"], request=None, responses={200: QuoteSerializer})
+    @extend_schema(tags=["b2b"], request=None, responses={200: B2BQuoteSerializer, 409: CONFLICT})
     def post(self, request: Request, pk: int) -> Response:
         """Withdraw a requested or offered quote (otherwise 409)."""
         quote = quotes.withdraw_quote(quote=self.quote(request, pk), actor=request.user)
@@ -262,12 +266,12 @@ class QuoteOfferView(QuoteApiView):
     staff_permissions = {"POST": MANAGE_QUOTES}
     company_permissions = {}
     company_key_scopes = {}
-    serializer_class = OfferSerializer
+    serializer_class = B2BOfferSerializer
 
     @extend_schema(
         tags=["b2b"],
-        request=OfferSerializer,
-        responses={200: QuoteSerializer},
+        request=B2BOfferSerializer,
+        responses={200: B2BQuoteSerializer, 409: CONFLICT},
         examples=[
             OpenApiExample(
                 "10% off, valid to the year's end",
@@ -296,9 +300,11 @@ class QuoteDeclineView(QuoteApiView):
     staff_permissions = {"POST": MANAGE_QUOTES}
     company_permissions = {}
     company_key_scopes = {}
-    serializer_class = NoteSerializer
+    serializer_class = B2BNoteSerializer
 
-    @extend_schema(tags=["b2b"], request=NoteSerializer, responses={200: QuoteSerializer})
+    @extend_schema(
+        tags=["b2b"], request=B2BNoteSerializer, responses={200: B2BQuoteSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, pk: int) -> Response:
         """Staff decline a requested or offered quote (otherwise 409), with a note for the
         buyer."""
