@@ -231,3 +231,20 @@ def test_a_bad_amount_on_the_screen_shows_next_to_the_field(admin_client, scene)
     assert response.status_code == 400
     html = response.content.decode()
     assert "error-message" in html and 'value="typed"' in html
+    assert "Invoice 1" in html  # the page's title
+
+
+def test_the_admin_list_reads_in_constant_queries(admin_client, scene):
+    client = admin_client("owner")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/b2b/invoices/").status_code == 200
+        return len(queries)
+
+    count()  # the admin's first page warms its caches
+    few = count()
+    company = Company.objects.get(pk=scene["company"])
+    for _ in range(4):
+        invoice_order(company)
+    assert count() == few

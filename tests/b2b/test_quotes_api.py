@@ -298,6 +298,7 @@ def test_a_past_validity_on_the_screen_is_shown_with_what_was_typed(admin_client
     assert response.status_code == 400
     html = response.content.decode()
     assert "In the future." in html and "typed" in html
+    assert f"Quote {scene['requested']} from" in html  # the page's title
     assert Quote.objects.get(pk=scene["requested"]).status == "requested"
 
 

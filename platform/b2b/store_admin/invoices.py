@@ -82,6 +82,7 @@ def _detail(request, invoice, *, form=None, status=200):
         request,
         "b2b/invoicing/store_admin/detail.html",
         {
+            "title": f"Invoice {invoice.number}",
             "invoice": invoice,
             "outstanding": invoicing.outstanding(invoice),
             "events": list(invoice.events.select_related("actor")),

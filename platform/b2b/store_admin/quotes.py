@@ -90,6 +90,7 @@ def _detail(request, quote, *, offer=None, decline=None, status=200):
         request,
         "b2b/quotes/store_admin/detail.html",
         {
+            "title": f"Quote {quote.pk} from {quote.company.name}",
             "quote": quote,
             "lines": lines,
             "total": quotes.quote_total(quote),
