@@ -79,6 +79,12 @@ B2B price lists, customer  VIEW_PRICE_LISTS (b2b.view_pricelist) to    owner, ca
 groups, volume breaks      read; MANAGE_PRICE_LISTS (b2b.manage_       support reads
 (Customers > Price lists,  pricelists) to change
 /api/v1/b2b/price-lists/)
+B2B invoices (list,        VIEW_INVOICES (b2b.view_invoice)            owner, order_manager,
+detail, PDF, statements)                                               support
+record an invoice payment  MANAGE_ORDER_PAYMENTS (as COD's mark paid)  owner, order_manager
+B2B quotes (list, detail)  VIEW_QUOTES (b2b.view_quote)                owner, order_manager,
+                                                                       support
+answer or decline a quote  MANAGE_QUOTES (b2b.change_quote)            owner, order_manager
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -155,6 +161,11 @@ MANAGE_ORDER_PAYMENTS = "orders.record_payment"
 # managers and the owner manage them, support reads them.
 VIEW_PRICE_LISTS = "b2b.view_pricelist"
 MANAGE_PRICE_LISTS = "b2b.manage_pricelists"
+# B2B invoices and quotes (b2b.invoicing, b2b.quotes): staff who handle orders read and answer
+# them, support reads; a company's members (VIEW_COMPANY) see their own company's only.
+VIEW_INVOICES = "b2b.view_invoice"
+VIEW_QUOTES = "b2b.view_quote"
+MANAGE_QUOTES = "b2b.change_quote"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -208,6 +219,8 @@ SUPPORT_READABLE_MODELS = (
     "payments.payment",
     "payments.paymentevent",
     "payments.paymentmethodsettings",
+    "b2b.invoice",
+    "b2b.quote",
 )
 
 
@@ -251,6 +264,9 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
         VIEW_CARTS,
+        VIEW_INVOICES,
+        VIEW_QUOTES,
+        MANAGE_QUOTES,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}

@@ -84,3 +84,32 @@ class PricingError(DomainError):
     """A customer group, price list, entry or volume break refused (reasons in ``fields``)."""
 
     code = "invalid"
+
+
+# --- Invoices and quotes (b2b.invoicing, b2b.quotes) --------------------------------------------
+
+
+class IllegalTransition(DomainError):
+    """An invoice's or a quote's state machine (b2b.state) has no such move from where it
+    stands. Nothing changed."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "illegal_transition"
+
+
+class InvoiceError(DomainError):
+    """An invoice action refused (bad input: field by field). Nothing changed."""
+
+    code = "invalid_invoice"
+
+
+class QuoteError(DomainError):
+    """A quote request or answer refused (an empty cart, a missing price...). Nothing changed."""
+
+    code = "invalid_quote"
+
+
+class QuoteExpired(DomainError):
+    """The offer's ``valid_until`` has passed: it can no longer be accepted. Nothing placed."""
+
+    code = "quote_expired"

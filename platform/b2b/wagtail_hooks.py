@@ -5,12 +5,19 @@ The companies' screens are under "Customers" (accounts/wagtail_hooks.py,
 b2b/store_admin/companies.py).
 """
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from accounts.permissions import VIEW_CUSTOMERS, VIEW_PRICE_LISTS, has_permission
+from accounts.permissions import (
+    VIEW_CUSTOMERS,
+    VIEW_INVOICES,
+    VIEW_PRICE_LISTS,
+    VIEW_QUOTES,
+    has_permission,
+)
 from b2b.store_admin import pricing as pricing_screens
+from orders.wagtail_hooks import ORDERS_MENU_HOOK
 from tenants.store_admin.dashboard import DASHBOARD_FIGURES_HOOK, DashboardFigure
 
 
@@ -107,3 +114,41 @@ def company_application_figures(request, figures: list) -> None:
                 attention=True,
             )
         )
+
+
+@hooks.register("register_admin_urls")
+def register_invoice_and_quote_urls():
+    from b2b.store_admin import invoices, quotes
+
+    invoice_urls = [
+        path("", invoices.invoice_list, name="index"),
+        path("<int:pk>/", invoices.invoice_detail, name="detail"),
+        path("<int:pk>/pdf/", invoices.invoice_pdf, name="pdf"),
+        path("<int:pk>/payments/", invoices.record_payment, name="payment"),
+        path("statements/<int:company_pk>/", invoices.company_statement, name="statement"),
+    ]
+    quote_urls = [
+        path("", quotes.quote_list, name="index"),
+        path("<int:pk>/", quotes.quote_detail, name="detail"),
+        path("<int:pk>/offer/", quotes.quote_offer, name="offer"),
+        path("<int:pk>/decline/", quotes.quote_decline, name="decline"),
+    ]
+    return [
+        path("b2b/invoices/", include((invoice_urls, "b2b_invoices"), namespace="b2b_invoices")),
+        path("b2b/quotes/", include((quote_urls, "b2b_quotes"), namespace="b2b_quotes")),
+    ]
+
+
+# Invoices and quotes sit with the orders they belong to (the Orders menu).
+@hooks.register(ORDERS_MENU_HOOK)
+def register_invoices_menu_item() -> MenuItem:
+    return PermittedMenuItem(
+        "Invoices", "b2b_invoices:index", permission=VIEW_INVOICES, icon_name="doc-full", order=120
+    )
+
+
+@hooks.register(ORDERS_MENU_HOOK)
+def register_quotes_menu_item() -> MenuItem:
+    return PermittedMenuItem(
+        "Quotes", "b2b_quotes:index", permission=VIEW_QUOTES, icon_name="openquote", order=130
+    )

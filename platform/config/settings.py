@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Per store: ask providers about payments stuck pending (payments.tasks).
     "reconcile-payments": {"task": "payments.tasks.reconcile_payments", "schedule": 10 * 60},
+    # Per store: overdue invoices and their one reminder, expired quotes (b2b.tasks).
+    "b2b-invoices-and-quotes": {
+        "task": "b2b.tasks.process_invoices_and_quotes",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Stores ------------------------------------------------------------------------------------

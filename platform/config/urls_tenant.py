@@ -48,6 +48,8 @@ urlpatterns = [
     path("account/wishlists/", include("wishlists.urls")),
     path("wishlists/", include("wishlists.shared_urls")),
     path("account/company/approvals/", include("b2b.purchasing.urls")),
+    path("account/company/invoices/", include("b2b.invoicing_urls")),
+    path("account/company/quotes/", include("b2b.quotes_urls")),
     path("account/company/", include("b2b.companies.urls")),
     path("account/", include("accounts.urls")),
     path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),

@@ -117,6 +117,10 @@ class OrderDraft:
     # Whether the store's prices were entered tax included (taxes settings), for recomputing
     # totals after an edit.
     prices_include_tax: bool = False
+    # Unit prices agreed in a quote ({variant id: Decimal}), set only by b2b.quotes from
+    # staff's offer (never from a client): placing checks these lines against them instead of
+    # price_for.
+    quoted_prices: dict = field(default_factory=dict)
 
 
 def draft_from_checkout(checkout, totals, buyer: Buyer | None = None) -> OrderDraft:
@@ -358,7 +362,9 @@ def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> list[dict]:
                 {**base, "change": "unavailable", "message": f"{name} is no longer available."}
             )
             continue
-        price = prices[variant.pk].amount
+        price = draft.quoted_prices.get(line.variant_id)
+        if price is None:
+            price = prices[variant.pk].amount
         if price != money.quantize(line.unit_price, draft.currency):
             changes.append(
                 {
