@@ -46,6 +46,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),
     path("account/wishlists/", include("wishlists.urls")),
+    path("account/company/", include("b2b.bulk.urls")),
     path("wishlists/", include("wishlists.shared_urls")),
     path("account/", include("accounts.urls")),
     path("cart/restore/<str:signed>/", cart_restore.restore_cart, name="cart-restore"),
@@ -64,6 +65,7 @@ urlpatterns = [
     path("api/v1/", include("checkout.api.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("orders.api.urls")),
+    path("api/v1/b2b/", include("b2b.api.urls")),
     path(
         "api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"
     ),
