@@ -112,8 +112,8 @@ def validate_lines(*, lines: list[RequestedLine], buyer: Buyer, owner=None) -> Q
     totals: dict[int, int] = {}
     rows_of: dict[int, list[int]] = {}
     for line in lines:
-        variant, (quantity, _problem) = found[line.row], quantities[line.row]
-        if variant is None or not rules.is_sellable(variant, buyer):
+        variant, (quantity, problem) = found[line.row], quantities[line.row]
+        if variant is None or problem or not rules.is_sellable(variant, buyer):
             continue
         wanted = quantity if quantity is not None else variant.quantity_min
         totals[variant.pk] = totals.get(variant.pk, 0) + wanted

@@ -214,7 +214,7 @@ def _make_list(request, company):
 
 
 def _form_errors(refusal: DomainError) -> dict:
-    errors = {"__all__": [refusal.message]}
+    errors = {"form": [refusal.message]}
     for key, reasons in (refusal.fields or {}).items():
         errors.setdefault(key.split(".")[0] if key.startswith("lines.") else key, []).extend(
             _row_reason(key, reason) for reason in reasons

@@ -1,0 +1,168 @@
+"""Quick order speed: 100 SKU lines checked and added to a company buyer's cart through a real
+HTTP server (gunicorn), on a store seeded with 10,000 variants.
+
+* ``quick_order_100_lines_ms``: POST /api/v1/b2b/quick-order/ of 100 lines (the report, then
+  every line added through cart.services in one transaction), p95 over the repetitions (goal:
+  under 500 ms); ``quick_order_100_lines_p50_ms`` beside it;
+* ``quick_order_validate_100_lines_p95_ms``: the same lines with ``validate_only``;
+* ``quick_order_10_lines_p95_ms``: 10 lines, to show the cost does not grow per line;
+* ``quick_order_100_lines_queries`` / ``quick_order_10_lines_queries``: SQL statements of one
+  add (through Django's test client in this process), equal whatever the number of lines.
+
+    python benchmarks/b2b_quick_order.py [--variants 10000] [--repetitions 40] [--keep] [--reuse]
+"""
+
+import argparse
+import json
+import random
+import statistics
+import time
+
+from harness import (
+    bench_environment,
+    drop_database,
+    figure,
+    migrate,
+    percentile,
+    request,
+    seed_bench_store,
+    web_server,
+)
+
+HOST = "bench.localhost"
+URL = "/api/v1/b2b/quick-order/"
+WARM_UP = 5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=10_000)
+    parser.add_argument("--repetitions", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
+    args = parser.parse_args()
+
+    environment = bench_environment("bench_b2b_quick_order", fresh=not args.reuse)
+    migrate(environment)
+    if not args.reuse:
+        seed_bench_store(environment, args.variants, per_product=4)
+
+    import django
+
+    django.setup()
+    from django_tenants.utils import schema_context
+
+    with schema_context("bench"):
+        skus = _orderable_skus()
+        token = _company_buyer_token()
+    rng = random.Random(23)  # noqa: S311 - the same lines on every run
+    hundred = [{"sku": sku, "quantity": 1} for sku in rng.sample(skus, 100)]
+    ten = hundred[:10]
+    adds, checks, small = measure(environment, token, hundred, ten, args.repetitions)
+    with schema_context("bench"):
+        queries_100, queries_10 = count_queries(token, hundred, ten)
+
+    figure("quick_order_100_lines_ms", percentile(adds, 95), "ms")
+    figure("quick_order_100_lines_p50_ms", statistics.median(adds), "ms")
+    figure("quick_order_validate_100_lines_p95_ms", percentile(checks, 95), "ms")
+    figure("quick_order_10_lines_p95_ms", percentile(small, 95), "ms")
+    figure("quick_order_100_lines_queries", queries_100, "queries")
+    figure("quick_order_10_lines_queries", queries_10, "queries")
+    if not (args.keep or args.reuse):
+        drop_database(environment)
+
+
+def measure(environment, token, hundred, ten, repetitions):
+    """(add 100, validate 100, add 10) timings against a fresh server; the cart is emptied
+    after each add (not timed), so every add starts from the same cart."""
+    headers = {"Authorization": f"Token {token}"}
+    with web_server(environment, workers=2) as port:
+        _wait_until_answering(port, headers)
+        adds, checks, small = [], [], []
+        for number in range(repetitions + WARM_UP):
+            check = _timed(port, {"lines": hundred, "validate_only": True}, headers)
+            add = _timed(port, {"lines": hundred}, headers)
+            request(port, "DELETE", "/api/v1/cart/", HOST, headers=headers)
+            add_ten = _timed(port, {"lines": ten}, headers)
+            request(port, "DELETE", "/api/v1/cart/", HOST, headers=headers)
+            if number >= WARM_UP:
+                checks.append(check)
+                adds.append(add)
+                small.append(add_ten)
+    return adds, checks, small
+
+
+def count_queries(token, hundred, ten) -> tuple[int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Token {token}")
+    counts = []
+    for lines in (hundred, ten):
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(URL, json.dumps({"lines": lines}), content_type="application/json")
+        assert answer.status_code == 200, answer.content[:300]
+        client.delete("/api/v1/cart/")
+        counts.append(
+            sum(1 for query in captured if not query["sql"].startswith("SET search_path"))
+        )
+    return counts[0], counts[1]
+
+
+def _orderable_skus() -> list[str]:
+    """SKUs a company may buy, with stock enough for a line of 1, no quantity rules."""
+    from catalog.models import ProductVariant
+
+    return list(
+        ProductVariant.objects.filter(
+            product__status="active",
+            product__visible_b2b=True,
+            stock_on_hand__gte=10,
+            quantity_max__isnull=True,
+            quantity_min=1,
+            quantity_step=1,
+        ).values_list("sku", flat=True)[:5000]
+    )
+
+
+def _company_buyer_token() -> str:
+    """A buyer of a company (made once; a --reuse run finds it) and a sign-in token."""
+    from accounts import services
+    from accounts.models import Company, CompanyMembership, User
+
+    user = User.objects.filter(email="buyer@bench-company.test").first()
+    if user is None:
+        company = Company.objects.create(name="Bench Company")
+        user = User.objects.create_user(
+            username="buyer@bench-company.test", email="buyer@bench-company.test"
+        )
+        services.add_company_member(company=company, user=user, role=CompanyMembership.Role.BUYER)
+    return services.issue_auth_token(user=user).key
+
+
+def _wait_until_answering(port, headers, timeout: float = 300) -> None:
+    """gunicorn listens before its workers have imported Django: wait for both to answer."""
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < 4:
+        try:
+            status, _ = request(port, "GET", "/api/v1/cart/", HOST, headers=headers)
+            answered += status == 200
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def _timed(port, body, headers) -> float:
+    started = time.perf_counter()
+    status, data = request(port, "POST", URL, HOST, body=json.dumps(body), headers=headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        raise RuntimeError(f"POST {URL} answered {status}: {data[:300]!r}")
+    return elapsed
+
+
+if __name__ == "__main__":
+    main()
