@@ -178,7 +178,7 @@ def test_more_than_500_lines_are_refused_with_a_clear_error(scene):
 
     assert refused.status_code == 400
     assert refused.json()["error"]["fields"] == {
-        "lines": ["Ensure this field has no more than 500 elements."]
+        "lines": ["At most 500 lines at once: split the order."]
     }
 
 

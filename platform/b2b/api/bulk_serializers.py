@@ -32,8 +32,21 @@ class QuickOrderLineSerializer(serializers.Serializer):
     )
 
 
-class QuickOrderSerializer(serializers.Serializer):
-    lines = QuickOrderLineSerializer(many=True, max_length=MAX_LINES, min_length=1)
+class BoundedLines:
+    """Refuses more than MAX_LINES lines on the ``lines`` field itself, before each line is
+    read (a clear "split the order", not a per-element error)."""
+
+    def to_internal_value(self, data):
+        lines = data.get("lines") if hasattr(data, "get") else None
+        if isinstance(lines, list) and len(lines) > MAX_LINES:
+            raise serializers.ValidationError(
+                {"lines": [f"At most {MAX_LINES} lines at once: split the order."]}
+            )
+        return super().to_internal_value(data)
+
+
+class QuickOrderSerializer(BoundedLines, serializers.Serializer):
+    lines = QuickOrderLineSerializer(many=True, min_length=1)
     validate_only = serializers.BooleanField(
         default=False,
         help_text="True: answer the row-by-row report without changing the cart.",
@@ -115,7 +128,7 @@ class RequisitionListDetailSerializer(RequisitionListSerializer):
     lines = RequisitionLineSerializer(many=True, source="lines.all")
 
 
-class CreateListSerializer(serializers.Serializer):
+class CreateListSerializer(BoundedLines, serializers.Serializer):
     name = serializers.CharField(max_length=MAX_TYPED, allow_blank=True)
     kind = serializers.ChoiceField(
         choices=RequisitionList.Kind.choices, default=RequisitionList.Kind.REQUISITION
@@ -123,7 +136,7 @@ class CreateListSerializer(serializers.Serializer):
     from_cart = serializers.BooleanField(
         default=False, help_text="True: the list holds your cart's lines (a saved cart)."
     )
-    lines = QuickOrderLineSerializer(many=True, max_length=MAX_LINES, required=False)
+    lines = QuickOrderLineSerializer(many=True, required=False)
 
 
 class RenameListSerializer(serializers.Serializer):
