@@ -175,3 +175,16 @@ def test_another_companys_list_page_is_not_found(scene):
 
     assert answer.status_code == 404
     assert "Theirs" not in answer.content.decode()
+
+
+def test_nul_characters_typed_in_a_sku_or_a_name_are_no_error(scene):
+    checked = scene["browser"].post(PAGE, {"lines": "MUG\x00-1 2", "action": "check"})
+    assert checked.status_code == 200
+    assert "No product has this SKU." in checked.content.decode()
+
+    made = scene["browser"].post(
+        "/account/company/requisition-lists/",
+        {"action": "create", "name": "Week\x00ly", "lines": "MUG\x00 1"},
+    )
+    assert made.status_code == 400
+    assert "Line 1: No product has this SKU." in made.content.decode()

@@ -179,9 +179,7 @@ def _variants(lines: list[RequestedLine]):
     """The variants named by the rows (SKU as typed, or upper-cased; or id), with their
     products, in one query."""
     skus = {
-        line.sku
-        for line in lines
-        if line.sku and not line.variant_id and len(line.sku) <= MAX_SKU_LENGTH
+        line.sku for line in lines if line.sku and not line.variant_id and is_storable_sku(line.sku)
     }
     skus |= {sku.upper() for sku in skus}
     ids = {line.variant_id for line in lines if line.variant_id}
@@ -193,6 +191,12 @@ def _variants(lines: list[RequestedLine]):
         .filter(Q(sku__in=skus) | Q(pk__in=ids))
     )
     return {variant.sku: variant for variant in found}, {variant.pk: variant for variant in found}
+
+
+def is_storable_sku(sku: str) -> bool:
+    """Whether ``sku`` could be a SKU at all (so may be looked up): not too long for the
+    column, no NUL character (which PostgreSQL refuses in a query)."""
+    return len(sku) <= MAX_SKU_LENGTH and "\x00" not in sku
 
 
 def _match(line: RequestedLine, by_sku: dict, by_id: dict):

@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch
 
 from accounts.models import CompanyMembership
 from b2b.bulk import quick_order
-from b2b.bulk.lines import MAX_LINES, MAX_SKU_LENGTH, RequestedLine
+from b2b.bulk.lines import MAX_LINES, RequestedLine
 from b2b.errors import (
     RequisitionListForbidden,
     RequisitionListInvalid,
@@ -150,7 +150,7 @@ def set_line(*, requisition_list: RequisitionList, user, sku: str, quantity) -> 
     """Put ``quantity`` of the variant ``sku`` on the list (its line's quantity is replaced
     when it has one). Refused as :func:`create_list` refuses a row; a 501st line too."""
     _check_can_edit(user, requisition_list)
-    [(variant, number)] = _resolve([RequestedLine(row=1, sku=sku, quantity=quantity)])
+    [(variant, number)] = _resolve([RequestedLine(row=1, sku=sku, quantity=quantity)], single=True)
     with transaction.atomic():
         locked = RequisitionList.objects.select_for_update().get(pk=requisition_list.pk)
         line = locked.lines.filter(variant=variant).first()
@@ -217,7 +217,7 @@ def _check_can_edit(user, requisition_list: RequisitionList) -> None:
 
 
 def _name(value) -> str:
-    name = (value or "").strip() if isinstance(value, str) else ""
+    name = (value or "").replace("\x00", "").strip() if isinstance(value, str) else ""
     if not name:
         raise RequisitionListInvalid(
             "A name is required.", fields={"name": ["Give the list a name."]}
@@ -229,7 +229,7 @@ def _name(value) -> str:
     return name
 
 
-def _resolve(lines) -> list[tuple[ProductVariant, int]]:
+def _resolve(lines, *, single: bool = False) -> list[tuple[ProductVariant, int]]:
     """The variants and quantities of SKU rows (one query), rows of one SKU summed; any bad
     row refuses all, field by field (``lines.<index>.sku`` / ``.quantity``)."""
     lines = list(lines)
@@ -238,7 +238,7 @@ def _resolve(lines) -> list[tuple[ProductVariant, int]]:
             f"A list holds at most {MAX_LINES} lines.",
             fields={"lines": [f"At most {MAX_LINES} lines."]},
         )
-    skus = {line.sku for line in lines if line.sku and len(line.sku) <= MAX_SKU_LENGTH}
+    skus = {line.sku for line in lines if line.sku and quick_order.is_storable_sku(line.sku)}
     skus |= {sku.upper() for sku in skus}
     variants = {
         variant.sku: variant
@@ -258,7 +258,7 @@ def _resolve(lines) -> list[tuple[ProductVariant, int]]:
             _, before = wanted.get(variant.pk, (variant, 0))
             wanted[variant.pk] = (variant, min(before + number, rules.MAX_QUANTITY))
     if errors:
-        if len(lines) == 1:  # one row (a line added on its own): its fields are the request's
+        if single:  # a line added on its own: its fields are the request's
             errors = {key.split(".")[-1]: value for key, value in errors.items()}
         raise RequisitionListInvalid("Some lines cannot be kept.", fields=errors)
     return list(wanted.values())

@@ -16,22 +16,26 @@ class RequisitionListsPanel(Component):
     name = "customer_requisition_lists"
     template_name = "b2b/store_admin/requisition_lists_panel.html"
 
-    def __init__(self, company):
+    def __init__(self, company, lists: list):
         self.company = company
+        self.lists = lists
 
     def get_context_data(self, parent_context=None):
-        lists = list(requisitions.lists_of(company=self.company)[: PANEL_ROWS + 1])
         return {
             "company": self.company,
-            "lists": lists[:PANEL_ROWS],
-            "more": len(lists) > PANEL_ROWS,
+            "lists": self.lists[:PANEL_ROWS],
+            "more": len(self.lists) > PANEL_ROWS,
         }
 
 
 def add_requisition_lists_panel(request, customer, panels: list) -> None:
-    """construct_customer_detail_panels: the company's lists, for a member of a company."""
+    """construct_customer_detail_panels: the lists of the customer's company, when it has
+    some (a company without lists adds no empty section to the page)."""
     if not has_permission(request.user, VIEW_CUSTOMERS):
         return
     company = company_of(customer)
-    if company is not None:
-        panels.append(RequisitionListsPanel(company))
+    if company is None:
+        return
+    lists = list(requisitions.lists_of(company=company)[: PANEL_ROWS + 1])
+    if lists:
+        panels.append(RequisitionListsPanel(company, lists))
