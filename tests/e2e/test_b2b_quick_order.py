@@ -52,7 +52,7 @@ def test_a_company_buyer_types_skus_sees_them_checked_and_adds_them_to_the_cart(
     expect(page.get_by_role("heading", name="Quick order")).to_be_visible()
 
     box = page.get_by_label("SKU and quantity, one per line")
-    box.press_sequentially(f"qo-{tag}-a 3\nQO-{tag}-B 5\nNOPE-{tag} 1", delay=5)
+    box.press_sequentially(f"qo-{tag}-a 3\nQO-{tag}-B 7\nNOPE-{tag} 1", delay=5)
     rows = page.locator("[data-testid=report-row]")
     expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text(f"Copier paper A {tag}")
@@ -71,6 +71,7 @@ def test_a_company_buyer_types_skus_sees_them_checked_and_adds_them_to_the_cart(
 
     expect(page).to_have_url(f"{store.url}/cart/")
     expect(page.get_by_text("Added 2 lines to your cart from quick order.")).to_be_visible()
-    expect(page.get_by_text(f"Copier paper A {tag}")).to_be_visible()
-    expect(page.get_by_text(f"Copier paper B {tag}")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Copier paper A {tag}")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Copier paper B {tag}")).to_be_visible()
+    expect(page.get_by_label(f"Quantity of Copier paper B {tag}")).to_have_value("12")
     screenshot(page, "b2b-quick-order-cart")
