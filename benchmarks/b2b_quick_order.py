@@ -5,7 +5,8 @@ HTTP server (gunicorn), on a store seeded with 10,000 variants.
   every line added through cart.services in one transaction), p95 over the repetitions (goal:
   under 500 ms); ``quick_order_100_lines_p50_ms`` beside it;
 * ``quick_order_validate_100_lines_p95_ms``: the same lines with ``validate_only``;
-* ``quick_order_10_lines_p95_ms``: 10 lines, to show the cost does not grow per line;
+* ``quick_order_10_lines_p95_ms``: 10 lines, to show what of it is per request;
+* ``bare_view_p95_ms``: /healthz on the same server in the same run, and the ratio to it;
 * ``quick_order_100_lines_queries`` / ``quick_order_10_lines_queries``: SQL statements of one
   add (through Django's test client in this process), equal whatever the number of lines.
 
@@ -26,6 +27,7 @@ from harness import (
     percentile,
     request,
     seed_bench_store,
+    timed_get,
     web_server,
 )
 
@@ -58,7 +60,7 @@ def main() -> None:
     rng = random.Random(23)  # noqa: S311 - the same lines on every run
     hundred = [{"sku": sku, "quantity": 1} for sku in rng.sample(skus, 100)]
     ten = hundred[:10]
-    adds, checks, small = measure(environment, token, hundred, ten, args.repetitions)
+    adds, checks, small, bare = measure(environment, token, hundred, ten, args.repetitions)
     with schema_context("bench"):
         queries_100, queries_10 = count_queries(token, hundred, ten)
 
@@ -66,6 +68,9 @@ def main() -> None:
     figure("quick_order_100_lines_p50_ms", statistics.median(adds), "ms")
     figure("quick_order_validate_100_lines_p95_ms", percentile(checks, 95), "ms")
     figure("quick_order_10_lines_p95_ms", percentile(small, 95), "ms")
+    figure("bare_view_p95_ms", percentile(bare, 95), "ms")
+    ratio = percentile(adds, 95) / percentile(bare, 95)
+    figure("quick_order_100_lines_over_bare_ratio", ratio, "x")
     figure("quick_order_100_lines_queries", queries_100, "queries")
     figure("quick_order_10_lines_queries", queries_10, "queries")
     if not (args.keep or args.reuse):
@@ -89,17 +94,20 @@ def measure(environment, token, hundred, ten, repetitions):
                 checks.append(check)
                 adds.append(add)
                 small.append(add_ten)
-    return adds, checks, small
+        bare = [timed_get(port, "/healthz", HOST) for _ in range(repetitions * 3)]
+    return adds, checks, small, bare
 
 
 def count_queries(token, hundred, ten) -> tuple[int, int]:
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Token {token}")
     counts = []
     for lines in (hundred, ten):
+        # The handler's request_started empties the query log: start the capture from empty.
+        reset_queries()
         with CaptureQueriesContext(connection) as captured:
             answer = client.post(URL, json.dumps({"lines": lines}), content_type="application/json")
         assert answer.status_code == 200, answer.content[:300]

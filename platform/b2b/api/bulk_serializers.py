@@ -90,15 +90,33 @@ class ReportSerializer(serializers.Serializer):
 
 
 def report_data(report, *, added: bool) -> dict:
-    return ReportSerializer(
-        {
-            "ok": report.ok,
-            "added": added,
-            "currency": report.currency,
-            "subtotal": report.subtotal,
-            "rows": report.rows,
-        }
-    ).data
+    """The report as :class:`ReportSerializer` documents it, built directly: up to 500 rows,
+    where DRF's field-by-field serialization was most of a 100-line quick order's time."""
+    return {
+        "ok": report.ok,
+        "added": added,
+        "currency": report.currency,
+        "subtotal": str(report.subtotal),
+        "rows": [_row(row) for row in report.rows],
+    }
+
+
+def _row(row) -> dict:
+    total = row.line_total
+    return {
+        "row": row.row,
+        "sku": row.sku,
+        "quantity": row.quantity,
+        "status": row.status,
+        "reason": row.reason,
+        "field": row.field,
+        "variant": row.variant_id,
+        "product_name": row.product_name,
+        "unit_price": str(row.unit_price.amount) if row.unit_price is not None else None,
+        "line_total": str(total) if total is not None else None,
+        "available": row.available,
+        "in_cart": row.in_cart,
+    }
 
 
 class RequisitionListSerializer(serializers.Serializer):
