@@ -16,7 +16,9 @@ from accounts.permissions import (
     VIEW_QUOTES,
     has_permission,
 )
+from accounts.store_admin.customers import CUSTOMER_DETAIL_PANELS_HOOK
 from b2b.store_admin import pricing as pricing_screens
+from b2b.store_admin.requisitions import add_requisition_lists_panel
 from orders.wagtail_hooks import ORDERS_MENU_HOOK
 from tenants.store_admin.dashboard import DASHBOARD_FIGURES_HOOK, DashboardFigure
 
@@ -152,3 +154,7 @@ def register_quotes_menu_item() -> MenuItem:
     return PermittedMenuItem(
         "Quotes", "b2b_quotes:index", permission=VIEW_QUOTES, icon_name="openquote", order=130
     )
+
+
+# Bulk purchasing: a company member's requisition lists on their customer page.
+hooks.register(CUSTOMER_DETAIL_PANELS_HOOK, add_requisition_lists_panel)

@@ -46,6 +46,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.allauth_urls")),
     path("account/wishlists/", include("wishlists.urls")),
+    path("account/company/", include("b2b.bulk.urls")),
     path("wishlists/", include("wishlists.shared_urls")),
     path("account/company/approvals/", include("b2b.purchasing.urls")),
     path("account/company/invoices/", include("b2b.invoicing_urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from b2b.api import companies, invoicing, purchasing, quotes
+from b2b.api import bulk, companies, invoicing, purchasing, quotes
 
 urlpatterns = [
     path("companies/", companies.StaffCompanyListView.as_view(), name="api-b2b-companies"),
@@ -59,4 +59,33 @@ urlpatterns = [
     ),
     path("quotes/<int:pk>/offer/", quotes.QuoteOfferView.as_view(), name="b2b-quote-offer"),
     path("quotes/<int:pk>/decline/", quotes.QuoteDeclineView.as_view(), name="b2b-quote-decline"),
+    # Bulk purchasing (b2b.bulk)
+    path("quick-order/", bulk.QuickOrderView.as_view(), name="api-b2b-quick-order"),
+    path("quick-order/csv/", bulk.CsvOrderView.as_view(), name="api-b2b-quick-order-csv"),
+    path("orders/<int:number>/reorder/", bulk.ReorderView.as_view(), name="api-b2b-order-reorder"),
+    path(
+        "requisition-lists/",
+        bulk.RequisitionListsView.as_view(),
+        name="api-b2b-requisition-lists",
+    ),
+    path(
+        "requisition-lists/<int:pk>/",
+        bulk.RequisitionListView.as_view(),
+        name="api-b2b-requisition-list",
+    ),
+    path(
+        "requisition-lists/<int:pk>/lines/",
+        bulk.RequisitionListLinesView.as_view(),
+        name="api-b2b-requisition-list-lines",
+    ),
+    path(
+        "requisition-lists/<int:pk>/lines/<int:line_id>/",
+        bulk.RequisitionListLineView.as_view(),
+        name="api-b2b-requisition-list-line",
+    ),
+    path(
+        "requisition-lists/<int:pk>/add-to-cart/",
+        bulk.RequisitionListAddToCartView.as_view(),
+        name="api-b2b-requisition-list-add-to-cart",
+    ),
 ]
