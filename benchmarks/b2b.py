@@ -8,16 +8,22 @@
   both with the answer cache off (CATALOG_ANSWER_CACHE_SECONDS=0): every request prices;
 * ``b2b_price_list_queries`` / ``b2c_price_list_queries``: the SQL statements one such request
   makes (counted in this process through Django's test client);
-* ``b2b_price_list_import_10000_ms``: the 10,000 entries imported from CSV (one service call).
+* ``b2b_price_list_import_10000_ms``: the 10,000 entries imported from CSV (one service call);
+* ``quick_order_100_lines_ms``: POST /api/v1/b2b/quick-order/ of 100 lines by a company buyer
+  (the row report, then every line added through cart.services in one transaction), p95
+  (goal: under 500 ms), with its p50, the ``validate_only`` and 10-line figures, /healthz of
+  the same server (``bare_view_p95_ms``) and the statements of 100 and of 10 lines (equal).
 
-    python benchmarks/b2b.py [--variants 100000] [--requests 300] [--keep] [--reuse]
+    python benchmarks/b2b.py [--variants 100000] [--requests 300] [--repetitions 40]
+                             [--only price-list|quick-order] [--keep] [--reuse]
 
 ``--keep`` keeps the seeded database; ``--reuse`` measures again the one a ``--keep`` run kept.
-Each figure is made by a function of its own (``price_list_figures``), so that more B2B
-figures are added beside it.
+Each group of figures is made by a function of its own (``price_list_figures``,
+``quick_order_figures``).
 """
 
 import argparse
+import json
 import random
 import statistics
 import time
@@ -30,6 +36,7 @@ from harness import (
     percentile,
     request,
     seed_bench_store,
+    timed_get,
     web_server,
 )
 
@@ -52,6 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--repetitions", type=int, default=40, help="quick orders timed")
+    parser.add_argument("--only", choices=["price-list", "quick-order"])
     parser.add_argument("--keep", action="store_true", help="keep the seeded database")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     args = parser.parse_args()
@@ -64,7 +73,10 @@ def main() -> None:
     import django
 
     django.setup()
-    price_list_figures(environment, requests=args.requests)
+    if args.only != "quick-order":
+        price_list_figures(environment, requests=args.requests)
+    if args.only != "price-list":
+        quick_order_figures(environment, repetitions=args.repetitions)
     if not (args.keep or args.reuse):
         drop_database(environment)
 
@@ -195,6 +207,143 @@ def _wait_until_answering(port, timeout: float = 300) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(1)
+
+
+# --- quick_order_100_lines_ms -------------------------------------------------------------------
+
+QUICK_ORDER_URL = "/api/v1/b2b/quick-order/"
+WARM_UP = 5
+BUYER_EMAIL = "buyer@bench-company.test"
+
+
+def quick_order_figures(environment: dict, *, repetitions: int) -> None:
+    """100 SKU lines checked and added to a company buyer's cart through gunicorn, beside 10
+    lines, the check alone and /healthz of the same server; the statements of each."""
+    from django_tenants.utils import schema_context
+
+    with schema_context(STORE):
+        skus = _orderable_skus()
+        token = _company_buyer_token()
+    rng = random.Random(23)  # noqa: S311 - the same lines on every run
+    hundred = [{"sku": sku, "quantity": 1} for sku in rng.sample(skus, 100)]
+    ten = hundred[:10]
+    adds, checks, small, bare = _measure_quick_orders(environment, token, hundred, ten, repetitions)
+    with schema_context(STORE):
+        queries_100, queries_10 = _count_quick_order_queries(hundred, ten)
+
+    figure("quick_order_100_lines_ms", percentile(adds, 95), "ms")
+    figure("quick_order_100_lines_p50_ms", statistics.median(adds), "ms")
+    figure("quick_order_validate_100_lines_p95_ms", percentile(checks, 95), "ms")
+    figure("quick_order_10_lines_p95_ms", percentile(small, 95), "ms")
+    figure("bare_view_p95_ms", percentile(bare, 95), "ms")
+    ratio = percentile(adds, 95) / percentile(bare, 95)
+    figure("quick_order_100_lines_over_bare_ratio", ratio, "x")
+    figure("quick_order_100_lines_queries", queries_100, "queries")
+    figure("quick_order_10_lines_queries", queries_10, "queries")
+
+
+def _measure_quick_orders(environment, token, hundred, ten, repetitions):
+    """(add 100, validate 100, add 10) timings against a fresh server; the cart is emptied
+    after each add (not timed), so every add starts from the same cart."""
+    headers = {"Authorization": f"Token {token}"}
+    with web_server(environment, workers=2) as port:
+        _wait_until_cart_answers(port, headers)
+        adds, checks, small = [], [], []
+        for number in range(repetitions + WARM_UP):
+            check = _timed_quick_order(port, {"lines": hundred, "validate_only": True}, headers)
+            add = _timed_quick_order(port, {"lines": hundred}, headers)
+            request(port, "DELETE", "/api/v1/cart/", HOST, headers=headers)
+            add_ten = _timed_quick_order(port, {"lines": ten}, headers)
+            request(port, "DELETE", "/api/v1/cart/", HOST, headers=headers)
+            if number >= WARM_UP:
+                checks.append(check)
+                adds.append(add)
+                small.append(add_ten)
+        bare = [timed_get(port, "/healthz", HOST) for _ in range(repetitions * 3)]
+    return adds, checks, small, bare
+
+
+def _count_quick_order_queries(hundred, ten) -> tuple[int, int]:
+    """Statements of the quick order's service (report, then the add into the buyer's
+    cart), for 100 lines and for 10, in this process: the same number is the point."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from b2b.bulk import quick_order
+    from b2b.bulk.lines import parse_rows
+    from cart import services
+    from cart.identify import CartOwner
+    from pricing import buyer_for
+
+    user = User.objects.get(email=BUYER_EMAIL)
+    owner, buyer = CartOwner(user=user), buyer_for(user=user)
+    counts = []
+    cart = services.open_cart_for_user(user=user)  # both measured adds find the cart
+    services.clear(cart=cart)
+    for lines in (hundred, ten):
+        requested = parse_rows((line["sku"], line["quantity"]) for line in lines)
+        with CaptureQueriesContext(connection) as captured:
+            quick_order.add_quick_order(lines=requested, buyer=buyer, owner=owner)
+        services.clear(cart=cart)
+        counts.append(
+            sum(1 for query in captured if not query["sql"].startswith("SET search_path"))
+        )
+    return counts[0], counts[1]
+
+
+def _orderable_skus() -> list[str]:
+    """SKUs a company may buy, with stock enough for a line of 1, no quantity rules."""
+    from catalog.models import ProductVariant
+
+    return list(
+        ProductVariant.objects.filter(
+            product__status="active",
+            product__visible_b2b=True,
+            stock_on_hand__gte=10,
+            quantity_max__isnull=True,
+            quantity_min=1,
+            quantity_step=1,
+        ).values_list("sku", flat=True)[:5000]
+    )
+
+
+def _company_buyer_token() -> str:
+    """A buyer of a company (made once; a --reuse run finds it) and a sign-in token."""
+    from accounts import services
+    from accounts.models import Company, CompanyMembership, User
+
+    user = User.objects.filter(email=BUYER_EMAIL).first()
+    if user is None:
+        company = Company.objects.create(name="Bench Company")
+        user = User.objects.create_user(username=BUYER_EMAIL, email=BUYER_EMAIL)
+        services.add_company_member(company=company, user=user, role=CompanyMembership.Role.BUYER)
+    return services.issue_auth_token(user=user).key
+
+
+def _wait_until_cart_answers(port, headers, timeout: float = 300) -> None:
+    """gunicorn listens before its workers have imported Django: wait for both to answer."""
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < 4:
+        try:
+            status, _ = request(port, "GET", "/api/v1/cart/", HOST, headers=headers)
+            answered += status == 200
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def _timed_quick_order(port, body, headers) -> float:
+    started = time.perf_counter()
+    status, data = request(
+        port, "POST", QUICK_ORDER_URL, HOST, body=json.dumps(body), headers=headers
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        raise RuntimeError(f"POST {QUICK_ORDER_URL} answered {status}: {data[:300]!r}")
+    return elapsed
 
 
 if __name__ == "__main__":
