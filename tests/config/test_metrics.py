@@ -267,3 +267,76 @@ def test_task_outcomes_are_counted():
         value("mercato_celery_task_duration_seconds_count", task="tests.metrics.flaky")
         >= durations + 2
     )
+
+
+# --- Settings and several processes -------------------------------------------------------------
+
+
+def test_metrics_wrap_the_store_routing_without_replacing_it(settings):
+    middleware = settings.MIDDLEWARE
+    assert middleware[0] == "django_prometheus.middleware.PrometheusBeforeMiddleware"
+    assert middleware[-1] == "django_prometheus.middleware.PrometheusAfterMiddleware"
+    assert middleware.index("observability.middleware.RequestMetricsMiddleware") < (
+        middleware.index("tenants.middleware.StoreRoutingMiddleware")
+    )
+    # django-prometheus's database wrapper would replace django-tenants' backend (the schema
+    # switch): the tenants' backend stays.
+    assert settings.DATABASES["default"]["ENGINE"] == "django_tenants.postgresql_backend"
+    assert settings.PROMETHEUS_EXPORT_MIGRATIONS is False
+
+
+COUNT_IN_A_PROCESS = (
+    "import sourceroot; sourceroot.activate(); from observability import metrics; "
+    "metrics.ORDERS_PLACED.inc(); "
+    "metrics.REQUESTS.labels('shop-products', 'GET', '200', 'store').inc(3)"
+)
+SCRAPE_IN_A_PROCESS = (
+    "import sourceroot; sourceroot.activate(); import django; django.setup(); "
+    "from observability import metrics; print(metrics.render()[0].decode())"
+)
+
+
+def test_several_processes_are_summed_at_scrape_time(tmp_path, settings):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DATABASE_URL": settings.DATABASE_URL,
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    (tmp_path / "counter_999999.db").write_bytes(b"")  # a previous run's file
+
+    def run(code):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path)
+    try:
+        metrics.clear_multiprocess_dir()  # gunicorn's on_starting
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    assert list(tmp_path.iterdir()) == []
+
+    run(COUNT_IN_A_PROCESS)
+    run(COUNT_IN_A_PROCESS)  # another worker
+    text = run(SCRAPE_IN_A_PROCESS)
+    assert "mercato_orders_placed_total 2.0" in text
+    assert (
+        'mercato_http_requests_total{host="store",method="GET",status="200",'
+        'view="shop-products"} 6.0'
+    ) in text
+    assert "mercato_celery_broker_up 1.0" in text
