@@ -191,6 +191,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.middleware.RequestIdMiddleware",
     "config.middleware.HealthCheckMiddleware",
+    # /metrics on the platform's host or a task's IP, behind a token or an allowlist.
+    "observability.middleware.MetricsEndpointMiddleware",
     # Before the routing, so that requests it refuses (unknown host, suspended store) count.
     "observability.middleware.RequestMetricsMiddleware",
     "tenants.middleware.StoreRoutingMiddleware",
@@ -599,8 +601,8 @@ USE_TZ = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe, and Prometheus scrapes inside the network, over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # Under /api/ a CSRF refusal answers in the API's JSON error shape (config.api_error_pages).

@@ -9,7 +9,6 @@ from accounts import allauth_urls
 from config import site_files
 from config.api_error_pages import api_not_found
 from config.openapi import PLATFORM_SCHEMA_SETTINGS
-from observability.views import metrics_view
 from payments.store_admin import stripe_connect
 from tenants import views as tenant_views
 
@@ -22,8 +21,6 @@ urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
     path("favicon.ico", site_files.favicon, name="favicon"),
     path("robots.txt", site_files.robots_txt, name="robots-txt"),
-    # Prometheus: the platform's host only, behind a token or an address allowlist.
-    path("metrics", metrics_view, name="metrics"),
     path("signup/", tenant_views.signup, name="platform-signup-page"),
     path("api/platform/", include("tenants.api.urls")),
     # Stripe Connect's one redirect URI: on to the store's admin named by the signed state.

@@ -1,11 +1,49 @@
-"""Counts and times every request by its resolved URL name (never its path or store)."""
+"""Counts and times every request by its resolved URL name (never its path or store), and
+answers Prometheus's scrapes."""
 
+import ipaddress
 import time
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django_tenants.utils import get_public_schema_name
 
 from observability import metrics
+from observability.views import metrics_view
+
+
+class MetricsEndpointMiddleware:
+    """``/metrics`` on the platform's host, or on a bare IP address (Prometheus scraping each
+    web task at its own address: a Host header cannot be set on a scrape, and no store is ever
+    named by an IP). Never on a store's host, where ``/metrics`` is an ordinary (absent) page.
+    Scrapes are answered before routing and are not counted as requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/metrics" and _platform_or_address(request):
+            return metrics_view(request)
+        return self.get_response(request)
+
+
+def _platform_or_address(request: HttpRequest) -> bool:
+    try:
+        host = request.get_host().lower()
+    except DisallowedHost:
+        return False
+    if host.startswith("["):  # [2001:db8::1]:8000
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    if host == settings.PLATFORM_DOMAIN:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class RequestMetricsMiddleware:

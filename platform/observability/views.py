@@ -1,8 +1,9 @@
-"""``/metrics`` on the platform's host, for Prometheus: never open to the world.
+"""``/metrics`` for Prometheus (observability.middleware serves it on the platform's host and
+on bare IP addresses, never on a store's host): never open to the world.
 
 A scrape is let in when it carries ``Authorization: Bearer <METRICS_TOKEN>`` or comes from an
 address in ``METRICS_ALLOWED_NETWORKS`` (config.client_ip decides the address). With neither
-set, ``/metrics`` is not served at all (404). Stores' hosts have no ``/metrics``.
+set, ``/metrics`` is not served at all (404).
 """
 
 import hmac

@@ -140,6 +140,15 @@ def test_metrics_are_not_served_on_a_store_host(store_client, store_a, metrics_t
     assert b"mercato_http_requests_total" not in response.content
 
 
+def test_a_task_scraped_at_its_address_answers(metrics_token):
+    from django.test import Client
+
+    for host in ("10.0.3.17:8000", "[fd00::17]:8000"):
+        client = Client(HTTP_HOST=host)
+        assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
+
+
 def test_metrics_from_an_allowed_network_need_no_token(platform_client, settings):
     settings.METRICS_TOKEN = ""
     settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8", "fd00::/8"]
