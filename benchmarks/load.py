@@ -166,9 +166,8 @@ def _prepare_stores(count: int, products: int) -> dict:
 def _sellable() -> dict:
     """Stock for the whole run, B2B prices 10 % under the B2C ones, cash on delivery with a
     flat rate to the US, a company and its members' API tokens; the products and variants."""
-    from django.db.models import F
-
     from allauth.account.models import EmailAddress
+    from django.db.models import F
 
     from accounts.models import Company, CompanyMembership, User
     from accounts.services import issue_auth_token
@@ -279,7 +278,7 @@ def _web_server(environment: dict, workers: int):
 
 @contextmanager
 def _celery_worker(environment: dict, work: Path):
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -307,7 +306,7 @@ def _celery_worker(environment: dict, work: Path):
 
 
 def _get(port: int, path: str, host: str, headers: dict | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(  # noqa: S310 - our own loopback server
+    request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", headers={"Host": host, **(headers or {})}
     )
     try:
@@ -371,9 +370,8 @@ def _run_step(environment: dict, work: Path, port: int, users: int, seconds: int
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
     requests = int(total["Request Count"])
     failures = int(total["Failure Count"])
-    orders = sum(1 for _ in open(work / f"acks-{users}.jsonl")) if (
-        work / f"acks-{users}.jsonl"
-    ).exists() else 0
+    acks = work / f"acks-{users}.jsonl"
+    orders = len(acks.read_text().splitlines()) if acks.exists() else 0
     return {
         "users": users,
         "requests": requests,
@@ -396,9 +394,7 @@ def _drain_queue(environment: dict, timeout: float = 60) -> int:
 
 
 def _scraped_orders(port: int) -> float:
-    status, body = _get(
-        port, "/metrics", "localhost", {"Authorization": f"Bearer {METRICS_TOKEN}"}
-    )
+    status, body = _get(port, "/metrics", "localhost", {"Authorization": f"Bearer {METRICS_TOKEN}"})
     if status != 200:
         raise RuntimeError(f"/metrics answered {status}")
     for line in body.decode().splitlines():
