@@ -8,11 +8,11 @@ database of their own with ``--stores`` stores provisioned from the template, ea
 a catalog, stock, a flat-rate delivery option taking cash on delivery, and a company whose
 members buy at B2B prices (signed in with API tokens issued beforehand). Locust then runs
 headless in steps of ``--steps`` users (``--step-seconds`` each, everyone started at once);
-stepping stops at the first step whose p95 reaches 200 ms or whose errors pass 1 %.
+stepping stops once a step's p95 reaches twice the goal (400 ms) or its errors pass 5 %.
 
-* ``load_sustained_rps``: requests per second of the busiest step with p95 < 200 ms (0 if even
-  the first step is slower); ``load_p95_ms`` and ``load_error_rate`` of that step (of the first
-  step when none passed); ``load_users`` its user count;
+* ``load_sustained_rps``: requests per second of the busiest step with p95 < 200 ms and at most
+  1 % errors (0 if no step was); ``load_p95_ms`` and ``load_error_rate`` of that step (of the
+  first step when none passed); ``load_users`` its user count;
 * ``load_orders_acknowledged``: orders the clients were answered 201/200 for, over all steps;
   ``load_orders_lost``: acknowledged orders the database does not hold (must be 0), and
   ``load_orders_unacknowledged``: orders in the database no client heard of (a client timed out);
@@ -23,7 +23,7 @@ stepping stops at the first step whose p95 reaches 200 ms or whose errors pass 1
 The web server runs with DEBUG on, as every benchmark here (production's static files need
 collectstatic); each figure is of this shared two-core machine, not of a production host.
 
-    python benchmarks/load.py [--stores 6] [--steps 1,2,4,8,16,32] [--step-seconds 20]
+    python benchmarks/load.py [--stores 6] [--steps 2,4,8,16,24] [--step-seconds 20]
                               [--workers 3] [--keep] [--reuse]
 """
 
@@ -60,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=6)
     parser.add_argument("--products", type=int, default=60, help="products per store")
-    parser.add_argument("--steps", default="1,2,4,8,16,32", help="users of each step")
+    parser.add_argument("--steps", default="2,4,8,16,24", help="users of each step")
     parser.add_argument("--step-seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (no config)")
     parser.add_argument("--keep", action="store_true", help="keep the database and its stores")
@@ -113,12 +113,16 @@ def main() -> None:
                 f"errors {result['error_rate']:.2f} %, orders {result['orders']}",
                 flush=True,
             )
-            if result["p95"] >= P95_GOAL_MS or result["error_rate"] > ERROR_GOAL_PERCENT:
+            # Past saturation every further step only queues: stop once clearly beyond it (one
+            # slow request decides the p95 of a short step, so not at the first miss).
+            if result["p95"] >= 2 * P95_GOAL_MS or result["error_rate"] > 5 * ERROR_GOAL_PERCENT:
                 break
         queue_left = _drain_queue(environment)
         metrics_orders = _scraped_orders(port)
 
-    passing = [r for r in results if r["p95"] < P95_GOAL_MS and r["error_rate"] <= 1.0]
+    passing = [
+        r for r in results if r["p95"] < P95_GOAL_MS and r["error_rate"] <= ERROR_GOAL_PERCENT
+    ]
     best = max(passing, key=lambda r: r["rps"]) if passing else results[0]
     acknowledged = _acknowledged(work)
     stored = _stored_orders(plan) - earlier

@@ -38,7 +38,8 @@ class Shopper(HttpUser):
     """A consumer: browses, searches, sometimes buys (cash on delivery), anonymously."""
 
     weight = 4
-    wait_time = between(0.5, 2)
+    # Short pauses: each simulated person is a few people's worth of traffic.
+    wait_time = between(0.1, 0.5)
 
     def on_start(self) -> None:
         self.store = random.choice(PLAN["stores"])
