@@ -284,8 +284,9 @@ resource "aws_vpc_security_group_ingress_rule" "tasks_from_alb" {
   to_port                      = 8000
 }
 
-# Tasks call out to the database, Redis, OpenSearch (in the VPC) and payment providers, ECR,
-# Secrets Manager, ACM (on the internet, through NAT): HTTPS and the VPC's own services.
+# Tasks call out to the database, Redis, Elastic Cloud (its PrivateLink endpoint in the VPC),
+# payment providers, ECR, Secrets Manager, ACM (on the internet, through NAT): HTTPS and the
+# VPC's own services.
 resource "aws_vpc_security_group_egress_rule" "tasks_https" {
   security_group_id = aws_security_group.tasks.id
   description       = "HTTPS to AWS APIs and payment providers"
