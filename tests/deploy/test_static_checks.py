@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".venv-tools" / "bin"
@@ -112,3 +113,27 @@ def test_the_image_command_and_the_task_definitions_use_the_gunicorn_config():
     assert '"--config", "deploy/gunicorn.conf.py", "sourceroot:wsgi_application"' in dockerfile
     assert '"--config", "deploy/gunicorn.conf.py", "sourceroot:wsgi_application"' in service
     assert sys.version_info >= (3, 11)  # the image's Python (python:3.11-slim)
+
+
+def test_every_process_has_a_writable_prometheus_multiprocess_directory():
+    # Set before Python starts (prometheus_client reads it at import), on a mount of its own:
+    # the tasks' root filesystem is read-only.
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "PROMETHEUS_MULTIPROC_DIR=/run/prometheus" in dockerfile
+    assert 'VOLUME ["/tmp", "/run/prometheus"]' in dockerfile
+    assert "chown 10001:10001 /run/prometheus" in dockerfile
+
+    service = (DEPLOY / "terraform" / "modules" / "service" / "main.tf").read_text()
+    assert 'prometheus_multiproc_dir = "/run/prometheus"' in service
+    variable = '{ name = "PROMETHEUS_MULTIPROC_DIR", value = local.prometheus_multiproc_dir }'
+    assert variable in service
+    assert 'volume {\n    name = "prometheus"\n  }' in service
+    assert (
+        '{ sourceVolume = "prometheus", containerPath = local.prometheus_multiproc_dir' in service
+    )
+
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    for name in ("web", "worker"):
+        process = compose["services"][name]
+        assert process["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/run/prometheus"
+        assert process["tmpfs"] == ["/run/prometheus:uid=10001,gid=10001,mode=0700"]
