@@ -100,7 +100,7 @@ data "aws_iam_policy_document" "platform_key" {
 }
 
 resource "aws_kms_key" "platform" {
-  description             = "${var.name}: database, cache, search, secrets, logs"
+  description             = "${var.name}: database, cache, secrets, logs"
   enable_key_rotation     = true
   deletion_window_in_days = 30
   policy                  = data.aws_iam_policy_document.platform_key.json
