@@ -137,3 +137,20 @@ def test_every_process_has_a_writable_prometheus_multiprocess_directory():
         process = compose["services"][name]
         assert process["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/run/prometheus"
         assert process["tmpfs"] == ["/run/prometheus:uid=10001,gid=10001,mode=0700"]
+
+
+def test_the_search_cluster_is_elasticsearch_on_elastic_cloud():
+    # The app's elasticsearch 8 client refuses Amazon OpenSearch (product check): the cluster is
+    # an Elastic Cloud deployment, its provider pinned, its API key never in the variables file.
+    terraform = DEPLOY / "terraform"
+    sources = "\n".join(path.read_text() for path in sorted(terraform.rglob("*.tf")))
+    assert "aws_opensearch_domain" not in sources
+    search = (terraform / "modules" / "search" / "main.tf").read_text()
+    assert 'resource "ec_deployment" "this"' in search
+    assert "traffic_filter = [ec_deployment_traffic_filter.this.id]" in search
+    production = terraform / "environments" / "production"
+    versions = (production / "versions.tf").read_text()
+    assert 'source  = "elastic/ec"\n      version = "~> 0.12.0"' in versions
+    assert "ELASTICSEARCH_URL       = module.search.url" in (production / "main.tf").read_text()
+    assert "apikey = var.ec_api_key" in (production / "main.tf").read_text()
+    assert "ec_api_key" not in (production / "terraform.tfvars.example").read_text()
