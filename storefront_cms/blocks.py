@@ -130,6 +130,12 @@ class FeaturedProductsBlock(blocks.StructBlock):
             if product is not None and _shown_to(product, channel)
         ]
         context["channel"] = channel
+        buyer = (parent_context or {}).get("buyer")
+        if buyer is not None:
+            from pricing import price_book
+
+            # A company's prices for these products, net of tax (pricing.price_book).
+            context["price_book"] = price_book(context["products"], buyer)
         return context
 
     class Meta:

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from money import format_money
-from pricing import Channel, channel_for
+from pricing import PriceBook, buyer_for, channel_for, price_book, volume_tiers
 from search.selectors import suggest_products
 from storefront_cms import selectors, seo
 from storefront_cms.cart_forms import cart_form
@@ -54,7 +54,8 @@ class CatalogRoutes(RoutablePageMixin):
         if category.url != f"/c/{category_path}/":  # moved in the tree: one address per page
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(category.url + (f"?{query}" if query else ""))
-        channel = channel_for(user=request.user)
+        buyer = buyer_for(user=request.user)
+        channel = buyer.channel
         choice = read_choice(request.GET, fixed=("category",))
         listing = product_listing(
             path=category.url, channel=channel, choice=choice, fixed={"category": category.slug}
@@ -79,6 +80,7 @@ class CatalogRoutes(RoutablePageMixin):
             request,
             "storefront/category.html",
             channel=channel,
+            price_book=price_book(listing.products, buyer),
             seo=page_seo,
             category=category,
             listing=listing,
@@ -90,19 +92,29 @@ class CatalogRoutes(RoutablePageMixin):
 
     @path("p/<slug:slug>/", name="product")
     def product_route(self, request, slug: str):
-        channel = channel_for(user=request.user)
+        buyer = buyer_for(user=request.user)
+        channel = buyer.channel
         page = selectors.product_page(channel=channel, slug=slug)
         if page is None:
             raise Http404
         product = page.product
         crumbs = [HOME, *page.breadcrumbs, Crumb(product.name, product_url(product.slug))]
         images = [listing_image(image) for image in product.listing.get("images", [])]
-        variants = _variants(product.listing.get("variants", []), channel, images)
+        book = price_book([product], buyer)
+        variants = _variants(product.listing.get("variants", []), book, images)
+        # Volume pricing, for business buyers (net of tax like their prices).
+        tiers = volume_tiers([product.pk], buyer)
+        for variant in variants:
+            variant["tiers"] = [
+                (needed, format_money(book.net_amount(price), price.currency))
+                for needed, price in tiers.get(variant["sku"], [])
+            ]
         selected = _selected_variant(variants, request.GET.get("variant", ""))
         return self._render(
             request,
             "storefront/product.html",
             channel=channel,
+            price_book=book,
             seo=seo.product_seo(
                 request,
                 page,
@@ -131,7 +143,8 @@ class CatalogRoutes(RoutablePageMixin):
 
     @path("search/", name="search")
     def search_route(self, request):
-        channel = channel_for(user=request.user)
+        buyer = buyer_for(user=request.user)
+        channel = buyer.channel
         text = " ".join(request.GET.get("q", "").split())[:200]
         choice = read_choice(request.GET, text=text)
         listing = None
@@ -153,6 +166,9 @@ class CatalogRoutes(RoutablePageMixin):
             request,
             "storefront/search.html",
             channel=channel,
+            # Search documents hold no company's prices: a member's are computed here, for
+            # the page's products only (pricing.price_book).
+            price_book=price_book(listing.products if listing else [], buyer),
             seo=page_seo,
             query=text,
             search_query=text,  # the header's search box shows it
@@ -206,7 +222,8 @@ class CatalogRoutes(RoutablePageMixin):
         brand = selectors.brand(slug)
         if brand is None:
             raise Http404
-        channel = channel_for(user=request.user)
+        buyer = buyer_for(user=request.user)
+        channel = buyer.channel
         url = brand_url(brand.slug)
         choice = read_choice(request.GET, fixed=("brand",))
         listing = product_listing(path=url, channel=channel, choice=choice, fixed={"brand": slug})
@@ -226,6 +243,7 @@ class CatalogRoutes(RoutablePageMixin):
             request,
             "storefront/brand.html",
             channel=channel,
+            price_book=price_book(listing.products, buyer),
             seo=page_seo,
             brand=brand,
             listing=listing,
@@ -261,13 +279,14 @@ def _option_label(variant: dict) -> str:
     return variant.get("name") or variant["sku"]
 
 
-def _variants(variants: list[dict], channel: Channel, images) -> list[dict]:
-    """The variants for the picker: label, price on ``channel``, stock, and the index of the
-    gallery image that shows it (the first image when none does)."""
+def _variants(variants: list[dict], book: PriceBook, images) -> list[dict]:
+    """The variants for the picker: label, price for the shopper (``book``: their channel,
+    their company's price lists, net of tax on B2B), stock, and the index of the gallery
+    image that shows it (the first image when none does)."""
     image_of = {image.variant: index for index, image in reversed(list(enumerate(images)))}
     shown = []
     for variant in variants:
-        price = seo.variant_price(variant, channel)
+        price = book.price(variant)
         compare_at = price.compare_at if price.is_discounted else None
         shown.append(
             {

@@ -36,11 +36,14 @@ class HomePage(CatalogRoutes, Page):
 
     def get_context(self, request, *args, **kwargs):
         # pricing is a module of the platform's source root, like the apps (contract 5).
-        from pricing import channel_for
+        from pricing import buyer_for
 
         context = super().get_context(request, *args, **kwargs)
-        # Featured products show what this shopper may buy, at their channel's prices.
-        context["channel"] = channel_for(user=getattr(request, "user", None))
+        # Featured products show what this shopper may buy, at their channel's prices (a
+        # company's own prices: the featured block prices its products with this buyer).
+        buyer = buyer_for(user=getattr(request, "user", None))
+        context["channel"] = buyer.channel
+        context["buyer"] = buyer
         return context
 
 

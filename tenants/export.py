@@ -46,8 +46,16 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
         "is_default_billing",
         "created_at",
     ),
-    "accounts.company": ("name", "vat_number", "created_at"),
-    "accounts.companymembership": ("company", "user", "role", "created_at"),
+    "accounts.company": (
+        "name",
+        "vat_number",
+        "status",
+        "payment_terms",
+        "credit_limit",
+        "requires_approval",
+        "created_at",
+    ),
+    "accounts.companymembership": ("company", "user", "role", "spending_limit", "created_at"),
     # Which keys exist and what they may do; neither the digest nor the key's prefix.
     "accounts.apikey": (
         "name",
@@ -274,6 +282,7 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     # Checkouts without their token (a bearer secret, as the cart's).
     "checkout.checkout": (
+        "po_number",
         "cart",
         "user",
         "email",
@@ -288,6 +297,7 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     # Orders without their checkout token (the checkout's bearer secret).
     "orders.order": (
+        "po_number",
         "number",
         "status",
         "payment_status",
@@ -403,6 +413,92 @@ EXPORTED_FIELDS: dict[str, tuple[str, ...]] = {
     "wagtailimages.image": ("title", "file", "description", "width", "height", "created_at"),
     "wagtaildocs.document": ("title", "file", "created_at"),
     "taggit.tag": ("name", "slug"),
+    # B2B (b2b): applications, locations, price lists, invoices, quotes, requisition lists.
+    "b2b.companyapplication": (
+        "company",
+        "applicant",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "submitted_at",
+    ),
+    "b2b.companylocation": ("company", "name", "shipping_address", "billing_address", "created_at"),
+    "b2b.companystatuschange": ("company", "from_status", "to_status", "note", "by", "created_at"),
+    "b2b.customergroup": ("name", "description", "companies", "created_at", "updated_at"),
+    "b2b.pricelist": (
+        "name",
+        "currency",
+        "active",
+        "valid_from",
+        "valid_until",
+        "companies",
+        "customer_groups",
+        "created_at",
+        "updated_at",
+    ),
+    "b2b.pricelistentry": (
+        "price_list",
+        "variant",
+        "product",
+        "category",
+        "brand",
+        "kind",
+        "value",
+        "min_quantity",
+        "order_multiple",
+        "created_at",
+    ),
+    "b2b.volumebreak": ("variant", "price_list", "min_quantity", "unit_price", "created_at"),
+    "b2b.invoice": (
+        "order",
+        "company",
+        "number",
+        "status",
+        "currency",
+        "amount",
+        "issued_on",
+        "due_on",
+        "payment_terms",
+        "paid_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+    ),
+    "b2b.invoiceevent": ("invoice", "from_status", "to_status", "actor", "note", "created_at"),
+    # Not the quote's checkout token (it names the checkout that places the order).
+    "b2b.quote": (
+        "company",
+        "requested_by",
+        "status",
+        "email",
+        "currency",
+        "message",
+        "staff_note",
+        "valid_until",
+        "order",
+        "created_at",
+        "updated_at",
+    ),
+    "b2b.quoteline": (
+        "quote",
+        "variant",
+        "sku",
+        "product_name",
+        "variant_label",
+        "quantity",
+        "list_price",
+        "quoted_price",
+    ),
+    "b2b.quoteevent": ("quote", "from_status", "to_status", "actor", "note", "created_at"),
+    "b2b.requisitionlist": ("company", "name", "kind", "created_by", "created_at", "updated_at"),
+    "b2b.requisitionlistline": (
+        "requisition_list",
+        "variant",
+        "sku",
+        "name",
+        "quantity",
+        "created_at",
+    ),
 }
 
 # model label -> why it is not exported.
@@ -427,6 +523,8 @@ NOT_EXPORTED: dict[str, str] = {
     "search.productdocument": _DERIVED,
     "payments.providerevent": _INTERNAL,  # webhooks processed once (raw provider bodies)
     "search.searchterm": _DERIVED,
+    "b2b.companyemail": _INTERNAL,  # which application emails were sent (sent once)
+    "b2b.invoicenumbercounter": _INTERNAL,  # the next invoice number
     "wishlists.wishlistemail": _INTERNAL,  # which alert emails went out (once a day)
     "wagtailimages.rendition": _DERIVED,
     "wagtailsearch.indexentry": _DERIVED,

@@ -19,7 +19,8 @@ company_buyer     customer + see the company, place orders for it
 company_approver  customer + see the company, approve its orders
 company_admin     buyer + approver + manage the company's members and API keys
 owner             everything in the store (users, staff, API keys, security policy)
-catalog_manager   catalog, storefront pages, images and documents; taxes (read); the store admin
+catalog_manager   catalog, storefront pages, images and documents; taxes (read); B2B price
+                  lists; the store admin
 order_manager     orders, shipping (read), payments (read), taxes (read), customers and companies
                   (read, export, resend a verification email), carts (read)
 support           read-only: the business models of SUPPORT_READABLE_MODELS; the store admin
@@ -74,6 +75,16 @@ payments/)
 COD: mark paid, refund     MANAGE_ORDER_PAYMENTS (orders.              owner, order_manager
 (.../payments/<id>/        record_payment)
 mark-paid/, refunds/)
+B2B price lists, customer  VIEW_PRICE_LISTS (b2b.view_pricelist) to    owner, catalog_manager;
+groups, volume breaks      read; MANAGE_PRICE_LISTS (b2b.manage_       support reads
+(Customers > Price lists,  pricelists) to change
+/api/v1/b2b/price-lists/)
+B2B invoices (list,        VIEW_INVOICES (b2b.view_invoice)            owner, order_manager,
+detail, PDF, statements)                                               support
+record an invoice payment  MANAGE_ORDER_PAYMENTS (as COD's mark paid)  owner, order_manager
+B2B quotes (list, detail)  VIEW_QUOTES (b2b.view_quote)                owner, order_manager,
+                                                                       support
+answer or decline a quote  MANAGE_QUOTES (b2b.change_quote)            owner, order_manager
 =========================  ==========================================  ========================
 
 Support only reads, so it exports nothing in bulk and changes no account; an order manager
@@ -146,6 +157,15 @@ MANAGE_PAYMENTS = "payments.manage_payments"
 # not a change of the payments' configuration (payments.* beyond reading stays the owner's).
 VIEW_ORDER_PAYMENTS = "payments.view_payment"
 MANAGE_ORDER_PAYMENTS = "orders.record_payment"
+# B2B price lists, their entries, customer groups and volume breaks (b2b.pricing): catalog
+# managers and the owner manage them, support reads them.
+VIEW_PRICE_LISTS = "b2b.view_pricelist"
+MANAGE_PRICE_LISTS = "b2b.manage_pricelists"
+# B2B invoices and quotes (b2b.invoicing, b2b.quotes): staff who handle orders read and answer
+# them, support reads; a company's members (VIEW_COMPANY) see their own company's only.
+VIEW_INVOICES = "b2b.view_invoice"
+VIEW_QUOTES = "b2b.view_quote"
+MANAGE_QUOTES = "b2b.change_quote"
 
 CUSTOMER = "customer"
 COMPANY_ROLES = {
@@ -190,6 +210,7 @@ SUPPORT_READABLE_MODELS = (
     "orders.order",
     "taxes.taxclass",
     "taxes.taxrate",
+    "b2b.pricelist",
     "taxes.taxsettings",
     "taxes.producttaxclass",
     "shipping.shippingzone",
@@ -198,6 +219,8 @@ SUPPORT_READABLE_MODELS = (
     "payments.payment",
     "payments.paymentevent",
     "payments.paymentmethodsettings",
+    "b2b.invoice",
+    "b2b.quote",
 )
 
 
@@ -223,6 +246,8 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         "wagtaildocs.*",
         "search.*",
         "taxes.view_*",
+        VIEW_PRICE_LISTS,
+        MANAGE_PRICE_LISTS,
     },
     User.StaffRole.ORDER_MANAGER: _CUSTOMER_GRANTS
     | {
@@ -239,6 +264,9 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
         EXPORT_CUSTOMERS,
         RESEND_VERIFICATION,
         VIEW_CARTS,
+        VIEW_INVOICES,
+        VIEW_QUOTES,
+        MANAGE_QUOTES,
     },
     User.StaffRole.SUPPORT: _CUSTOMER_GRANTS
     | {ACCESS_STORE_ADMIN}

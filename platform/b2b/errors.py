@@ -75,3 +75,95 @@ class InvalidCompanyOrder(DomainError):
     """An order of the B2B order API that cannot be placed as given (``fields``: per line)."""
 
     code = "invalid"
+
+
+# --- Pricing (b2b.pricing) --------------------------------------------------------------------
+
+
+class PricingError(DomainError):
+    """A customer group, price list, entry or volume break refused (reasons in ``fields``)."""
+
+    code = "invalid"
+
+
+# --- Invoices and quotes (b2b.invoicing, b2b.quotes) --------------------------------------------
+
+
+class IllegalTransition(DomainError):
+    """An invoice's or a quote's state machine (b2b.state) has no such move from where it
+    stands. Nothing changed."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "illegal_transition"
+
+
+class InvoiceError(DomainError):
+    """An invoice action refused (bad input: field by field). Nothing changed."""
+
+    code = "invalid_invoice"
+
+
+class QuoteError(DomainError):
+    """A quote request or answer refused (an empty cart, a missing price...). Nothing changed."""
+
+    code = "invalid_quote"
+
+
+class QuoteExpired(DomainError):
+    """The offer's ``valid_until`` has passed: it can no longer be accepted. Nothing placed."""
+
+    code = "quote_expired"
+
+
+# --- Bulk purchasing (quick order, CSV upload, reorder, requisition lists) ------------------
+
+
+class TooManyLines(DomainError):
+    """A quick order, CSV file or list longer than ``b2b.bulk.lines.MAX_LINES`` (400)."""
+
+    code = "too_many_lines"
+
+
+class MalformedOrderFile(DomainError):
+    """An uploaded order file that cannot be read as CSV (not UTF-8, too large, binary)."""
+
+    code = "malformed_file"
+
+
+class QuickOrderRefused(DomainError):
+    """Some lines of a quick order cannot be added: nothing was added. ``fields`` names each
+    refused line (``lines.<index>.sku`` / ``lines.<index>.quantity``); ``report`` is the whole
+    row-by-row report."""
+
+    code = "invalid_lines"
+
+    def __init__(self, message: str, *, fields=None, report=None):
+        super().__init__(message, fields=fields)
+        self.report = report
+
+
+class RequisitionListNotFound(DomainError):
+    """No list of the caller's company has this id (another company's list included)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
+class RequisitionListForbidden(DomainError):
+    """The list is the company's, but only its maker and the company's admins change it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+class RequisitionListInvalid(DomainError):
+    """A list's name, SKU or quantity refused (400, field by field, nothing changed)."""
+
+    code = "invalid"
+
+
+class OrderNotFound(DomainError):
+    """No order of the caller (or of their company) has this number (404)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"

@@ -4,7 +4,9 @@ What a line costs comes only from ``pricing.price_for(variant, buyer)`` now; its
 from the variant and product now (``cart.rules``). Each line says what changed since it was
 added: "Price changed: was $12.00, now $10.00", "Only 2 left", "Out of stock", "No longer
 available". :func:`cart_view` costs one query whatever the number of lines (the lines with their
-variants and products; the image comes from the product's listing summary).
+variants and products; the image comes from the product's listing summary), plus for a
+company with price lists the constant few of ``pricing.prices_for`` (the line's quantity picks
+its volume break) and ``pricing.quantity_rules_for``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db.models.fields.json import KeyTransform
 import money
 from cart import rules
 from cart.models import Cart, CartLine
-from pricing import Buyer, Price, buyer_for, price_for
+from pricing import Buyer, Price, buyer_for, prices_for, quantity_rules_for
 
 LINE_FIELDS = (
     "id",
@@ -104,15 +106,16 @@ def cart_view(cart: Cart | None, buyer: Buyer) -> CartView:
     currency = money.store_currency()
     if cart is None:
         return CartView(None, [], money.Money.zero(currency), 0, 0, currency, [], 0)
-    lines = [
-        _line_view(line, buyer, currency)
-        for line in CartLine.objects.filter(cart_id=cart.pk)
+    rows = list(
+        CartLine.objects.filter(cart_id=cart.pk)
         .select_related("variant__product")
         .only(*LINE_FIELDS)
         # Only the images of the product's listing summary, not its every variant.
         .annotate(product_images=KeyTransform("images", "variant__product__listing"))
         .order_by("created_at", "pk")
-    ]
+    )
+    prices, quantity_rules = _priced(rows, buyer, currency)
+    lines = [_line_view(line, buyer, currency, prices, quantity_rules) for line in rows]
     subtotal = money.Money.zero(currency)
     for line in lines:
         if line.available:
@@ -142,17 +145,31 @@ def cart_summary(cart: Cart | None, buyer: Buyer | None = None) -> tuple[int, mo
         .select_related("variant__product")
         .only(*LINE_FIELDS)
     )
+    lines = list(lines)
+    prices, quantity_rules = _priced(lines, buyer, currency)
     for line in lines:
         count += line.quantity
         variant = line.variant
-        if rules.is_sellable(variant, buyer) and not rules.quantity_errors(variant, line.quantity):
-            subtotal = subtotal + money.Money(
-                price_for(variant, buyer, currency=currency).amount * line.quantity, currency
-            )
+        if rules.is_sellable(variant, buyer) and not rules.quantity_errors(
+            variant, line.quantity, quantity_rules[variant.pk]
+        ):
+            subtotal = subtotal + money.Money(prices[variant.pk].amount * line.quantity, currency)
     return count, subtotal
 
 
-def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
+def _priced(lines, buyer: Buyer, currency: str) -> tuple[dict, dict]:
+    """The unit price of every line for its quantity (volume breaks) and the buyer's quantity
+    rule of each, for all lines at once: pricing asks the database a constant number of
+    times however many lines there are."""
+    variants = [line.variant for line in lines if line.variant is not None]
+    quantities = {line.variant_id: line.quantity for line in lines if line.variant is not None}
+    prices = prices_for(variants, buyer, quantity=quantities, currency=currency)
+    return prices, quantity_rules_for(variants, buyer)
+
+
+def _line_view(
+    line: CartLine, buyer: Buyer, currency: str, prices: dict, quantity_rules: dict
+) -> LineView:
     variant = line.variant
     if variant is None:
         zero = money.quantize(Decimal(0), currency)
@@ -177,7 +194,8 @@ def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
             sellable=False,
         )
     product = variant.product
-    price = price_for(variant, buyer, currency=currency)
+    price = prices[variant.pk]
+    rule = quantity_rules[variant.pk]
     sellable = rules.is_sellable(variant, buyer)
     stock = rules.stock_limit(variant)
     notices: list[str] = []
@@ -185,7 +203,7 @@ def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
     if not sellable:
         notices.append("No longer available")
     else:
-        errors = rules.quantity_errors(variant, line.quantity)
+        errors = rules.quantity_errors(variant, line.quantity, rule)
         if stock is not None and stock == 0:
             notices.append("Out of stock")
             available = False
@@ -214,9 +232,9 @@ def _line_view(line: CartLine, buyer: Buyer, currency: str) -> LineView:
         line_total=money.Money(price.amount * line.quantity, currency),
         available=available,
         stock_available=stock,
-        quantity_min=variant.quantity_min,
-        quantity_max=variant.quantity_max,
-        quantity_step=variant.quantity_step,
+        quantity_min=rule.minimum,
+        quantity_max=rule.maximum,
+        quantity_step=rule.step,
         notices=notices,
         unit_price_at_add=was,
         sellable=sellable,

@@ -19,11 +19,12 @@ from django.db.models import CharField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils import timezone
 
+import pricing
 from cart import rules
 from cart.errors import CartError, CartLineNotFound, CartNotFound
 from cart.models import Cart, CartLine
 from catalog.models import ProductVariant
-from pricing import Buyer, price_for
+from pricing import Buyer, price_for, quantity_rule_for, quantity_rules_for
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,100 @@ def add_to_cart(*, owner, variant_id, quantity, buyer: Buyer) -> tuple[Cart, Car
         return locked, line
 
 
+def add_lines(*, owner, lines, buyer: Buyer) -> Cart:
+    """Add several variants at once (a quick order, a requisition list, a reorder) to the cart
+    of ``owner`` (a ``cart.identify.CartOwner``), made when it has none: all or nothing.
+
+    ``lines`` is ``(variant_id, quantity)`` pairs; pairs of one variant are summed. Each
+    resulting line is checked as :func:`add_line` checks one (sellable to ``buyer``, whole
+    quantity, minimum / step / maximum / stock with what the cart already holds, at most
+    ``rules.MAX_LINES`` lines); any refusal raises CartError naming each refused SKU in
+    ``fields["lines"]`` and leaves the cart as it was. One transaction under the cart's lock;
+    a constant number of statements whatever the number of lines (lock, variants, the cart's
+    lines of them, one insert, one update, touch)."""
+    wanted: dict[int, int] = {}
+    for variant_id, quantity in lines:
+        pk = _variant_pk(variant_id)
+        if pk is None:
+            raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
+        wanted[pk] = wanted.get(pk, 0) + _whole_quantity(quantity)
+    if not wanted:
+        raise CartError("Nothing to add.", fields={"lines": ["At least one line is required."]})
+    with transaction.atomic():
+        locked = _lock_owned(owner)
+        variants = {
+            variant.pk: variant
+            for variant in ProductVariant.objects.select_related("product")
+            .only(*VARIANT_FIELDS)
+            .filter(pk__in=wanted)
+        }
+        existing = {
+            line.variant_id: line
+            for line in CartLine.objects.filter(cart_id=locked.pk, variant_id__in=wanted)
+        }
+        refused = _refused_lines(wanted, variants, existing, buyer)
+        orphans = locked.orphan_count
+        new_count = len([pk for pk in wanted if pk not in existing])
+        if not refused and locked.line_count - orphans + new_count > rules.MAX_LINES:
+            refused = [f"A cart holds at most {rules.MAX_LINES} lines."]
+        if refused:
+            raise CartError("Some lines cannot be added.", fields={"lines": refused})
+        if orphans:
+            CartLine.objects.filter(cart_id=locked.pk, variant__isnull=True).delete()
+        prices = _unit_prices(list(variants.values()), buyer)
+        now = timezone.now()
+        created, changed = [], []
+        for pk, quantity in wanted.items():
+            variant, line = variants[pk], existing.get(pk)
+            if line is None:
+                created.append(
+                    CartLine(
+                        cart=locked,
+                        variant=variant,
+                        quantity=quantity,
+                        unit_price_at_add=prices[pk],
+                        sku_at_add=variant.sku,
+                        name_at_add=variant.product.name[:200],
+                    )
+                )
+                continue
+            line.quantity += quantity
+            line.unit_price_at_add = prices[pk]
+            line.updated_at = now
+            changed.append(line)
+        CartLine.objects.bulk_create(created)
+        if changed:
+            CartLine.objects.bulk_update(changed, ["quantity", "unit_price_at_add", "updated_at"])
+        _touch(locked, locked, buyer=buyer)
+        return locked
+
+
+def _refused_lines(wanted: dict, variants: dict, existing: dict, buyer: Buyer) -> list[str]:
+    refused = []
+    for pk, quantity in wanted.items():
+        variant = variants.get(pk)
+        if variant is None:
+            refused.append(f"Variant {pk}: Unknown variant.")
+            continue
+        if not rules.is_sellable(variant, buyer):
+            refused.append(f"{variant.sku}: This product is not available.")
+            continue
+        line = existing.get(pk)
+        total = quantity + (line.quantity if line is not None else 0)
+        errors = rules.quantity_errors(variant, min(total, rules.MAX_QUANTITY + 1))
+        if errors:
+            refused.append(f"{variant.sku}: {errors[0]}")
+    return refused
+
+
+def _unit_prices(variants, buyer: Buyer) -> dict[int, Decimal]:
+    # Priced in bulk (constant queries) where pricing offers it (the B2B price lists).
+    bulk = getattr(pricing, "prices_for", None)
+    if bulk is not None:
+        return {pk: price.amount for pk, price in bulk(variants, buyer).items()}
+    return {variant.pk: price_for(variant, buyer).amount for variant in variants}
+
+
 def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     """Set the quantity of the cart's line of a variant.
 
@@ -121,7 +216,7 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
         if line is None:
             raise CartLineNotFound("This variant is not in the cart.")
         variant = _sellable_variant(variant_id, buyer)
-        _check_quantity(variant, quantity)
+        _check_quantity(variant, quantity, buyer)
         line = _save_line(locked, line, variant, quantity, buyer)
         _touch(locked, cart, buyer=buyer)
         return line
@@ -176,6 +271,10 @@ def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice
         }
         count = len(existing)
         notices: list[MergeNotice] = []
+        # The buyer's quantity rules of every line at once (price lists: constant queries).
+        quantity_rules = quantity_rules_for(
+            [line.variant for line in source_lines if line.variant is not None], buyer
+        )
         for line in source_lines:
             variant = line.variant
             name = variant.product.name if variant is not None else line.name_at_add
@@ -190,7 +289,9 @@ def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice
                 )
                 continue
             requested = line.quantity + (target_line.quantity if target_line else 0)
-            kept = rules.clamp(variant, min(requested, rules.MAX_QUANTITY))
+            kept = rules.clamp(
+                variant, min(requested, rules.MAX_QUANTITY), quantity_rules[variant.pk]
+            )
             if kept == 0:
                 notices.append(_notice(line, sku, name, requested, 0, "is out of stock"))
                 continue
@@ -313,7 +414,7 @@ def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer) -> CartLine:
             fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
         )
     total = quantity + (line.quantity if line is not None else 0)
-    _check_quantity(variant, total)
+    _check_quantity(variant, total, buyer)
     return _save_line(locked, line, variant, total, buyer)
 
 
@@ -399,8 +500,8 @@ def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
     return variant
 
 
-def _check_quantity(variant: ProductVariant, quantity: int) -> None:
-    errors = rules.quantity_errors(variant, quantity)
+def _check_quantity(variant: ProductVariant, quantity: int, buyer: Buyer) -> None:
+    errors = rules.quantity_errors(variant, quantity, quantity_rule_for(variant, buyer))
     if errors:
         raise CartError(errors[0], fields={"quantity": errors})
 
@@ -416,7 +517,8 @@ def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
 
 
 def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:
-    unit_price = price_for(variant, buyer).amount
+    # The price of this quantity: a B2B buyer's volume breaks depend on it.
+    unit_price = price_for(variant, buyer, quantity=quantity).amount
     if line is None:
         return CartLine.objects.create(
             cart=cart,

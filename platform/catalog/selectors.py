@@ -22,6 +22,8 @@ SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "newest": ("-created_at", "-id"),
+    # For an ERP's sync (with updated_since): the oldest change first, the cursor to the end.
+    "updated": ("updated_at", "id"),
     "price": ("min_price", "id"),
     "-price": ("-min_price", "-id"),
 }
@@ -88,6 +90,7 @@ SHOP_FIELDS = (
     "in_stock",
     "listing",
     "created_at",
+    "updated_at",
 )
 
 
@@ -233,6 +236,8 @@ def _apply_filters(products: QuerySet, *, channel: Channel, filters: dict) -> Qu
                 errors[name] = ["Enter a number."]
     if str(filters.get("in_stock", "")).lower() in {"1", "true", "yes"}:
         products = products.filter(in_stock=True)
+    if filters.get("updated_since") is not None:
+        products = products.filter(updated_at__gte=filters["updated_since"])
     attribute_filters = {  # an empty value is no filter, as for brand and category
         key.removeprefix("attr."): value
         for key, value in filters.items()

@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Per store: ask providers about payments stuck pending (payments.tasks).
     "reconcile-payments": {"task": "payments.tasks.reconcile_payments", "schedule": 10 * 60},
+    # Per store: overdue invoices and their one reminder, expired quotes (b2b.tasks).
+    "b2b-invoices-and-quotes": {
+        "task": "b2b.tasks.process_invoices_and_quotes",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Stores ------------------------------------------------------------------------------------
@@ -520,6 +525,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "payments.gateway.PaymentState",
         "PaymentEventKindEnum": "payments.models.PaymentEvent.Kind",
         "RefundStateEnum": "payments.models.Refund.State",
+        "PriceListEntryKindEnum": "b2b.models.pricing.PriceListEntry.Kind",
+        "PriceListEntryTargetEnum": "b2b.models.pricing.PriceListEntry.Target",
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -55,7 +55,7 @@ from orders.models import (
     StockReservation,
 )
 from orders.numbers import next_order_number
-from pricing import Buyer, Channel, price_for
+from pricing import Buyer, Channel, price_for, prices_for
 
 # The quantity columns (PostgreSQL integer) hold no more; an order holds at most so many lines.
 MAX_QUANTITY = 2147483647
@@ -117,6 +117,10 @@ class OrderDraft:
     # Whether the store's prices were entered tax included (taxes settings), for recomputing
     # totals after an edit.
     prices_include_tax: bool = False
+    # Unit prices agreed in a quote ({variant id: Decimal}), set only by b2b.quotes from
+    # staff's offer (never from a client): placing checks these lines against them instead of
+    # price_for.
+    quoted_prices: dict = field(default_factory=dict)
 
 
 def draft_from_checkout(checkout, totals, buyer: Buyer | None = None) -> OrderDraft:
@@ -341,6 +345,14 @@ def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> list[dict]:
     from cart import rules
 
     changes = []
+    # Every line priced at once for its quantity (a B2B buyer's volume breaks), as the cart was.
+    priced = [line for line in draft.lines if variants.get(line.variant_id) is not None]
+    prices = prices_for(
+        [variants[line.variant_id] for line in priced],
+        buyer,
+        quantity={line.variant_id: line.quantity for line in priced},
+        currency=draft.currency,
+    )
     for line in draft.lines:
         variant = variants.get(line.variant_id)
         name = variant.product.name if variant is not None else (line.name or line.sku)
@@ -350,7 +362,9 @@ def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> list[dict]:
                 {**base, "change": "unavailable", "message": f"{name} is no longer available."}
             )
             continue
-        price = price_for(variant, buyer, currency=draft.currency).amount
+        price = draft.quoted_prices.get(line.variant_id)
+        if price is None:
+            price = prices[variant.pk].amount
         if price != money.quantize(line.unit_price, draft.currency):
             changes.append(
                 {
@@ -979,7 +993,7 @@ def edit_order_lines(
                     shortages[f"add.{pk}"] = [f"Only {max(variant.stock_available, 0)} available."]
                 deltas[pk] = deltas.get(pk, 0) + q
                 reserved = q
-            unit = price_for(variant, buyer, currency=locked.currency).amount
+            unit = price_for(variant, buyer, quantity=q, currency=locked.currency).amount
             new_lines.append(
                 OrderLine(
                     order=locked,

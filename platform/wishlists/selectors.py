@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 import money
 from catalog.models import Product, ProductVariant
-from pricing import Buyer, Channel, Price, price_for
+from pricing import Buyer, Channel, Price, prices_for
 from wishlists.models import Wishlist, WishlistItem
 
 
@@ -78,11 +78,13 @@ def variant_label(variant: ProductVariant) -> str:
 def item_views(wishlist: Wishlist, *, buyer: Buyer) -> list[ItemView]:
     """The items of ``wishlist`` priced for ``buyer``: one query whatever their number."""
     currency = money.store_currency()
-    items = wishlist.items.select_related("variant__product").order_by("-added_at", "-pk")
+    items = list(wishlist.items.select_related("variant__product").order_by("-added_at", "-pk"))
+    # Every item priced at once (a company's price lists: a constant few queries).
+    prices = prices_for([item.variant for item in items], buyer, currency=currency)
     views = []
     for item in items:
         variant = item.variant
-        price = price_for(variant, buyer, currency=currency)
+        price = prices[variant.pk]
         views.append(
             ItemView(
                 variant_id=variant.pk,

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_input import check_query_parameters
-from pricing import channel_for
+from pricing import buyer_for, channel_for, price_ranges
 from search import selectors
 from search.api import serializers
 
@@ -37,13 +37,20 @@ class SearchView(GenericAPIView):
         filters.update({key: data[key] for key in ("category", "brand") if data.get(key)})
         filters.update({k: data[k] for k in ("price_min", "price_max") if data.get(k) is not None})
         filters["in_stock"] = "true" if data["in_stock"] else ""
+        buyer = buyer_for(user=request.user, auth=request.auth)
         result = selectors.search_products(
             text=data["q"],
-            channel=channel_for(user=request.user, auth=request.auth),
+            channel=buyer.channel,
             filters=filters,
             sort=data["sort"],
             page=data["page"],
         )
+        # Search documents hold the channel's prices, never a company's: a member's are
+        # computed now, for this page's hits only (pricing.price_ranges, constant queries).
+        ranges = price_ranges([hit.product_id for hit in result.hits], buyer)
+        for hit in result.hits:
+            if hit.product_id in ranges:
+                hit.min_price, hit.max_price = ranges[hit.product_id]
         return Response(serializers.SearchResultSerializer(result).data)
 
 

@@ -4,7 +4,7 @@ from django import template
 
 import money as money_module
 from catalog.summaries import ListedVariant
-from pricing import Channel, price_for
+from pricing import Channel, PriceBook, price_for
 from storefront_cms.images import listing_image
 
 register = template.Library()
@@ -18,14 +18,17 @@ def money(amount, currency: str | None = None) -> str:
 
 
 @register.simple_tag
-def card_price(product, channel: Channel) -> dict:
-    """What a card shows as price on ``channel``, each variant priced by pricing.price_for:
-    ``{"amount", "currency", "from", "compare_at"}`` (the cheapest variant's price, "From"
-    when others cost more, and its struck-through price when it has one)."""
-    prices = [
-        price_for(ListedVariant.from_summary(variant), channel)
-        for variant in product.listing.get("variants") or []
-    ]
+def card_price(product, channel: Channel, book: PriceBook | None = None) -> dict:
+    """What a card shows as price on ``channel``, each variant priced by pricing.price_for
+    (or by the page's ``book``, pricing.price_book: a company's price lists, net of tax):
+    ``{"amount", "currency", "from", "compare_at", "net"}`` (the cheapest variant's price,
+    "From" when others cost more, its struck-through price when it has one, and whether it
+    is shown net of tax)."""
+    variants = product.listing.get("variants") or []
+    if isinstance(book, PriceBook):
+        prices = [book.price(variant) for variant in variants]
+    else:
+        prices = [price_for(ListedVariant.from_summary(variant), channel) for variant in variants]
     if not prices:
         return {"amount": None, "currency": money_module.store_currency(), "from": False}
     cheapest = min(prices, key=lambda price: price.amount)
@@ -34,6 +37,7 @@ def card_price(product, channel: Channel) -> dict:
         "currency": cheapest.currency,
         "from": any(price.amount > cheapest.amount for price in prices),
         "compare_at": cheapest.compare_at if cheapest.is_discounted else None,
+        "net": isinstance(book, PriceBook) and book.net,
     }
 
 

@@ -12,6 +12,7 @@ from catalog.models import Product
 from orders import actions
 from orders.models import OrderStatus
 from tests.orders.factories import make_variant, place
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +66,6 @@ def test_list_shows_only_the_shoppers_orders_with_constant_queries(ada, bob, api
         response = client.get("/api/v1/account/orders/")
     assert response.json()["count"] == 16
     assert statements(many) == statements(few)
-
-
-def statements(queries) -> int:
-    """The statements of a request but django-tenants' ``SET search_path`` (issued or not
-    depending on what the test did on the connection before)."""
-    return sum(1 for query in queries if not query["sql"].startswith("SET search_path"))
 
 
 def test_detail_has_lines_parcels_and_a_timeline_without_staff_notes(ada, staff, api, store_a):

@@ -262,9 +262,10 @@ def test_business_buyers_see_their_prices_and_products(b2b_buyer, catalog_a):
     assert html(response).select_one("[data-price]").get_text() == "$60.00"
     assert b2b_buyer.get("/p/trade-lamp-pack/").status_code == 200
     lamps = html(b2b_buyer.get("/c/home/lighting/", {"sort": "price"}))
-    # Their price, and the consumer price struck through beside it (pricing.price_for).
+    # Their price, the consumer price struck through beside it (pricing.price_for), and
+    # that it is net of tax (B2B prices are shown without tax).
     card_price = lamps.select_one(".product-card__price")
-    assert card_price.get_text(" ", strip=True) == "$12.00 Was $20.00"
+    assert card_price.get_text(" ", strip=True) == "$12.00 Was $20.00 excl. tax"
     assert card_price.select_one("s").get_text(" ", strip=True) == "Was $20.00"
 
 

@@ -7,3 +7,12 @@ from b2b.models.companies import (  # noqa: F401
     CompanyLocation,
     CompanyStatusChange,
 )
+from b2b.models.invoicing import (  # noqa: F401
+    Invoice,
+    InvoiceEvent,
+    InvoiceNumberCounter,
+    InvoiceStatus,
+)
+from b2b.models.pricing import CustomerGroup, PriceList, PriceListEntry, VolumeBreak  # noqa: F401
+from b2b.models.quotes import Quote, QuoteEvent, QuoteLine, QuoteStatus  # noqa: F401
+from b2b.models.requisitions import RequisitionList, RequisitionListLine  # noqa: F401

@@ -15,7 +15,7 @@ import money
 from cart import rules
 from cart.abandonment import ABANDONED
 from cart.models import Cart, CartLine
-from pricing import Buyer, Channel, price_for
+from pricing import Buyer, Channel, prices_for, quantity_rules_for
 
 GUEST = "Guest"
 
@@ -108,10 +108,18 @@ def cart_row(cart: Cart) -> CartRow:
     if lines is None:  # a cart not read through cart_list
         lines = list(CartLine.objects.filter(cart=cart).select_related("variant__product"))
     subtotal = money.Money.zero(currency)
+    # A cart's lines priced at once, each for its quantity (B2B volume breaks): no query for
+    # B2C carts, a constant few for a company's cart with price lists.
+    variants = [line.variant for line in lines if line.variant is not None]
+    quantities = {line.variant_id: line.quantity for line in lines if line.variant is not None}
+    prices = prices_for(variants, buyer, quantity=quantities, currency=currency)
+    quantity_rules = quantity_rules_for(variants, buyer)
     for line in lines:
         variant = line.variant
-        if rules.is_sellable(variant, buyer) and not rules.quantity_errors(variant, line.quantity):
-            price = price_for(variant, buyer, currency=currency)
+        if rules.is_sellable(variant, buyer) and not rules.quantity_errors(
+            variant, line.quantity, quantity_rules.get(line.variant_id)
+        ):
+            price = prices[variant.pk]
             subtotal = subtotal + money.Money(price.amount * line.quantity, currency)
     row = CartRow(
         customer=customer_label(cart),

@@ -15,7 +15,6 @@ from catalog.models import (
 )
 from catalog.selectors import SORTS, display_value
 from catalog.services import NO_SLUG_MESSAGE, slug_from
-from catalog.summaries import ListedVariant
 from config.api_input import (
     SlugReferenceField,
     StoreAmountField,
@@ -23,7 +22,7 @@ from config.api_input import (
     column_bounds,
     refuse_null_characters,
 )
-from pricing import Channel, price_for
+from pricing import Channel, listed_price
 
 # --- Staff -------------------------------------------------------------------------------------
 
@@ -413,6 +412,12 @@ class ProductFiltersSerializer(serializers.Serializer):
 
 class ShopProductListParamsSerializer(ProductFiltersSerializer):
     sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="name")
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text="Only products changed at or after this time (ISO 8601), for an ERP's "
+        "sync: with sort=updated, follow the cursor to the end, then ask again from the "
+        "time of the last product seen. A change of prices (price lists) moves no product.",
+    )
 
 
 # The storefront reads products' ``listing`` summaries (catalog.summaries), already shaped as
@@ -452,7 +457,7 @@ class ShopVariantSerializer(serializers.Serializer):
     in_stock = serializers.BooleanField()
 
     def to_representation(self, variant: dict) -> dict:
-        return shop_variant(variant, self.context["channel"])
+        return shop_variant(variant, self.context["channel"], self.context.get("prices"))
 
 
 class ShopProductListSerializer(serializers.Serializer):
@@ -469,12 +474,17 @@ class ShopProductListSerializer(serializers.Serializer):
 
     def to_representation(self, product: Product) -> dict:
         channel = self.context["channel"]
+        book = self.context.get("prices")
         currency = money.store_currency()
-        # The lowest price on the channel, aggregated in SQL by catalog.summaries the way
-        # pricing.price_for prices each variant (the B2B price, else the B2C one).
-        price_from = product.min_b2b_price if channel == Channel.B2B else product.min_price
         variants = product.listing.get("variants", [])
         images = product.listing.get("images", [])
+        # The lowest price on the channel, aggregated in SQL by catalog.summaries the way
+        # pricing.price_for prices each variant (the B2B price, else the B2C one); for a
+        # company with price lists, the lowest of its prices (pricing.listing_prices).
+        price_from = product.min_b2b_price if channel == Channel.B2B else product.min_price
+        if book:
+            listed = [book[variant["sku"]].amount for variant in variants if variant["sku"] in book]
+            price_from = min(listed) if listed else price_from
         return {
             "slug": product.slug,
             "name": product.name,
@@ -485,7 +495,7 @@ class ShopProductListSerializer(serializers.Serializer):
             "currency": currency,
             "in_stock": product.in_stock,
             "image": shop_image(images[0]) if images else None,
-            "variants": [shop_variant(variant, channel) for variant in variants],
+            "variants": [shop_variant(variant, channel, book) for variant in variants],
         }
 
 
@@ -554,9 +564,10 @@ def shop_image(image: dict) -> dict:
     }
 
 
-def shop_variant(variant: dict, channel: Channel) -> dict:
-    """A variant of a product's listing summary, priced for ``channel`` by pricing.price_for."""
-    price = price_for(ListedVariant.from_summary(variant), channel)
+def shop_variant(variant: dict, channel: Channel, book: dict | None = None) -> dict:
+    """A variant of a product's listing summary, priced for ``channel`` by pricing.price_for,
+    or from ``book`` (pricing.listing_prices: a company's price lists) when it holds it."""
+    price = listed_price(variant, channel, book)
     return {
         "sku": variant["sku"],
         "name": variant["name"],

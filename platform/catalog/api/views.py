@@ -38,7 +38,7 @@ from catalog.models import ProductVariant as Variant
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
 from idempotency.api import IdempotentCreateMixin
-from pricing import Channel, channel_for
+from pricing import Channel, buyer_for, channel_for, listing_prices, price_scope
 from taxes import services as tax_services
 
 
@@ -422,7 +422,17 @@ class ShopPagination(BoundedPageSize, CursorPagination):
 # The shop listing's query parameters; any other is ignored, and is no part of the cached
 # answer's key (a made-up parameter does not make a new cache entry).
 _SHOP_LISTING_PARAMETERS = frozenset(
-    {"category", "brand", "price_min", "price_max", "in_stock", "sort", "cursor", "page_size"}
+    {
+        "category",
+        "brand",
+        "price_min",
+        "price_max",
+        "in_stock",
+        "sort",
+        "cursor",
+        "page_size",
+        "updated_since",
+    }
 )
 
 
@@ -562,7 +572,8 @@ class ShopProductListView(_Revalidated, GenericAPIView):
         ]
     )
     def get(self, request: Request) -> Response:
-        channel = channel_for(user=request.user, auth=request.auth)
+        buyer = buyer_for(user=request.user, auth=request.auth)
+        channel = buyer.channel
         # A bad parameter is refused before any cached answer could be served for it.
         filters = self.listing_filters()
         self.paginator.get_page_size(request)
@@ -574,12 +585,16 @@ class ShopProductListView(_Revalidated, GenericAPIView):
                 channel=channel, filters=filters, sort=sort
             )
             page = self.paginate_queryset(products)
+            # A company's price lists price the page's variants at once (constant queries).
+            prices = listing_prices(page, buyer)
             results = serializers.ShopProductListSerializer(
-                page, many=True, context={"channel": channel}
+                page, many=True, context={"channel": channel, "prices": prices}
             ).data
             return self.get_paginated_response(results).data
 
-        return self.respond(request, f"{channel}?{urlencode(query)}", compute)
+        # Keyed by what the prices depend on (pricing.price_scope): a company's prices are
+        # never served from the cache to a buyer who may not see them.
+        return self.respond(request, f"{price_scope(buyer)}?{urlencode(query)}", compute)
 
 
 class ShopProductDetailView(_Revalidated, GenericAPIView):
@@ -587,18 +602,22 @@ class ShopProductDetailView(_Revalidated, GenericAPIView):
     serializer_class = serializers.ShopProductDetailSerializer
 
     def get(self, request: Request, slug: str) -> Response:
-        channel = channel_for(user=request.user, auth=request.auth)
+        buyer = buyer_for(user=request.user, auth=request.auth)
+        channel = buyer.channel
 
         def compute() -> dict | None:
             product = selectors.product_detail_for_shoppers(channel=channel, slug=slug)
             if product is None:
                 return None
             attributes = selectors.product_attribute_values(product)
-            return serializers.ShopProductDetailSerializer(
-                product, context={"channel": channel, "attributes": attributes}
-            ).data
+            context = {
+                "channel": channel,
+                "attributes": attributes,
+                "prices": listing_prices([product], buyer),
+            }
+            return serializers.ShopProductDetailSerializer(product, context=context).data
 
-        return self.respond(request, f"{channel}:{slug}", compute)
+        return self.respond(request, f"{price_scope(buyer)}:{slug}", compute)
 
 
 class _ShopNavigationView(_Revalidated, APIView):

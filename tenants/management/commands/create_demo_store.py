@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from b2b.companies.demo import DEMO_API_KEY_SECRET, set_up_demo_company
+from b2b.pricing.demo import set_up_demo_price_list
 from catalog.models import Product
 from payments.demo import set_up_demo_payments
 from shipping.demo import seed_demo_shipping
@@ -67,6 +68,8 @@ class Command(BaseCommand):
                     f"approver@ and buyer@example.com sign in with {DEMO_PASSWORD}; its API "
                     f"key is {DEMO_API_KEY_SECRET}"
                 )
+            if set_up_demo_price_list():
+                self.stdout.write("Added the demo's B2B price list for its companies.")
         if seeded:
             # Indexed now, not by the worker the seed's event queues work for: the store is
             # searchable as soon as `make run` prints its URL.
