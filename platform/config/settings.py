@@ -527,6 +527,10 @@ SPECTACULAR_SETTINGS = {
         "RefundStateEnum": "payments.models.Refund.State",
         "PriceListEntryKindEnum": "b2b.models.pricing.PriceListEntry.Kind",
         "PriceListEntryTargetEnum": "b2b.models.pricing.PriceListEntry.Target",
+        "CompanyStatusEnum": "accounts.models.Company.Status",
+        "InvoiceStatusEnum": "b2b.models.invoicing.InvoiceStatus",
+        "QuoteStatusEnum": "b2b.models.quotes.QuoteStatus",
+        "RequisitionListKindEnum": "b2b.models.requisitions.RequisitionList.Kind",
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",
