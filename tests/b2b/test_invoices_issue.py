@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from b2b import invoicing
-from b2b.errors import IllegalTransition, InvoiceError
+from b2b.errors import CreditLimitExceeded, IllegalTransition, InvoiceError
 from b2b.models import Invoice, InvoiceStatus
 from orders import actions
 from orders.models import PaymentStatus
@@ -35,14 +35,19 @@ def test_an_order_paid_by_invoice_is_invoiced_when_placed_pending(invoice_enable
     assert list(invoice.events.values_list("from_status", "to_status")) == [("", "open")]
 
 
-@pytest.mark.parametrize(
-    ("terms", "days"), [("prepaid", 0), ("net_15", 15), ("net_30", 30), ("net_60", 60)]
-)
+@pytest.mark.parametrize(("terms", "days"), [("net_15", 15), ("net_30", 30), ("net_60", 60)])
 def test_the_due_date_follows_the_terms(invoice_enabled, terms, days):
     order = invoice_order(make_company(terms=terms))
     invoice = order.invoice
     assert invoice.due_on - invoice.issued_on == timedelta(days=days)
     assert invoice.payment_terms == terms
+
+
+def test_a_prepaid_company_cannot_order_by_invoice(invoice_enabled):
+    # b2b.purchasing.eligibility: prepaid terms buy nothing on account.
+    with pytest.raises(CreditLimitExceeded):
+        invoice_order(make_company(terms="prepaid"))
+    assert not Invoice.objects.exists()
 
 
 def test_other_payment_methods_get_no_invoice(invoice_enabled):
