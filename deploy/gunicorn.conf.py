@@ -10,15 +10,35 @@ value can be overridden from the environment (GUNICORN_*, WEB_CONCURRENCY).
 Graceful reload: ``kill -HUP <master>`` starts new workers with fresh code and settings, then
 stops the old ones after their requests (``graceful_timeout``); SIGTERM (ECS stopping a task)
 lets requests in flight finish within the same time.
+
+Prometheus: with ``PROMETHEUS_MULTIPROC_DIR`` set (the image sets it), every worker writes its
+metrics to files there and ``/metrics`` sums them; the directory is emptied when gunicorn starts
+and a dead worker's live gauges are dropped (``on_starting``, ``child_exit`` below).
 """
 
 import json
 import math
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from gunicorn.glogging import Logger
+
+# gunicorn reads this file before it loads the application: put platform/ on the path as the
+# application's entry point does (sourceroot), for the metrics hooks below.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+import sourceroot  # noqa: E402
+
+sourceroot.activate()
+# prometheus_client opens its files when a metric is created (at import): the directory must
+# exist first (an empty volume in ECS, a tmpfs in Compose; created here for anything else).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from observability.metrics import clear_multiprocess_dir, gunicorn_child_exit  # noqa: E402
 
 
 def _cpus() -> int:
@@ -105,3 +125,12 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def on_starting(server):
+    # Files of a previous run's processes would otherwise be summed with this run's.
+    clear_multiprocess_dir()
+
+
+# A dead worker's live gauges are forgotten (its counters stay in the sums).
+child_exit = gunicorn_child_exit

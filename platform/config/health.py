@@ -46,8 +46,13 @@ def _check_redis() -> None:
 
 
 def _check_elasticsearch() -> None:
-    import urllib.request
+    # The search backend's own client, not a bare HTTP GET: the credentials in the URL (Elastic
+    # Cloud's elastic user) become its Basic header, and a server that is not Elasticsearch
+    # (Amazon OpenSearch) fails here as it would fail every search, on the product check.
+    from elasticsearch import Elasticsearch
 
-    with urllib.request.urlopen(settings.ELASTICSEARCH_URL, timeout=2) as response:  # noqa: S310
-        if response.status >= 500:
-            raise ConnectionError(f"Elasticsearch answered {response.status}")
+    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=2, max_retries=0)
+    try:
+        client.info()
+    finally:
+        client.close()

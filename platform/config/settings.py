@@ -136,6 +136,8 @@ SHARED_APPS = [
     "dj_rest_auth",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "django_prometheus",
+    "observability",  # /metrics, our own metrics' receivers (no models)
 ]
 
 # Apps whose tables every store gets in its own schema: users are per store.
@@ -185,8 +187,14 @@ TENANT_APPS = [
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
+    # django-prometheus's pair brackets everything, so its figures include the other middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.middleware.RequestIdMiddleware",
     "config.middleware.HealthCheckMiddleware",
+    # /metrics on the platform's host or a task's IP, behind a token or an allowlist.
+    "observability.middleware.MetricsEndpointMiddleware",
+    # Before the routing, so that requests it refuses (unknown host, suspended store) count.
+    "observability.middleware.RequestMetricsMiddleware",
     "tenants.middleware.StoreRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -202,6 +210,7 @@ MIDDLEWARE = [
     "tenants.middleware.StoreRedirectMiddleware",
     # Last: its lookup runs once the URL is resolved, before any storefront page is found.
     "storefront_cms.caching.StorefrontCacheMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 TEMPLATES = [
@@ -518,6 +527,10 @@ SPECTACULAR_SETTINGS = {
         "RefundStateEnum": "payments.models.Refund.State",
         "PriceListEntryKindEnum": "b2b.models.pricing.PriceListEntry.Kind",
         "PriceListEntryTargetEnum": "b2b.models.pricing.PriceListEntry.Target",
+        "CompanyStatusEnum": "accounts.models.Company.Status",
+        "InvoiceStatusEnum": "b2b.models.invoicing.InvoiceStatus",
+        "QuoteStatusEnum": "b2b.models.quotes.QuoteStatus",
+        "RequisitionListKindEnum": "b2b.models.requisitions.RequisitionList.Kind",
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN (works offline).
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -692,3 +705,26 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
     },
 }
+
+# --- Observability: metrics, errors, traces (docs/readme/prod-ops.md) ---------------------------
+
+# /metrics on the platform's host (observability.views): Prometheus sends
+# "Authorization: Bearer <METRICS_TOKEN>", or scrapes from an address in METRICS_ALLOWED_NETWORKS
+# (comma-separated CIDRs). Neither set: /metrics is not served.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+# django-prometheus would ask every database alias for unapplied migrations at start-up; with a
+# schema per store that answer means nothing (migrate_pending reports it properly).
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from observability import sentry
+
+    sentry.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env_str("SENTRY_RELEASE"),
+        sample_rate=float(env_str("SENTRY_SAMPLE_RATE", "1.0")),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0.0")),
+    )

@@ -21,6 +21,7 @@ __all__ = [
     "make_company",
     "make_member",
     "make_variant",
+    "on_account",
 ]
 
 # ``with committed(): ...``: what waits for the commit (signals, emails) runs at the block's
@@ -28,8 +29,27 @@ __all__ = [
 committed = partial(TestCase.captureOnCommitCallbacks, execute=True)
 
 
-def make_company(name: str = "Acme Ltd", *, terms: str = "net_30", **fields) -> Company:
-    return Company.objects.create(name=name, payment_terms=terms, **fields)
+def make_company(
+    name: str = "Acme Ltd", *, terms: str = "net_30", credit_limit="100000.00", **fields
+) -> Company:
+    """An approved company buying on account (b2b.purchasing.eligibility: not prepaid, a credit
+    limit), so the invoice method is offered to it; ``credit_limit=None``: no credit."""
+    return Company.objects.create(
+        name=name,
+        payment_terms=terms,
+        credit_limit=Decimal(credit_limit) if credit_limit is not None else None,
+        **fields,
+    )
+
+
+def on_account(company: Company, *, terms: str = "net_30", credit_limit="100000.00") -> Company:
+    """``company`` (e.g. the cast's, created prepaid) put on account: the invoice method is
+    offered to its members and keys."""
+    Company.objects.filter(pk=company.pk).update(
+        status=Company.Status.APPROVED, payment_terms=terms, credit_limit=Decimal(credit_limit)
+    )
+    company.refresh_from_db()
+    return company
 
 
 def make_member(company: Company, *, role: str = CompanyMembership.Role.BUYER, email=None):

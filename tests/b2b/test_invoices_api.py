@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Company
 from payments import services as payment_services
-from tests.b2b.factories import invoice_order, make_company
+from tests.b2b.factories import invoice_order, make_company, on_account
 from tests.matrix import (
     COMPANY,
     PEOPLE,
@@ -25,6 +25,7 @@ from tests.matrix import (
     expect,
     route_of,
 )
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +60,10 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def scene(cast, invoice_provider):
+def scene(cast):
     connection.set_tenant(cast.store)
     payment_services.set_method_settings(data={"enabled_methods": ["invoice"]})
-    company = cast.person("company_buyer").company_membership.company
+    company = on_account(cast.person("company_buyer").company_membership.company)
     own = invoice_order(company).invoice
     other = invoice_order(make_company("Other Co")).invoice
     return {"own": own.pk, "other": other.pk, "company": company.pk}
@@ -74,9 +75,19 @@ def test_permission_matrix(endpoint, cast, scene):
 
 
 def test_every_invoice_endpoint_is_in_the_matrix():
+    from django.urls import URLPattern
+
+    from b2b.api import invoicing
     from b2b.api.urls import urlpatterns
 
-    declared = {f"/api/v1/b2b/{p.pattern}" for p in urlpatterns if "quote" not in str(p.pattern)}
+    # Only this module's endpoints (the invoices and the statement): the other B2B features
+    # have their own matrices; an include() (the price lists') has no view of its own.
+    declared = {
+        f"/api/v1/b2b/{pattern.pattern}"
+        for pattern in urlpatterns
+        if isinstance(pattern, URLPattern) and pattern.callback.__module__ == invoicing.__name__
+    }
+    assert declared
     assert declared - {route_of(row.path.split("?")[0]) for row in ROWS} == set()
 
 
@@ -93,7 +104,7 @@ def test_a_company_lists_only_its_own_invoices(cast, scene):
     )
     assert (
         detail["due_on"]
-        == (timezone.localdate() + timedelta(days=Company.PaymentTerms("prepaid").days)).isoformat()
+        == (timezone.localdate() + timedelta(days=Company.PaymentTerms("net_30").days)).isoformat()
     )
 
 
@@ -157,7 +168,7 @@ def test_the_list_reads_in_constant_queries(cast, scene):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/api/v1/b2b/invoices/").status_code == 200
-        return len(queries)
+        return statements(queries)
 
     few = count()
     company = Company.objects.get(pk=scene["company"])
@@ -240,7 +251,7 @@ def test_the_admin_list_reads_in_constant_queries(admin_client, scene):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/admin/b2b/invoices/").status_code == 200
-        return len(queries)
+        return statements(queries)
 
     count()  # the admin's first page warms its caches
     few = count()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from b2b import invoicing
-from b2b.errors import IllegalTransition, InvoiceError
+from b2b.errors import CreditLimitExceeded, IllegalTransition, InvoiceError
 from b2b.models import Invoice, InvoiceStatus
 from orders import actions
 from orders.models import PaymentStatus
@@ -35,14 +35,19 @@ def test_an_order_paid_by_invoice_is_invoiced_when_placed_pending(invoice_enable
     assert list(invoice.events.values_list("from_status", "to_status")) == [("", "open")]
 
 
-@pytest.mark.parametrize(
-    ("terms", "days"), [("prepaid", 0), ("net_15", 15), ("net_30", 30), ("net_60", 60)]
-)
+@pytest.mark.parametrize(("terms", "days"), [("net_15", 15), ("net_30", 30), ("net_60", 60)])
 def test_the_due_date_follows_the_terms(invoice_enabled, terms, days):
     order = invoice_order(make_company(terms=terms))
     invoice = order.invoice
     assert invoice.due_on - invoice.issued_on == timedelta(days=days)
     assert invoice.payment_terms == terms
+
+
+def test_a_prepaid_company_cannot_order_by_invoice(invoice_enabled):
+    # b2b.purchasing.eligibility: prepaid terms buy nothing on account.
+    with pytest.raises(CreditLimitExceeded):
+        invoice_order(make_company(terms="prepaid"))
+    assert not Invoice.objects.exists()
 
 
 def test_other_payment_methods_get_no_invoice(invoice_enabled):
@@ -163,3 +168,31 @@ def test_invoices_are_numbered_per_store(invoice_enabled, store_b):
     invoice_b = invoice_order(make_company("Beta GmbH")).invoice
     assert (first_a, invoice_b.number) == (1, 1)  # each store counts from 1
     assert Invoice.objects.count() == 1  # store B sees only its own
+
+
+def test_checkout_by_invoice_is_invoiced_and_an_approved_order_on_approval(invoice_enabled):
+    # The real path: a member checks out with the invoice method (payments.providers.invoice);
+    # paid_by_invoice must recognise what it records, placed pending or approved later.
+    from b2b.purchasing.approvals import approve_order
+    from tests.b2b import purchasing_factories as buying
+
+    option_id = buying.set_up_store()
+    company = buying.company(terms="net_15")
+    with committed():
+        order = buying.place(buying.member(company), [(buying.make_variant(price="10.00"), 2)],
+                             option_id=option_id)  # fmt: skip
+    assert (order.status, order.payment_method, order.company) == ("pending", "invoice", company)
+    assert order.invoice.amount == order.total and order.invoice.payment_terms == "net_15"
+
+    approver = buying.member(company, "approver")
+    with committed():
+        waiting = buying.place(
+            buying.member(company, spending_limit="1.00"),
+            [(buying.make_variant(price="10.00"), 1)],
+            option_id=option_id,
+        )
+    assert waiting.status == "awaiting_approval"
+    assert not Invoice.objects.filter(order=waiting).exists()
+    with committed():
+        approve_order(order=waiting, actor=approver)
+    assert Invoice.objects.get(order=waiting).amount == waiting.total

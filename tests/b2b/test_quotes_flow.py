@@ -11,8 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from b2b import quotes
-from b2b.errors import IllegalTransition, QuoteError, QuoteExpired
-from b2b.models import Quote, QuoteStatus
+from b2b.errors import CreditLimitExceeded, IllegalTransition, QuoteError, QuoteExpired
+from b2b.models import Invoice, Quote, QuoteStatus
 from orders.models import Order, OrderSettings
 from tests.b2b.factories import (
     b2b_buyer,
@@ -109,6 +109,26 @@ def test_accepting_places_the_order_at_the_quoted_prices(acme):
     with pytest.raises(IllegalTransition):
         accept(quote, user, company, option)
     assert Order.objects.count() == 1
+
+
+def test_an_accepted_quote_paid_by_invoice_follows_the_approval_and_credit_rules(acme):
+    # The quote places through orders.actions.place_order, so b2b.purchasing.placement decides.
+    option = delivery_option()
+    careful = make_company("Careful Co", requires_approval=True)
+    buyer = make_member(careful)
+    order = accept(offered_quote(buyer, careful, (make_variant(price="10.00"), 5)), buyer,
+                   careful, option)  # fmt: skip
+    assert order.status == "awaiting_approval"
+    assert not Invoice.objects.filter(order=order).exists()  # invoiced once approved
+
+    tight = make_company("Tight Co", credit_limit="10.00")
+    buyer = make_member(tight)
+    quote = offered_quote(buyer, tight, (make_variant(price="10.00"), 5))  # 45.00 + 5.00
+    with pytest.raises(CreditLimitExceeded):
+        accept(quote, buyer, tight, option)
+    quote.refresh_from_db()
+    assert (quote.status, quote.order) == (QuoteStatus.OFFERED, None)
+    assert not Order.objects.filter(company=tight).exists()
 
 
 def test_an_expired_offer_is_refused_and_nothing_is_placed(acme):

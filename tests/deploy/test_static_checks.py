@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".venv-tools" / "bin"
@@ -112,3 +113,44 @@ def test_the_image_command_and_the_task_definitions_use_the_gunicorn_config():
     assert '"--config", "deploy/gunicorn.conf.py", "sourceroot:wsgi_application"' in dockerfile
     assert '"--config", "deploy/gunicorn.conf.py", "sourceroot:wsgi_application"' in service
     assert sys.version_info >= (3, 11)  # the image's Python (python:3.11-slim)
+
+
+def test_every_process_has_a_writable_prometheus_multiprocess_directory():
+    # Set before Python starts (prometheus_client reads it at import), on a mount of its own:
+    # the tasks' root filesystem is read-only.
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "PROMETHEUS_MULTIPROC_DIR=/run/prometheus" in dockerfile
+    assert 'VOLUME ["/tmp", "/run/prometheus"]' in dockerfile
+    assert "chown 10001:10001 /run/prometheus" in dockerfile
+
+    service = (DEPLOY / "terraform" / "modules" / "service" / "main.tf").read_text()
+    assert 'prometheus_multiproc_dir = "/run/prometheus"' in service
+    variable = '{ name = "PROMETHEUS_MULTIPROC_DIR", value = local.prometheus_multiproc_dir }'
+    assert variable in service
+    assert 'volume {\n    name = "prometheus"\n  }' in service
+    assert (
+        '{ sourceVolume = "prometheus", containerPath = local.prometheus_multiproc_dir' in service
+    )
+
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    for name in ("web", "worker"):
+        process = compose["services"][name]
+        assert process["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/run/prometheus"
+        assert process["tmpfs"] == ["/run/prometheus:uid=10001,gid=10001,mode=0700"]
+
+
+def test_the_search_cluster_is_elasticsearch_on_elastic_cloud():
+    # The app's elasticsearch 8 client refuses Amazon OpenSearch (product check): the cluster is
+    # an Elastic Cloud deployment, its provider pinned, its API key never in the variables file.
+    terraform = DEPLOY / "terraform"
+    sources = "\n".join(path.read_text() for path in sorted(terraform.rglob("*.tf")))
+    assert "aws_opensearch_domain" not in sources
+    search = (terraform / "modules" / "search" / "main.tf").read_text()
+    assert 'resource "ec_deployment" "this"' in search
+    assert "traffic_filter = [ec_deployment_traffic_filter.this.id]" in search
+    production = terraform / "environments" / "production"
+    versions = (production / "versions.tf").read_text()
+    assert 'source  = "elastic/ec"\n      version = "~> 0.12.0"' in versions
+    assert "ELASTICSEARCH_URL       = module.search.url" in (production / "main.tf").read_text()
+    assert "apikey = var.ec_api_key" in (production / "main.tf").read_text()
+    assert "ec_api_key" not in (production / "terraform.tfvars.example").read_text()

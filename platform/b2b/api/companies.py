@@ -15,7 +15,12 @@ services validate every field and answer all errors at once.
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
@@ -33,7 +38,7 @@ from idempotency.api import IdempotentCreateMixin
 # --- Serialisers ---------------------------------------------------------------------------------
 
 
-class AddressSerializer(serializers.Serializer):
+class CompanyAddressSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     company_name = serializers.CharField(required=False, allow_blank=True)
     line1 = serializers.CharField()
@@ -48,8 +53,8 @@ class AddressSerializer(serializers.Serializer):
 class LocationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=100)
-    shipping_address = AddressSerializer()
-    billing_address = AddressSerializer()
+    shipping_address = CompanyAddressSerializer()
+    billing_address = CompanyAddressSerializer()
 
 
 class ContactSerializer(serializers.Serializer):
@@ -76,7 +81,7 @@ class StatusChangeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class CompanySerializer(serializers.Serializer):
+class B2BCompanySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=200)
     vat_number = serializers.CharField(read_only=True)
@@ -88,12 +93,13 @@ class CompanySerializer(serializers.Serializer):
     contact = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
 
-    def get_contact(self, company) -> ContactSerializer | None:
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, company) -> dict | None:
         application = getattr(company, "application", None)
         return ContactSerializer(application).data if application is not None else None
 
 
-class CompanyDetailSerializer(CompanySerializer):
+class B2BCompanyDetailSerializer(B2BCompanySerializer):
     members = MemberSerializer(source="memberships.all", many=True, read_only=True)
     locations = LocationSerializer(source="locations.all", many=True, read_only=True)
     status_changes = StatusChangeSerializer(source="status_changes.all", many=True, read_only=True)
@@ -110,7 +116,7 @@ class TermsSerializer(serializers.Serializer):
     requires_approval = serializers.BooleanField(required=False)
 
 
-class DecisionSerializer(serializers.Serializer):
+class CompanyDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, help_text="Required to reject: emailed to the applicant."
     )
@@ -124,8 +130,8 @@ class ApplicationSerializer(serializers.Serializer):
     country = serializers.CharField(
         required=False, help_text="Where the company is registered; defaults to the billing one."
     )
-    billing_address = AddressSerializer()
-    shipping_address = AddressSerializer()
+    billing_address = CompanyAddressSerializer()
+    shipping_address = CompanyAddressSerializer()
     contact_name = serializers.CharField()
     contact_email = serializers.EmailField()
     contact_phone = serializers.CharField(required=False, allow_blank=True)
@@ -172,7 +178,7 @@ def _company(pk: int) -> Company:
     parameters=[
         OpenApiParameter("status", enum=Company.Status.values, description="Only this status.")
     ],
-    responses=CompanySerializer(many=True),
+    responses=B2BCompanySerializer(many=True),
 )
 class StaffCompanyListView(GenericAPIView):
     """The store's companies, newest first (cursor pagination); ``?status=pending`` lists the
@@ -180,7 +186,7 @@ class StaffCompanyListView(GenericAPIView):
 
     permission_classes = [RequiresPermission]
     required_permissions = {"GET": permissions.VIEW_CUSTOMERS}
-    serializer_class = CompanySerializer
+    serializer_class = B2BCompanySerializer
     pagination_class = CompanyPagination
 
     def get(self, request: Request) -> Response:
@@ -204,7 +210,7 @@ class StaffCompanyDetailView(GenericAPIView):
         "GET": permissions.VIEW_CUSTOMERS,
         "PATCH": permissions.MANAGE_COMPANIES,
     }
-    serializer_class = CompanyDetailSerializer
+    serializer_class = B2BCompanyDetailSerializer
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(_company(pk)).data)
@@ -229,7 +235,7 @@ class StaffCompanyDetailView(GenericAPIView):
 class _DecisionView(GenericAPIView):
     permission_classes = [RequiresPermission]
     required_permissions = {"POST": permissions.MANAGE_COMPANIES}
-    serializer_class = CompanyDetailSerializer
+    serializer_class = B2BCompanyDetailSerializer
     decide = None
 
     def post(self, request: Request, pk: int) -> Response:
@@ -241,8 +247,8 @@ class _DecisionView(GenericAPIView):
 
 @extend_schema(
     tags=["b2b companies"],
-    request=DecisionSerializer,
-    responses={200: CompanyDetailSerializer},
+    request=CompanyDecisionSerializer,
+    responses={200: B2BCompanyDetailSerializer},
     examples=[
         OpenApiExample("Approve", value={"note": "VAT number checked in VIES."}, request_only=True)
     ],
@@ -256,8 +262,8 @@ class StaffCompanyApproveView(_DecisionView):
 
 @extend_schema(
     tags=["b2b companies"],
-    request=DecisionSerializer,
-    responses={200: CompanyDetailSerializer},
+    request=CompanyDecisionSerializer,
+    responses={200: B2BCompanyDetailSerializer},
     examples=[
         OpenApiExample(
             "Reject",
@@ -279,7 +285,7 @@ class StaffCompanyRejectView(_DecisionView):
 @extend_schema(
     tags=["b2b company"],
     request=ApplicationSerializer,
-    responses={201: CompanySerializer},
+    responses={201: B2BCompanySerializer},
     examples=[
         OpenApiExample(
             "A German wholesaler applies",
@@ -303,7 +309,7 @@ class ApplicationView(IdempotentCreateMixin, GenericAPIView):
 
     permission_classes = [RequiresPermission]
     required_permissions = {"POST": None}
-    serializer_class = CompanySerializer
+    serializer_class = B2BCompanySerializer
 
     def post(self, request: Request) -> Response:
         data = _body(request)

@@ -151,7 +151,7 @@ class DecisionView(CompanyApiView):
 
     def decide(self, request: Request, pk: int, decide) -> Response:
         order = self.order(request, pk)
-        serializer = s.DecisionSerializer(data=request.data)
+        serializer = s.OrderDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decide(order=order, actor=request.user, note=serializer.validated_data["note"])
         fresh = selectors.company_order(company=order.company, pk=order.pk)
@@ -169,7 +169,7 @@ DECISION_ERRORS = {
 class ApproveView(DecisionView):
     @extend_schema(
         operation_id="b2b_orders_approve",
-        request=s.DecisionSerializer,
+        request=s.OrderDecisionSerializer,
         responses={200: s.CompanyOrderSerializer, **DECISION_ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -181,7 +181,7 @@ class ApproveView(DecisionView):
 class RejectView(DecisionView):
     @extend_schema(
         operation_id="b2b_orders_reject",
-        request=s.DecisionSerializer,
+        request=s.OrderDecisionSerializer,
         responses={200: s.CompanyOrderSerializer, **DECISION_ERRORS},
         examples=[s.REJECT_EXAMPLE],
     )

@@ -47,7 +47,7 @@ class CompanyOrderCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
-class DecisionSerializer(serializers.Serializer):
+class OrderDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(
         max_length=2000,
         allow_blank=True,

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from accounts.permissions import MANAGE_QUOTES, PLACE_COMPANY_ORDERS, VIEW_COMPANY, VIEW_QUOTES
 from b2b import quotes
 from b2b.api.access import CompanyOrStaff, company_of
-from b2b.api.invoicing import Page
+from b2b.api.invoicing import B2BCompanyRefSerializer, Page
 from b2b.models import QuoteStatus
 from cart import identify
 from idempotency.api import IdempotentCreateMixin
@@ -57,11 +57,6 @@ class B2BQuoteLineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField()
     list_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     quoted_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-
-
-class B2BCompanyRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class B2BQuoteSerializer(serializers.Serializer):

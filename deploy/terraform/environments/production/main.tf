@@ -1,7 +1,7 @@
 # Mercato in production on AWS: one root, the modules of ../../modules wired together.
 # Order of the pieces (Terraform works it out; this is for the reader): network -> KMS key ->
-# database, cache, search, media -> secrets (connection URLs) -> service (ECS, load balancer,
-# certificate) -> DNS -> alarms.
+# database, cache, search (Elastic Cloud), media -> secrets (connection URLs) -> service (ECS,
+# load balancer, certificate) -> DNS -> alarms.
 
 provider "aws" {
   region = var.region
@@ -27,6 +27,13 @@ provider "aws" {
       ManagedBy   = "terraform"
     }
   }
+}
+
+# Elastic Cloud, for the search cluster (modules/search). Its API key comes from the
+# environment (export EC_API_KEY=...), never from terraform.tfvars: var.ec_api_key stays null
+# unless set as TF_VAR_ec_api_key, and the provider then reads EC_API_KEY itself.
+provider "ec" {
+  apikey = var.ec_api_key
 }
 
 data "aws_caller_identity" "current" {}
@@ -93,7 +100,7 @@ data "aws_iam_policy_document" "platform_key" {
 }
 
 resource "aws_kms_key" "platform" {
-  description             = "${var.name}: database, cache, search, secrets, logs"
+  description             = "${var.name}: database, cache, secrets, logs"
   enable_key_rotation     = true
   deletion_window_in_days = 30
   policy                  = data.aws_iam_policy_document.platform_key.json
@@ -114,15 +121,6 @@ resource "random_password" "database" {
 resource "random_password" "redis" {
   length  = 64
   special = false # AUTH tokens refuse @, " and /; letters and digits are safe in REDIS_URL
-}
-
-resource "random_password" "search" {
-  length           = 32
-  min_upper        = 1
-  min_lower        = 1
-  min_numeric      = 1
-  min_special      = 1
-  override_special = "-_.~" # unreserved in a URL: it sits inside ELASTICSEARCH_URL
 }
 
 resource "random_password" "secret_key" {
@@ -190,20 +188,24 @@ module "cache" {
   log_retention_days        = var.log_retention_days
 }
 
+# Elasticsearch on Elastic Cloud, not Amazon OpenSearch Service: the app's `elasticsearch` 8
+# client refuses a server that does not answer as Elasticsearch (see modules/search).
 module "search" {
   source = "../../modules/search"
 
-  domain_name                = substr(replace(var.name, "_", "-"), 0, 28)
-  vpc_id                     = module.network.vpc_id
-  subnet_ids                 = module.network.private_subnet_ids
-  client_security_group_ids  = [module.service.tasks_security_group_id]
-  kms_key_arn                = aws_kms_key.platform.arn
-  instance_type              = var.search.instance_type
-  instance_count             = var.search.instance_count
-  volume_size_gb             = var.search.volume_size_gb
-  master_user_password       = random_password.search.result
-  create_service_linked_role = var.search.create_service_linked_role
-  log_retention_days         = var.log_retention_days
+  name                      = var.name
+  ec_region                 = var.search.ec_region
+  aws_region                = var.region
+  deployment_template_id    = var.search.deployment_template_id
+  size                      = var.search.size
+  max_size                  = var.search.max_size
+  zone_count                = var.search.zone_count
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.private_subnet_ids
+  client_security_group_ids = [module.service.tasks_security_group_id]
+  privatelink_service_name  = var.search.privatelink_service_name
+  # Used only without PrivateLink: the tasks reach the internet through these.
+  egress_cidrs = [for address in module.network.nat_public_ips : "${address}/32"]
 }
 
 resource "aws_acm_certificate" "media" {
@@ -262,7 +264,7 @@ module "secrets" {
     DATABASE_URL = "postgres://${module.database.username}:${random_password.database.result}@${module.database.address}:${module.database.port}/${module.database.database_name}?sslmode=require"
     # rediss: TLS to ElastiCache; Celery's Redis transport needs the certificate policy spelled out.
     REDIS_URL               = "rediss://:${random_password.redis.result}@${module.cache.primary_endpoint_address}:${module.cache.port}/0?ssl_cert_reqs=required"
-    ELASTICSEARCH_URL       = "https://mercato:${random_password.search.result}@${module.search.endpoint}:443"
+    ELASTICSEARCH_URL       = module.search.url # the deployment's elastic user, over PrivateLink
     SECRET_KEY              = random_password.secret_key.result
     MERCATO_ENCRYPTION_KEYS = "${random_id.encryption_key.b64_url}="
   }

@@ -89,18 +89,30 @@ variable "redis_node_type" {
   default = "cache.m6g.large"
 }
 
+variable "ec_api_key" {
+  description = "Elastic Cloud API key. Leave unset: export EC_API_KEY (read by the provider); never put it in terraform.tfvars."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "search" {
+  description = "The Elastic Cloud deployment (modules/search)."
   type = object({
-    instance_type              = string
-    instance_count             = number
-    volume_size_gb             = number
-    create_service_linked_role = bool
+    ec_region                = string # Elastic Cloud's id of the region: the VPC's region for PrivateLink
+    deployment_template_id   = string
+    size                     = string # hot tier's memory per zone at creation
+    max_size                 = string # autoscaling's ceiling
+    zone_count               = number
+    privatelink_service_name = string # "" = over the internet from the NAT gateways' addresses
   })
   default = {
-    instance_type              = "m6g.large.search"
-    instance_count             = 2
-    volume_size_gb             = 50
-    create_service_linked_role = true
+    ec_region                = "eu-west-1"
+    deployment_template_id   = "aws-storage-optimized"
+    size                     = "4g"
+    max_size                 = "32g"
+    zone_count               = 2
+    privatelink_service_name = ""
   }
 }
 

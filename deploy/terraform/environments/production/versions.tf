@@ -7,6 +7,11 @@ terraform {
       source  = "hashicorp/aws"
       version = "~> 5.80"
     }
+    # Elastic Cloud (the search cluster). Pre-1.0: minor versions may change the schema.
+    ec = {
+      source  = "elastic/ec"
+      version = "~> 0.12.0"
+    }
     random = {
       source  = "hashicorp/random"
       version = "~> 3.6"

@@ -1,28 +1,45 @@
-# Amazon OpenSearch Service in the VPC: encrypted at rest (KMS) and between nodes, HTTPS only
-# (TLS 1.2+), fine-grained access control with an internal master user whose credentials are in
-# the ELASTICSEARCH_URL secret. Zone awareness spreads the nodes (and each index's replica) over
-# zones. The app falls back to PostgreSQL search when the cluster is slow or down.
+# Elasticsearch on Elastic Cloud (Elastic's hosted service, through its official provider
+# elastic/ec), not Amazon OpenSearch Service: the app's search backend uses the official
+# `elasticsearch` 8 client, which refuses any server that does not answer as Elasticsearch (its
+# product check, the X-Elastic-Product header). OpenSearch does not, so the app would silently
+# fall back to PostgreSQL search on an OpenSearch domain.
+#
+# The deployment is reachable only through a traffic filter: over AWS PrivateLink from the VPC
+# (an interface endpoint to Elastic's endpoint service in the same region, with a private
+# hosted zone naming the deployment) when `privatelink_service_name` is set, else from the NAT
+# gateways' public addresses (TLS over the internet). Elastic Cloud encrypts data at rest and
+# between nodes itself, takes snapshots every 30 minutes, and spreads the hot tier over
+# `zone_count` zones. The app falls back to PostgreSQL search when the cluster is slow or down.
 
-data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
-data "aws_partition" "current" {}
-
-resource "aws_iam_service_linked_role" "opensearch" {
-  count            = var.create_service_linked_role ? 1 : 0
-  aws_service_name = "opensearchservice.amazonaws.com"
+locals {
+  privatelink = var.privatelink_service_name != ""
+  # Elastic's private hosted zone for PrivateLink: <alias>.es.vpce.<region>.aws.elastic-cloud.com
+  privatelink_domain = coalesce(var.privatelink_domain, "vpce.${var.aws_region}.aws.elastic-cloud.com")
 }
 
-resource "aws_security_group" "this" {
-  name        = "${var.domain_name}-opensearch"
-  description = "OpenSearch: HTTPS from the platform's tasks only"
+data "ec_stack" "this" {
+  version_regex = var.stack_version_regex
+  region        = var.ec_region
+  # The version found first is kept in the state: an apply never upgrades the cluster by itself
+  # (change the regex, or upgrade in Elastic's console, deliberately).
+  lock = true
+}
+
+# --- Who may reach the deployment ---------------------------------------------------------------
+
+resource "aws_security_group" "privatelink" {
+  count = local.privatelink ? 1 : 0
+
+  name        = "${var.name}-elastic-privatelink"
+  description = "Elastic Cloud PrivateLink endpoint: HTTPS from the platform's tasks only"
   vpc_id      = var.vpc_id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "clients" {
+resource "aws_vpc_security_group_ingress_rule" "privatelink" {
   # count, not for_each: the groups' ids are only known once created, in the same apply.
-  count = length(var.client_security_group_ids)
+  count = local.privatelink ? length(var.client_security_group_ids) : 0
 
-  security_group_id            = aws_security_group.this.id
+  security_group_id            = aws_security_group.privatelink[0].id
   description                  = "HTTPS from the platform's tasks"
   referenced_security_group_id = var.client_security_group_ids[count.index]
   ip_protocol                  = "tcp"
@@ -30,136 +47,96 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   to_port                      = 443
 }
 
-resource "aws_cloudwatch_log_group" "this" {
-  for_each = toset(["index-slow", "search-slow", "application", "audit"])
+resource "aws_vpc_endpoint" "elastic" {
+  count = local.privatelink ? 1 : 0
 
-  name              = "/mercato/${var.domain_name}/opensearch-${each.key}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  vpc_id              = var.vpc_id
+  service_name        = var.privatelink_service_name
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = var.subnet_ids
+  security_group_ids  = [aws_security_group.privatelink[0].id]
+  private_dns_enabled = false # Elastic's service has no private DNS name: the zone below names it
 }
 
-data "aws_iam_policy_document" "logs" {
-  statement {
-    actions   = ["logs:PutLogEvents", "logs:CreateLogStream"]
-    resources = [for group in aws_cloudwatch_log_group.this : "${group.arn}:*"]
-    principals {
-      type        = "Service"
-      identifiers = ["es.amazonaws.com"]
+resource "aws_route53_zone" "privatelink" {
+  count = local.privatelink ? 1 : 0
+
+  name    = local.privatelink_domain
+  comment = "Elastic Cloud over PrivateLink (${var.name})"
+
+  vpc {
+    vpc_id = var.vpc_id
+  }
+}
+
+resource "aws_route53_record" "privatelink" {
+  count = local.privatelink ? 1 : 0
+
+  zone_id = aws_route53_zone.privatelink[0].zone_id
+  name    = "*.${local.privatelink_domain}"
+  type    = "CNAME"
+  ttl     = 60
+  records = [aws_vpc_endpoint.elastic[0].dns_entry[0].dns_name]
+}
+
+resource "ec_deployment_traffic_filter" "this" {
+  name        = "${var.name}-search"
+  region      = var.ec_region
+  type        = local.privatelink ? "vpce" : "ip"
+  description = local.privatelink ? "The platform's VPC endpoint" : "The platform's NAT gateways"
+
+  dynamic "rule" {
+    for_each = local.privatelink ? [aws_vpc_endpoint.elastic[0].id] : var.egress_cidrs
+    content {
+      source = rule.value
     }
   }
 }
 
-resource "aws_cloudwatch_log_resource_policy" "this" {
-  policy_name     = "${var.domain_name}-opensearch-logs"
-  policy_document = data.aws_iam_policy_document.logs.json
-}
+# --- The deployment -------------------------------------------------------------------------
 
-locals {
-  zone_count = min(length(var.subnet_ids), var.instance_count, 3)
-}
+resource "ec_deployment" "this" {
+  name                   = var.name
+  region                 = var.ec_region
+  version                = data.ec_stack.this.version
+  deployment_template_id = var.deployment_template_id
 
-# Fine-grained access control decides who may do what; the resource policy lets the master
-# user's requests reach it (the domain is only reachable from inside the VPC anyway).
-data "aws_iam_policy_document" "access" {
-  #checkov:skip=CKV_AWS_283:With fine-grained access control, AWS recommends an open domain policy: the internal users decide, and the domain is reachable only inside the VPC from the tasks' security group.
-  statement {
-    actions   = ["es:ESHttp*"]
-    resources = ["arn:${data.aws_partition.current.partition}:es:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:domain/${var.domain_name}/*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-  }
-}
+  # The deployment's whole set of filters (Terraform treats others as drift).
+  traffic_filter = [ec_deployment_traffic_filter.this.id]
 
-resource "aws_opensearch_domain" "this" {
-  domain_name    = var.domain_name
-  engine_version = var.engine_version
-
-  cluster_config {
-    instance_type          = var.instance_type
-    instance_count         = var.instance_count
-    zone_awareness_enabled = local.zone_count > 1
-
-    # Three dedicated masters keep the cluster's state through a zone outage and a data
-    # node's restart (a quorum of two out of three).
-    dedicated_master_enabled = true
-    dedicated_master_type    = var.dedicated_master_type
-    dedicated_master_count   = 3
-
-    dynamic "zone_awareness_config" {
-      for_each = local.zone_count > 1 ? [1] : []
-      content {
-        availability_zone_count = local.zone_count
+  elasticsearch = {
+    # The hot tier holds every store's index; it grows by itself up to max_size.
+    autoscale = true
+    hot = {
+      size       = var.size
+      zone_count = var.zone_count
+      autoscaling = {
+        max_size          = var.max_size
+        max_size_resource = "memory"
       }
     }
   }
 
-  ebs_options {
-    ebs_enabled = true
-    volume_type = "gp3"
-    volume_size = var.volume_size_gb
+  # Elastic recommends a Kibana block (upgrades and changes of the deployment expect one); one
+  # small instance, behind the same traffic filter, for looking at the indexes.
+  kibana = {
+    zone_count = 1
   }
 
-  vpc_options {
-    subnet_ids         = slice(var.subnet_ids, 0, local.zone_count)
-    security_group_ids = [aws_security_group.this.id]
+  tags = {
+    project     = "mercato"
+    environment = var.environment
   }
 
-  encrypt_at_rest {
-    enabled    = true
-    kms_key_id = var.kms_key_arn
+  lifecycle {
+    # The autoscaler changes the hot tier's size; the next apply must not shrink it back.
+    ignore_changes = [elasticsearch.hot.size]
   }
+}
 
-  node_to_node_encryption {
-    enabled = true
-  }
-
-  domain_endpoint_options {
-    enforce_https       = true
-    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
-  }
-
-  advanced_security_options {
-    enabled                        = true
-    anonymous_auth_enabled         = false
-    internal_user_database_enabled = true
-
-    master_user_options {
-      master_user_name     = var.master_user_name
-      master_user_password = var.master_user_password
-    }
-  }
-
-  access_policies = data.aws_iam_policy_document.access.json
-
-  log_publishing_options {
-    enabled                  = true
-    log_type                 = "INDEX_SLOW_LOGS"
-    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["index-slow"].arn
-  }
-
-  log_publishing_options {
-    enabled                  = true
-    log_type                 = "SEARCH_SLOW_LOGS"
-    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["search-slow"].arn
-  }
-
-  log_publishing_options {
-    enabled                  = true
-    log_type                 = "ES_APPLICATION_LOGS"
-    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["application"].arn
-  }
-
-  log_publishing_options {
-    enabled                  = true
-    log_type                 = "AUDIT_LOGS"
-    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["audit"].arn
-  }
-
-  software_update_options {
-    auto_software_update_enabled = true
-  }
-
-  depends_on = [aws_iam_service_linked_role.opensearch, aws_cloudwatch_log_resource_policy.this]
+locals {
+  # https_endpoint is https://<alias>.es.<region's domain>[:443]; over PrivateLink the same
+  # deployment answers as <alias>.es.<PrivateLink domain> (the proxy routes by that name).
+  public_host = split(":", split("://", ec_deployment.this.elasticsearch.https_endpoint)[1])[0]
+  host        = local.privatelink ? "${split(".", local.public_host)[0]}.es.${local.privatelink_domain}" : local.public_host
 }

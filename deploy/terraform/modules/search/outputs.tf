@@ -1,12 +1,19 @@
+output "url" {
+  description = "ELASTICSEARCH_URL: https://<user>:<password>@<host>:443 (the elastic user; the client reads the credentials from the URL)."
+  value       = "https://${ec_deployment.this.elasticsearch_username}:${urlencode(ec_deployment.this.elasticsearch_password)}@${local.host}:443"
+  sensitive   = true
+}
+
 output "endpoint" {
-  description = "The domain's VPC endpoint host name (HTTPS, port 443)."
-  value       = aws_opensearch_domain.this.endpoint
+  description = "The host name the platform's tasks reach the deployment at (HTTPS, port 443)."
+  value       = local.host
 }
 
-output "domain_arn" {
-  value = aws_opensearch_domain.this.arn
+output "deployment_id" {
+  value = ec_deployment.this.id
 }
 
-output "domain_name" {
-  value = aws_opensearch_domain.this.domain_name
+output "kibana_endpoint" {
+  description = "Kibana (behind the same traffic filter)."
+  value       = ec_deployment.this.kibana.https_endpoint
 }

@@ -1,6 +1,52 @@
-variable "domain_name" {
-  description = "OpenSearch domain name (3-28 lowercase letters, digits, hyphens)."
+variable "name" {
+  description = "The deployment's and traffic filter's name."
   type        = string
+}
+
+variable "environment" {
+  description = "Tag of the deployment."
+  type        = string
+  default     = "production"
+}
+
+variable "ec_region" {
+  description = "Elastic Cloud's id of the region (eu-west-1, aws-eu-central-2...: Elastic's list of regions). The AWS region of the VPC for PrivateLink."
+  type        = string
+}
+
+variable "aws_region" {
+  description = "The VPC's AWS region (names the PrivateLink zone)."
+  type        = string
+}
+
+variable "deployment_template_id" {
+  description = "Elastic Cloud's hardware profile for the region (aws-storage-optimized: general purpose)."
+  type        = string
+  default     = "aws-storage-optimized"
+}
+
+variable "stack_version_regex" {
+  description = "Elastic Stack version: 8.x, the major the app's `elasticsearch` 8 client speaks."
+  type        = string
+  default     = "^8\\.[0-9]+\\.[0-9]+$"
+}
+
+variable "size" {
+  description = "Memory per zone of the hot tier at creation (\"4g\"); autoscaling may raise it."
+  type        = string
+  default     = "4g"
+}
+
+variable "max_size" {
+  description = "Autoscaling's ceiling for the hot tier's memory per zone."
+  type        = string
+  default     = "32g"
+}
+
+variable "zone_count" {
+  description = "Zones the hot tier spans (2 or 3: each index has a replica in another zone)."
+  type        = number
+  default     = 2
 }
 
 variable "vpc_id" {
@@ -8,7 +54,7 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "One private subnet per zone the domain spans (as many as instance_count allows)."
+  description = "Private subnets of the PrivateLink endpoint (one per zone)."
   type        = list(string)
 }
 
@@ -16,53 +62,20 @@ variable "client_security_group_ids" {
   type = list(string)
 }
 
-variable "kms_key_arn" {
-  type = string
-}
-
-variable "engine_version" {
-  type    = string
-  default = "OpenSearch_2.13"
-}
-
-variable "instance_type" {
-  type    = string
-  default = "m6g.large.search"
-}
-
-variable "dedicated_master_type" {
-  type    = string
-  default = "m6g.large.search"
-}
-
-variable "instance_count" {
-  type    = number
-  default = 2
-}
-
-variable "volume_size_gb" {
-  type    = number
-  default = 50
-}
-
-variable "master_user_name" {
-  type    = string
-  default = "mercato"
-}
-
-variable "master_user_password" {
-  description = "Fine-grained access control's internal master user (8+ chars, upper, lower, digit, symbol)."
+variable "privatelink_service_name" {
+  description = "Elastic's PrivateLink endpoint service of the region (com.amazonaws.vpce.<region>.vpce-svc-...: Elastic's 'AWS PrivateLink' table). Empty: the deployment is reached over the internet from egress_cidrs."
   type        = string
-  sensitive   = true
+  default     = ""
 }
 
-variable "create_service_linked_role" {
-  description = "Create the account's OpenSearch service-linked role (once per account; false when it exists)."
-  type        = bool
-  default     = true
+variable "privatelink_domain" {
+  description = "Elastic's private hosted zone domain for the region (empty: vpce.<aws_region>.aws.elastic-cloud.com)."
+  type        = string
+  default     = ""
 }
 
-variable "log_retention_days" {
-  type    = number
-  default = 365
+variable "egress_cidrs" {
+  description = "Without PrivateLink: the platform's outgoing addresses (the NAT gateways'), as CIDRs."
+  type        = list(string)
+  default     = []
 }

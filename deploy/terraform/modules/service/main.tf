@@ -20,6 +20,10 @@ locals {
   secrets = [
     for key in sort(keys(var.secret_arns)) : { name = key, valueFrom = var.secret_arns[key] }
   ]
+  # prometheus_client's multiprocess directory (every gunicorn worker and Celery pool process
+  # writes its metrics there, /metrics sums them): a scratch volume of the task, as the root
+  # filesystem is read-only (Fargate has no tmpfs mounts), empty when the task starts.
+  prometheus_multiproc_dir = "/run/prometheus"
   # The container's own check (the image's HEALTHCHECK is ignored by ECS): liveness only.
   web_health_check = {
     command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
@@ -201,10 +205,15 @@ resource "aws_ecs_task_definition" "process" {
     cpu_architecture        = "X86_64"
   }
 
-  # The root filesystem is read-only; /tmp (gunicorn's heartbeat files, uploads in flight,
-  # beat's schedule) is a scratch volume.
+  # The root filesystem is read-only; /tmp (uploads in flight, beat's schedule) and the
+  # Prometheus multiprocess directory are scratch volumes (the image declares both, so that
+  # they are writable by its user).
   volume {
     name = "tmp"
+  }
+
+  volume {
+    name = "prometheus"
   }
 
   container_definitions = jsonencode([
@@ -215,12 +224,18 @@ resource "aws_ecs_task_definition" "process" {
       command                = each.value.command
       readonlyRootFilesystem = true
       user                   = "10001:10001"
-      environment            = concat(local.environment, [{ name = "MERCATO_PROCESS", value = each.key }])
-      secrets                = local.secrets
-      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      portMappings           = each.value.port == null ? [] : [{ containerPort = each.value.port, protocol = "tcp" }]
-      stopTimeout            = each.key == "worker" ? 120 : 30
-      linuxParameters        = { initProcessEnabled = true }
+      environment = concat(local.environment, [
+        { name = "MERCATO_PROCESS", value = each.key },
+        { name = "PROMETHEUS_MULTIPROC_DIR", value = local.prometheus_multiproc_dir },
+      ])
+      secrets = local.secrets
+      mountPoints = [
+        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
+        { sourceVolume = "prometheus", containerPath = local.prometheus_multiproc_dir, readOnly = false },
+      ]
+      portMappings    = each.value.port == null ? [] : [{ containerPort = each.value.port, protocol = "tcp" }]
+      stopTimeout     = each.key == "worker" ? 120 : 30
+      linuxParameters = { initProcessEnabled = true }
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -284,8 +299,9 @@ resource "aws_vpc_security_group_ingress_rule" "tasks_from_alb" {
   to_port                      = 8000
 }
 
-# Tasks call out to the database, Redis, OpenSearch (in the VPC) and payment providers, ECR,
-# Secrets Manager, ACM (on the internet, through NAT): HTTPS and the VPC's own services.
+# Tasks call out to the database, Redis, Elastic Cloud (its PrivateLink endpoint in the VPC),
+# payment providers, ECR, Secrets Manager, ACM (on the internet, through NAT): HTTPS and the
+# VPC's own services.
 resource "aws_vpc_security_group_egress_rule" "tasks_https" {
   security_group_id = aws_security_group.tasks.id
   description       = "HTTPS to AWS APIs and payment providers"
