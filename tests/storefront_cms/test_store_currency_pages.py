@@ -140,7 +140,8 @@ def test_a_business_buyer_sees_the_consumer_price_struck_through(store_a, shop, 
     assert page.select_one("[data-price]").get_text() == "$80.00"
     assert page.select_one("s.product__compare").get_text() == "$100.00"
     card = page_of(client.get("/c/tools/")).select_one(".product-card__price")
-    assert card.get_text(" ", strip=True) == "$80.00 Was $100.00"
+    # Businesses see prices net of tax.
+    assert card.get_text(" ", strip=True) == "$80.00 Was $100.00 excl. tax"
 
     anonymous = page_of(shop.get("/p/drill/"))
     assert anonymous.select_one("[data-price]").get_text() == "$100.00"
