@@ -174,8 +174,11 @@ class PriceListEntry(models.Model):
                 violation_error_message="An entry targets exactly one variant, product, "
                 "category or brand.",
             ),
+            # Written as OR, not kind__in: PostgreSQL prints "= ANY (ARRAY[...])" differently once
+            # the definition is dumped and replayed, and new stores are replayed copies
+            # (tenants.cloning); an OR of equalities reads back the same.
             models.CheckConstraint(
-                condition=Q(kind__in=["fixed", "percent_off"]), name="b2b_entry_kind_known"
+                condition=Q(kind="fixed") | Q(kind="percent_off"), name="b2b_entry_kind_known"
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0) & (Q(kind="fixed") | Q(value__lte=100)),
