@@ -4,19 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('b2b', '0003_merge_b2b_concerns'),
-        ('catalog', '0007_drop_variant_currency'),
+        ("b2b", "0003_merge_b2b_concerns"),
+        ("catalog", "0007_drop_variant_currency"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='pricelistentry',
-            name='b2b_entry_kind_known',
+            model_name="pricelistentry",
+            name="b2b_entry_kind_known",
         ),
         migrations.AddConstraint(
-            model_name='pricelistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'fixed'), ('kind', 'percent_off'), _connector='OR'), name='b2b_entry_kind_known'),
+            model_name="pricelistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "fixed"), ("kind", "percent_off"), _connector="OR"),
+                name="b2b_entry_kind_known",
+            ),
         ),
     ]
