@@ -15,8 +15,14 @@
   invoices past their due date to OVERDUE and sends one reminder per invoice: the email is
   claimed by one conditional UPDATE of ``reminder_sent_at``, so a task delivered twice sends
   one.
-- **Statements.** :func:`statement` computes a company's opening balance, the invoices and the
-  payments of a date range and the closing balance (b2b.documents renders PDF and CSV).
+- **Refunds.** A refund of an order paid by invoice moves no money: it is a credit against
+  its invoice (:func:`credited`): what is due decreases (an invoice left with nothing due is
+  settled, PAID), and a refund of a paid invoice leaves a credit on the company's balance.
+  Only what gives back an overpayment is money returned.
+- **Statements.** :func:`statement` is a ledger of dated entries (invoices, payments,
+  credits, refunds, voids on the day they happened): a period's opening balance is the sum of
+  the entries before it, its lines those within it, then the closing balance (b2b.documents
+  renders PDF and CSV).
 
 Every move of an invoice is in ``b2b.state`` (recorded, illegal ones 409).
 """
@@ -31,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -131,6 +137,13 @@ def sync_invoice(*, order_id: int, actor=None) -> Invoice | None:
             _move(invoice, InvoiceStatus.VOID, actor=actor, note="The order was cancelled.")
         elif order.payment_status in PAID_STATUSES and invoice.status in OPEN_STATUSES:
             _move(invoice, InvoiceStatus.PAID, actor=actor)
+        elif (
+            invoice.status in OPEN_STATUSES
+            and order.amount_refunded > 0
+            and owed(invoice.amount, order.amount_paid, order.amount_refunded) <= 0
+        ):
+            # What was received and credited covers the invoice: nothing is left to remind of.
+            _move(invoice, InvoiceStatus.PAID, actor=actor, note="Settled: paid and credited.")
         return invoice
 
 
@@ -224,11 +237,32 @@ def record_invoice_payment(*, invoice: Invoice, amount=None, actor=None, note: s
 
 
 def outstanding(invoice: Invoice) -> Decimal:
-    """What is still due on ``invoice`` (its amount less what its order received, net of
-    refunds; never below zero)."""
+    """What is still due on ``invoice``: its amount less what its order received and less
+    the credits recorded against it (refunds, :func:`owed`); never below zero, nothing on a
+    void invoice."""
+    if invoice.status == InvoiceStatus.VOID:
+        return Decimal(0)
     order = invoice.order
-    due = invoice.amount - (order.amount_paid - order.amount_refunded)
-    return max(due, Decimal(0))
+    return max(owed(invoice.amount, order.amount_paid, order.amount_refunded), Decimal(0))
+
+
+def credited(amount: Decimal, paid: Decimal, refunded: Decimal) -> Decimal:
+    """The part of ``refunded`` that is a credit against an invoice of ``amount``.
+
+    A refund of an order paid by invoice moves no money (payments.providers.invoice): it is a
+    credit note. Only what was paid above the invoice's amount (an overpayment) is money that
+    goes back; a refund beyond that credits the invoice: what is due decreases, and once the
+    invoice is paid the credit stays on the company's balance (b2b.purchasing.credit uses the
+    same rule in SQL)."""
+    overpaid = max(paid - amount, Decimal(0))
+    return max(refunded - overpaid, Decimal(0))
+
+
+def owed(amount: Decimal, paid: Decimal, refunded: Decimal) -> Decimal:
+    """What the company owes on an invoice of ``amount`` after ``paid`` and ``refunded``
+    (negative: a credit in its favour). An overpayment given back is owed again; a credit is
+    not."""
+    return amount - paid + refunded - 2 * credited(amount, paid, refunded)
 
 
 def _amount(value, currency: str) -> Decimal:
@@ -307,7 +341,7 @@ def send_reminder(*, invoice_id: int) -> bool:
 @dataclass(frozen=True)
 class StatementLine:
     on: date
-    kind: str  # "invoice" or "payment"
+    kind: str  # "invoice", "payment", "credit", "refund" or "void"
     reference: str
     description: str
     debit: Decimal
@@ -337,81 +371,48 @@ class Statement:
 def statement(*, company: Company, date_from: date, date_to: date) -> Statement:
     """A company's statement from ``date_from`` to ``date_to`` (both included, store dates).
 
-    The opening balance is what its invoices issued before ``date_from`` came to less what was
-    paid on them before it; then each invoice issued (debit) and each payment received
-    (credit; refunds given back count as a negative credit) in the range, oldest first, with the
-    running balance; the closing balance is where that ends. Void invoices (cancelled orders)
-    are left out. Three queries whatever the number of invoices."""
+    A ledger of dated entries, each on the day it happened and never rewritten later: an
+    invoice issued (debit), a payment received (credit), a refund (a credit against the
+    invoice, :func:`credited`; what gives back an overpayment, or money received on a void
+    invoice, is a debit), a void (a cancelled order: a credit of what was left of the invoice,
+    on the day it was voided). The opening balance is the sum of the entries dated before
+    ``date_from``, so a period's statement does not change when something happens later; then
+    the period's entries, oldest first, with the running balance, and the closing balance
+    (negative: a credit in the company's favour). Three queries whatever the number of
+    invoices."""
+    voided_at = (
+        InvoiceEvent.objects.filter(invoice=OuterRef("pk"), to_status=InvoiceStatus.VOID)
+        .order_by("created_at", "pk")
+        .values("created_at")[:1]
+    )
     invoices = list(
         Invoice.objects.filter(company=company, issued_on__lte=date_to)
-        .exclude(status=InvoiceStatus.VOID)
+        .annotate(voided_at=Subquery(voided_at))
         .select_related("order")
         .order_by("issued_on", "number")
     )
     currency = invoices[0].currency if invoices else money.store_currency()
-    numbers = {invoice.order_id: invoice.number for invoice in invoices}
-    payments = OrderEvent.objects.filter(
-        order_id__in=list(numbers), kind__in=(OrderEvent.Kind.PAYMENT, OrderEvent.Kind.REFUND)
-    ).order_by("created_at", "pk")
-    opening = Decimal(0)
-    moves: list[tuple[date, int, StatementLine]] = []
+    events: dict[int, list] = {invoice.order_id: [] for invoice in invoices}
+    for event in OrderEvent.objects.filter(
+        order_id__in=list(events), kind__in=(OrderEvent.Kind.PAYMENT, OrderEvent.Kind.REFUND)
+    ).order_by("created_at", "pk"):
+        events[event.order_id].append(event)
+    entries: list[tuple[tuple, StatementLine]] = []
     for invoice in invoices:
-        if invoice.issued_on < date_from:
-            opening += invoice.amount
-            continue
-        moves.append(
-            (
-                invoice.issued_on,
-                0,
-                StatementLine(
-                    on=invoice.issued_on,
-                    kind="invoice",
-                    reference=str(invoice.number),
-                    description=f"Invoice {invoice.number}, order #{invoice.order.number}, "
-                    f"due {invoice.due_on.isoformat()}",
-                    debit=invoice.amount,
-                    credit=Decimal(0),
-                    balance=Decimal(0),
-                ),
-            )
-        )
-    for event in payments:
-        on = timezone.localdate(event.created_at)
-        if on > date_to:
-            continue
-        try:
-            amount = Decimal(str(event.data.get("amount", "0")))
-        except (InvalidOperation, ValueError):
-            continue
-        credit = amount if event.kind == OrderEvent.Kind.PAYMENT else -amount
-        if on < date_from:
-            opening -= credit
-            continue
-        number = numbers[event.order_id]
-        label = "Payment" if credit >= 0 else "Refund"
-        moves.append(
-            (
-                on,
-                1,
-                StatementLine(
-                    on=on,
-                    kind="payment",
-                    reference=str(number),
-                    description=f"{label} on invoice {number}",
-                    debit=Decimal(0),
-                    credit=credit,
-                    balance=Decimal(0),
-                ),
-            )
-        )
-    moves.sort(key=lambda move: (move[0], move[1]))
-    balance = opening
+        entries.extend(_ledger(invoice, events[invoice.order_id], date_to))
+    entries.sort(key=lambda entry: entry[0])
+    opening = Decimal(0)
+    balance = None
     lines = []
-    for _, _, line in moves:
-        balance = balance + line.debit - line.credit
+    for _, line in entries:
+        if line.on < date_from:
+            opening += line.debit - line.credit
+            continue
+        balance = (opening if balance is None else balance) + line.debit - line.credit
         lines.append(
             StatementLine(**{**line.__dict__, "balance": money.quantize(balance, currency)})
         )
+    closing = opening if balance is None else balance
     return Statement(
         company=company,
         date_from=date_from,
@@ -419,8 +420,57 @@ def statement(*, company: Company, date_from: date, date_to: date) -> Statement:
         currency=currency,
         opening_balance=money.quantize(opening, currency),
         lines=lines,
-        closing_balance=money.quantize(balance, currency),
+        closing_balance=money.quantize(closing, currency),
     )
+
+
+def _ledger(invoice: Invoice, events, date_to: date):
+    """The dated entries of one invoice up to ``date_to``: (sort key, line) pairs."""
+    number = str(invoice.number)
+    zero = Decimal(0)
+
+    def line(on, kind, description, debit=zero, credit=zero):
+        return StatementLine(on, kind, number, description, debit, credit, zero)
+
+    yield (
+        (invoice.issued_on, 0, invoice.number),
+        line(
+            invoice.issued_on,
+            "invoice",
+            f"Invoice {number}, order #{invoice.order.number}, due {invoice.due_on.isoformat()}",
+            debit=invoice.amount,
+        ),
+    )
+    moves = [(event.created_at, event.pk, event) for event in events]
+    if invoice.voided_at is not None:
+        moves.append((invoice.voided_at, 0, None))
+    paid = refunded = credits = zero
+    void = False
+    for at, pk, event in sorted(moves, key=lambda move: (move[0], move[1])):
+        on = timezone.localdate(at)
+        if on > date_to:
+            break
+        key = (on, 1, at, pk)
+        if event is None:
+            void = True
+            left = max(invoice.amount - credits, zero)
+            yield key, line(on, "void", f"Invoice {number} void (order cancelled)", credit=left)
+            continue
+        try:
+            amount = Decimal(str(event.data.get("amount", "0")))
+        except (InvalidOperation, ValueError):
+            continue
+        if event.kind == OrderEvent.Kind.PAYMENT:
+            paid += amount
+            yield key, line(on, "payment", f"Payment on invoice {number}", credit=amount)
+            continue
+        credit = zero if void else credited(invoice.amount, paid, refunded + amount) - credits
+        refunded += amount
+        credits += credit
+        if credit > 0:
+            yield key, line(on, "credit", f"Credit on invoice {number} (refund)", credit=credit)
+        if amount - credit > 0:
+            yield key, line(on, "refund", f"Refund on invoice {number}", debit=amount - credit)
 
 
 # --- Reads -------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_a_statement_adds_up(history):
                                                          str(new.number)]  # fmt: skip
 
 
-def test_void_invoices_are_left_out_of_the_statement(history):
+def test_a_void_is_its_own_dated_entry(history):
     from orders import actions
 
     company, _old, new = history
@@ -112,8 +112,49 @@ def test_void_invoices_are_left_out_of_the_statement(history):
         actions.cancel_order(order=new.order)
     today = timezone.localdate()
     result = invoicing.statement(company=company, date_from=today, date_to=today)
-    assert result.lines == []
-    assert result.closing_balance == Decimal("0.00")
+    assert [(line.kind, line.debit, line.credit) for line in result.lines] == [
+        ("invoice", Decimal("50.00"), Decimal(0)),
+        ("payment", Decimal(0), Decimal("20.00")),
+        ("void", Decimal(0), Decimal("50.00")),
+    ]
+    # The 20.00 paid on the cancelled order is the company's credit until it is given back.
+    assert result.closing_balance == Decimal("-20.00")
+    new.refresh_from_db()
+    assert invoicing.outstanding(new) == Decimal(0)
+
+
+def test_a_void_later_leaves_the_statement_of_an_earlier_period_unchanged(invoice_enabled):
+    from orders import actions
+
+    company = make_company(terms="net_30")
+    today = timezone.localdate()
+    with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
+        invoice = invoice_order(company, quantity=1, price="95.00").invoice  # 100.00
+    first = {"date_from": today - timedelta(days=45), "date_to": today - timedelta(days=31)}
+    second = {"date_from": today - timedelta(days=30), "date_to": today}
+
+    def figures(period):
+        result = invoicing.statement(company=company, **period)
+        lines = [(line.on, line.kind, line.debit, line.credit) for line in result.lines]
+        return result.opening_balance, lines, result.closing_balance
+
+    before = figures(first)
+    assert before == (
+        Decimal("0.00"),
+        [(invoice.issued_on, "invoice", Decimal("100.00"), Decimal(0))],
+        Decimal("100.00"),
+    )
+    with committed():
+        actions.cancel_order(order=invoice.order)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.VOID
+
+    assert figures(first) == before
+    assert figures(second) == (
+        Decimal("100.00"),
+        [(today, "void", Decimal(0), Decimal("100.00"))],
+        Decimal("0.00"),
+    )
 
 
 def test_the_statement_as_csv_and_pdf(history):

@@ -269,3 +269,56 @@ def test_the_checkout_api_takes_and_shows_a_po_number(shop):
     assert "invoice" in {m["code"] for m in ready.json()["payment_methods"]}
     order = client.post(f"{url}complete/", {}, format="json")
     assert (order.status_code, order.json()["po_number"]) == (201, "PO-CHK")
+
+
+def _location(of, name="Warehouse"):
+    from b2b.companies import services as company_services
+
+    return company_services.save_location(
+        company=of,
+        name=name,
+        shipping_address={**US_ADDRESS, "full_name": "Dock 4", "line1": "9 Pier Rd"},
+        billing_address={**US_ADDRESS, "full_name": "Accounts payable"},
+    )
+
+
+def test_an_erp_ships_to_one_of_its_companys_locations_by_id(shop):
+    warehouse = _location(shop["company"])
+    listed = erp(shop).get("/api/v1/b2b/company/locations/")
+    assert listed.status_code == 200
+    assert warehouse.pk in [row["id"] for row in listed.json()]
+    request = {**body(shop), "location": warehouse.pk}
+    del request["shipping_address"]
+
+    placed = erp(shop).post("/api/v1/b2b/orders/", request, format="json")
+
+    assert placed.status_code == 201, placed.content
+    assert placed.json()["shipping_address"]["line1"] == "9 Pier Rd"
+    order = Order.objects.get(pk=placed.json()["id"])
+    assert (order.shipping_address["full_name"], order.billing_address["full_name"]) == (
+        "Dock 4",
+        "Accounts payable",
+    )
+
+
+@pytest.mark.parametrize("which", ["other_company", "unknown", "both", "neither"])
+def test_a_location_not_of_the_company_or_with_an_address_is_refused(shop, which):
+
+    other = _location(company(name="Other Co"), name="Their depot")
+    request = body(shop)
+    if which == "other_company":
+        request["location"] = other.pk
+        del request["shipping_address"]
+    elif which == "unknown":
+        request["location"] = other.pk + 1000
+        del request["shipping_address"]
+    elif which == "both":
+        request["location"] = _location(shop["company"]).pk
+    else:
+        del request["shipping_address"]
+
+    answer = erp(shop).post("/api/v1/b2b/orders/", request, format="json")
+
+    assert answer.status_code == 400, answer.content
+    assert list(answer.json()["error"]["fields"]) == ["location"]
+    assert not Order.objects.exists()

@@ -96,7 +96,12 @@ class B2BInvoicePaymentSerializer(serializers.Serializer):
 
 class B2BStatementLineSerializer(serializers.Serializer):
     on = serializers.DateField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="`invoice` (debit), `payment` (credit), `credit` (a refund credited against "
+        "the invoice), `refund` (money given back: an overpayment, or paid on a void invoice; "
+        "debit), `void` (the invoice's order was cancelled: what was left of it, credited on "
+        "the day it was voided)."
+    )
     reference = serializers.CharField()
     description = serializers.CharField()
     debit = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -98,19 +98,28 @@ class CompanyOrderListView(IdempotentCreateMixin, CompanyApiView):
         responses={
             201: s.CompanyOrderSerializer,
             400: OpenApiResponse(
-                description="`invalid` (per field: `lines.0.sku`, `shipping_address.city`...), "
-                "`po_number_in_use`, `credit_limit_exceeded`."
+                description="`invalid` (per field: `lines.0.sku`, `shipping_address.city`, "
+                "`location`...), `po_number_in_use`, `credit_limit_exceeded`."
             ),
             409: OpenApiResponse(description="`out_of_stock`, `cart_changed`."),
         },
-        examples=[s.PLACE_EXAMPLE, s.ORDER_EXAMPLE, s.CREDIT_EXAMPLE, s.PO_EXAMPLE],
+        examples=[
+            s.PLACE_EXAMPLE,
+            s.PLACE_AT_LOCATION_EXAMPLE,
+            s.ORDER_EXAMPLE,
+            s.CREDIT_EXAMPLE,
+            s.PO_EXAMPLE,
+            s.LOCATION_EXAMPLE,
+        ],
     )
     def post(self, request: Request) -> Response:
         """Place an order for your company: lines by SKU and quantity, your PO number, where to
-        ship. Priced at your company's prices; paid by `invoice` (your terms; refused above
-        your credit limit). An order above the placing person's spending limit, or of a
-        company that approves every order, answers `status: awaiting_approval` until an
-        approver decides. Send an `Idempotency-Key`: a retry answers the same order."""
+        ship: one of your company's locations (`location`, its id) or a typed
+        `shipping_address` (exactly one of the two). Priced at your company's prices; paid by
+        `invoice` (your terms; refused above your credit limit). An order above the placing
+        person's spending limit, or of a company that approves every order, answers
+        `status: awaiting_approval` until an approver decides. Send an `Idempotency-Key`: a
+        retry answers the same order."""
         buyer = self.buyer(request)
         serializer = s.CompanyOrderCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,7 +127,8 @@ class CompanyOrderListView(IdempotentCreateMixin, CompanyApiView):
         order = ordering.place_company_order(
             buyer=buyer,
             lines=[dict(line) for line in data["lines"]],
-            shipping_address=dict(data["shipping_address"]),
+            shipping_address=dict(data["shipping_address"]) if "shipping_address" in data else None,
+            location=data.get("location"),
             billing_address=dict(data["billing_address"]) if "billing_address" in data else None,
             delivery_option=data.get("delivery_option"),
             payment_method=data["payment_method"],

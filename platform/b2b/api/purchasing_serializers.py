@@ -25,9 +25,20 @@ class CompanyOrderCreateSerializer(serializers.Serializer):
         default="",
         help_text="Your purchase-order number: unique within your company (400 when reused).",
     )
-    shipping_address = CheckoutAddressSerializer()
+    location = serializers.IntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        help_text="The id of one of your company's locations (GET /api/v1/b2b/company/"
+        "locations/): ship to its shipping address and bill its billing address. Give "
+        "`location` or `shipping_address`, not both.",
+    )
+    shipping_address = CheckoutAddressSerializer(
+        required=False, help_text="Where to ship, typed out; or give `location` instead."
+    )
     billing_address = CheckoutAddressSerializer(
-        required=False, help_text="Omit to bill the shipping address."
+        required=False,
+        help_text="Omit to bill the shipping address (or the location's billing address).",
     )
     delivery_option = serializers.IntegerField(
         min_value=1,
@@ -45,6 +56,12 @@ class CompanyOrderCreateSerializer(serializers.Serializer):
         max_length=254, required=False, default="", help_text="Default: the key's creator."
     )
     note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+    def validate(self, attrs):
+        if ("location" in attrs) == ("shipping_address" in attrs):
+            message = "Give either a location or a shipping address (exactly one)."
+            raise serializers.ValidationError({"location": [message]})
+        return attrs
 
 
 class OrderDecisionSerializer(serializers.Serializer):
@@ -139,6 +156,27 @@ PLACE_EXAMPLE = OpenApiExample(
         "shipping_address": ADDRESS,
     },
     request_only=True,
+)
+PLACE_AT_LOCATION_EXAMPLE = OpenApiExample(
+    "Place an order shipped to one of your locations",
+    value={
+        "lines": [{"sku": "MUG-1", "quantity": 24}],
+        "po_number": "PO-2026-0043",
+        "location": 3,
+    },
+    request_only=True,
+)
+LOCATION_EXAMPLE = OpenApiExample(
+    "A location that is not one of your company's",
+    value={
+        "error": {
+            "code": "invalid",
+            "message": "No location of your company has this id.",
+            "fields": {"location": ["No location of your company has this id."]},
+        }
+    },
+    response_only=True,
+    status_codes=["400"],
 )
 ORDER_EXAMPLE = OpenApiExample(
     "An order awaiting approval",

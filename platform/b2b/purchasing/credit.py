@@ -1,9 +1,12 @@
 """A company's open balance against its credit limit.
 
-The open balance is what the company owes the store for orders it bought on account: the
-unpaid part (total less what was received) of its orders paid by "invoice" that are neither
-cancelled nor refunded, orders still awaiting approval included (they are commitments
-already). A refund is only ever of money received, so it does not make an order owed again.
+The open balance is what the company owes the store for orders it bought on account: for
+each of its orders paid by "invoice" that is not cancelled (orders still awaiting approval
+included: they are commitments already), its total less what was received and less what was
+credited. A refund of such an order is a credit note (``b2b.invoicing.credited``: what is
+refunded beyond an overpayment), so it lowers what is owed and, on a paid order, leaves a
+credit that counts against the company's other orders; the balance as a whole never goes
+below zero. The same figures as the company's statement (``b2b.invoicing.statement``).
 Enforced at placement (``b2b.purchasing.placement``) under a lock on the company's row, so
 that two orders placed at once cannot together pass the limit.
 """
@@ -22,18 +25,22 @@ _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 
 
 def open_balance(company) -> Decimal:
-    """What ``company`` owes for its orders paid by invoice (never below zero per order);
-    one query."""
-    unpaid = ExpressionWrapper(
-        Greatest(F("total") - F("amount_paid"), Value(Decimal(0))),
+    """What ``company`` owes for its orders paid by invoice, net of its credits (never below
+    zero); one query."""
+    zero = Value(Decimal(0))
+    # b2b.invoicing.owed in SQL: total - paid + refunded - 2 * credited, where credited is
+    # what was refunded beyond an overpayment.
+    credited = Greatest(F("amount_refunded") - Greatest(F("amount_paid") - F("total"), zero), zero)
+    owed = ExpressionWrapper(
+        F("total") - F("amount_paid") + F("amount_refunded") - 2 * credited,
         output_field=_AMOUNT,
     )
     result = (
         Order.objects.filter(company=company, payment_method=INVOICE)
-        .exclude(status__in=(OrderStatus.CANCELLED, OrderStatus.REFUNDED))
-        .aggregate(balance=Coalesce(Sum(unpaid), Value(Decimal(0)), output_field=_AMOUNT))
+        .exclude(status=OrderStatus.CANCELLED)
+        .aggregate(balance=Coalesce(Sum(owed), zero, output_field=_AMOUNT))
     )
-    return Decimal(result["balance"]).quantize(Decimal("0.01"))
+    return max(Decimal(result["balance"]), Decimal(0)).quantize(Decimal("0.01"))
 
 
 def available_credit(company) -> Decimal | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from b2b.companies.selectors import company_locations
 from b2b.errors import InvalidCompanyOrder
 from b2b.purchasing.placement import refuse_used_po_number
 from cart import services as cart_services
@@ -35,8 +36,9 @@ def place_company_order(
     *,
     buyer,
     lines: list[dict],
-    shipping_address: dict,
+    shipping_address: dict | None = None,
     billing_address: dict | None = None,
+    location: int | None = None,
     delivery_option: int | None = None,
     payment_method: str = INVOICE,
     po_number: str = "",
@@ -45,6 +47,9 @@ def place_company_order(
 ):
     """Place an order of ``lines`` ([{"sku", "quantity"}]) for ``buyer``'s company.
 
+    Where to ship is ``shipping_address`` or ``location``, the id of one of the company's
+    locations (its shipping address; its billing address unless ``billing_address`` is given);
+    a location of another company, or none with that id, is refused (400 ``location``).
     The delivery option defaults to the cheapest offered for the address and parcel; the
     payment method to "invoice", and it must be one that needs nobody at a payment page
     (invoice, cash on delivery). The email defaults to the person behind the buyer (a key's
@@ -52,6 +57,10 @@ def place_company_order(
     ``shipping_address.<field>``, ``po_number``, ``payment_method``...; 409 ``out_of_stock`` or
     ``cart_changed``); the order as placed otherwise (``placed_now`` True)."""
     method = _payment_method(payment_method)
+    if location is not None:
+        place = _location(buyer, location)
+        shipping_address = place.shipping_address
+        billing_address = billing_address or place.billing_address
     if po_number and buyer.company is not None:
         # Said at once, with its own code (placement checks again under the company's lock).
         refuse_used_po_number(company=buyer.company, po_number=po_number.strip())
@@ -89,6 +98,16 @@ def _payment_method(code: str) -> str:
             fields={"payment_method": ["Use “invoice” (or “cod” where it is offered)."]},
         )
     return code
+
+
+def _location(buyer, pk: int):
+    place = None
+    if buyer.company is not None:
+        place = company_locations(company=buyer.company).filter(pk=pk).first()
+    if place is None:
+        message = "No location of your company has this id."
+        raise InvalidCompanyOrder(message, fields={"location": [message]})
+    return place
 
 
 def _add_lines(cart, lines: list[dict], buyer) -> None:
