@@ -97,7 +97,7 @@ class MercatoAutoSchema(AutoSchema):
         return parameters
 
     def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+        responses = self._with_error_examples(super()._get_response_bodies(direction))
         if not self._is_idempotent():
             return responses
         for status, response in responses.items():
@@ -107,6 +107,30 @@ class MercatoAutoSchema(AutoSchema):
                 )
         for status, description in IDEMPOTENCY_RESPONSES.items():
             responses.setdefault(status, {"description": description})
+        return responses
+
+    def _with_error_examples(self, responses):
+        """An error answer an operation shows by example (``OpenApiExample(status_codes=["400"])``)
+        gets the one error shape with those examples; drf-spectacular drops examples of an answer
+        declared without a body, or not declared at all."""
+        codes = {
+            str(code)
+            for example in self.get_examples()
+            if not (example.request_only or example.parameter_only)
+            for code in (example.status_codes or ())
+            if str(code)[0] in "45"
+        }
+        for code in sorted(codes):
+            response = responses.setdefault(
+                code, {"description": ERROR_RESPONSES.get(code, "Refused: see `error.code`.")}
+            )
+            content = response.get("content") or {}
+            media = content.get("application/json") or {}
+            examples = self._get_examples(None, "response", "application/json", code)
+            if examples:
+                media["examples"] = {**examples, **media.get("examples", {})}
+            media["schema"] = {"$ref": "#/components/schemas/Error"}
+            response["content"] = {**content, "application/json": media}
         return responses
 
     def _get_request_body(self, direction="request"):

@@ -153,3 +153,26 @@ def test_every_error_answer_has_the_one_error_shape(schema):
                 if int(status) >= 400:
                     content = response["content"]["application/json"]["schema"]
                     assert content == {"$ref": "#/components/schemas/Error"}, (path, method)
+
+
+@pytest.mark.parametrize(
+    "path, method, status, example",
+    [
+        ("/api/v1/cart/lines/", "post", "400", "Refused:NotEnoughStock"),
+        (
+            "/api/v1/checkout/{token}/complete/",
+            "post",
+            "409",
+            "Refused:TheCartChangedSinceItWasReviewed",
+        ),
+        ("/api/v1/b2b/orders/", "post", "400", "AboveTheCreditLimit"),
+        ("/api/v1/b2b/orders/", "post", "400", "PONumberUsedBefore"),
+        ("/api/v1/b2b/quick-order/", "post", "400", "Refused:NothingWasAdded"),
+    ],
+)
+def test_refusals_are_shown_by_example_in_the_error_shape(schema, path, method, status, example):
+    response = schema["paths"][path][method]["responses"][status]
+    content = response["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert content["examples"][example]["value"]["error"]["code"]
+    assert response["description"]
