@@ -99,8 +99,7 @@ class CompanyOrderListView(IdempotentCreateMixin, CompanyApiView):
             201: s.CompanyOrderSerializer,
             400: OpenApiResponse(
                 description="`invalid` (per field: `lines.0.sku`, `shipping_address.city`...), "
-                "`po_number_in_use`, `credit_limit_exceeded`, `quantity_rule` (a line below "
-                "its price list's minimum or off its order multiple, `lines.<variant id>`)."
+                "`po_number_in_use`, `credit_limit_exceeded`."
             ),
             409: OpenApiResponse(description="`out_of_stock`, `cart_changed`."),
         },
