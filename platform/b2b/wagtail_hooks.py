@@ -12,6 +12,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from accounts.permissions import (
     VIEW_CUSTOMERS,
     VIEW_INVOICES,
+    VIEW_ORDERS,
     VIEW_PRICE_LISTS,
     VIEW_QUOTES,
     has_permission,
@@ -120,7 +121,7 @@ def company_application_figures(request, figures: list) -> None:
 
 @hooks.register("register_admin_urls")
 def register_invoice_and_quote_urls():
-    from b2b.store_admin import invoices, quotes
+    from b2b.store_admin import approvals, invoices, quotes
 
     invoice_urls = [
         path("", invoices.invoice_list, name="index"),
@@ -136,12 +137,21 @@ def register_invoice_and_quote_urls():
         path("<int:pk>/decline/", quotes.quote_decline, name="decline"),
     ]
     return [
+        path("b2b/approvals/", approvals.approval_list, name="b2b_approvals"),
         path("b2b/invoices/", include((invoice_urls, "b2b_invoices"), namespace="b2b_invoices")),
         path("b2b/quotes/", include((quote_urls, "b2b_quotes"), namespace="b2b_quotes")),
     ]
 
 
-# Invoices and quotes sit with the orders they belong to (the Orders menu).
+# Orders awaiting a company's approval, invoices and quotes sit with the orders they belong to
+# (the Orders menu).
+@hooks.register(ORDERS_MENU_HOOK)
+def register_approvals_menu_item() -> MenuItem:
+    return PermittedMenuItem(
+        "Awaiting approval", "b2b_approvals", permission=VIEW_ORDERS, icon_name="time", order=110
+    )
+
+
 @hooks.register(ORDERS_MENU_HOOK)
 def register_invoices_menu_item() -> MenuItem:
     return PermittedMenuItem(

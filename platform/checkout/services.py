@@ -361,7 +361,8 @@ def complete_checkout(
     per field), the delivery option no longer offered (400 ``delivery_option_unavailable``),
     an empty cart (400 ``cart_empty``), a line that cannot be bought as it is, or a total or
     cart that changed since the shopper reviewed it (``expected_total``, ``cart_version``:
-    409 ``cart_changed`` with what changed), out of stock (409 ``out_of_stock``), the plan's
+    409 ``cart_changed`` with what changed), a quantity that no longer keeps its rule (400
+    ``quantity_rule``, per line), out of stock (409 ``out_of_stock``), the plan's
     monthly orders reached (``plan_limit_reached``). The order placed by this very call has
     ``placed_now`` True (one placed before, or by a parallel call, does not)."""
     from orders.actions import place_order
@@ -391,6 +392,7 @@ def complete_checkout(
                     "Your cart is empty.", fields={"cart": ["Add something to your cart."]}
                 )
             _refuse_shortages(result)
+            _refuse_rule_breaks(result)
             changes = _changes(
                 result, cart, expected_total=expected_total, cart_version=cart_version
             )
@@ -437,6 +439,35 @@ def _refuse_shortages(result) -> None:
     ]
     if shortages:
         raise OutOfStock("Some items are no longer in stock.", shortages=shortages)
+
+
+def _refuse_rule_breaks(result) -> None:
+    """Refuse with ``quantity_rule`` (400) when a line's quantity no longer keeps its rule as
+    the cart reads it now (``pricing.quantity_rule_for``: a price list's minimum order
+    quantity or order multiple raised since the line was added, or the variant's own rule),
+    naming each line and its rule, never a vaguer ``cart_changed``. ``place_order`` checks
+    again under the variants' locks."""
+    from orders.errors import QUANTITY_RULE_MESSAGE, QuantityRuleBroken, quantity_rule_problem
+    from pricing import QuantityRule
+
+    problems = []
+    for line in result.unavailable:
+        if not line.sellable or line.variant_id is None:
+            continue
+        if line.stock_available is not None and line.quantity > line.stock_available:
+            continue  # out of stock, said as such
+        rule = QuantityRule(line.quantity_min, line.quantity_step, line.quantity_max)
+        problem = quantity_rule_problem(
+            variant_id=line.variant_id,
+            sku=line.sku,
+            name=line.product_name,
+            quantity=line.quantity,
+            rule=rule,
+        )
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise QuantityRuleBroken(QUANTITY_RULE_MESSAGE, problems=problems)
 
 
 def _start_payment(order) -> None:

@@ -34,6 +34,7 @@ from catalog.events import emit_products_changed
 from catalog.models import ProductVariant, StockAdjustment
 from orders import events, state
 from orders.errors import (
+    QUANTITY_RULE_MESSAGE,
     CartChanged,
     EmptyOrder,
     InvalidFulfilment,
@@ -41,7 +42,9 @@ from orders.errors import (
     InvalidRefund,
     OrderNotEditable,
     OutOfStock,
+    QuantityRuleBroken,
     out_of_stock_message,
+    quantity_rule_problem,
 )
 from orders.models import (
     Fulfilment,
@@ -55,7 +58,7 @@ from orders.models import (
     StockReservation,
 )
 from orders.numbers import next_order_number
-from pricing import Buyer, Channel, price_for, prices_for
+from pricing import Buyer, Channel, QuantityRule, price_for, prices_for, quantity_rules_for
 
 # The quantity columns (PostgreSQL integer) hold no more; an order holds at most so many lines.
 MAX_QUANTITY = 2147483647
@@ -196,15 +199,18 @@ def place_order(
     One transaction that (a) locks the checkout token (a transaction-level advisory lock) and
     returns the order already placed from it, if any — the same checkout submitted ten times
     in parallel makes one order; (b) re-validates every line against the variant as it is now
-    (sold to ``buyer``, the price ``pricing.price_for`` gives, the quantity rules): anything
-    stale raises CartChanged (409, what changed); (c) locks the variants in id order and
-    reserves their stock — OutOfStock (409) when another shopper was first, never oversold;
-    (d) counts the order against the plan's monthly orders (``plan_limit_reached``); (e)
-    snapshots names, SKUs, prices, taxes and addresses under the store's next order number;
-    (f) sends ``order_placed`` after commit. A company's order first passes its company's
-    rules under a lock on the company's row (``b2b.purchasing.placement``: PO number unused,
-    credit limit for the invoice method) and starts ``awaiting_approval`` when an approver
-    must approve it. Nothing is reserved or written when it refuses.
+    (sold to ``buyer``, the price ``pricing.price_for`` gives): anything stale raises
+    CartChanged (409, what changed); a quantity that no longer keeps its rule as it is now
+    (``pricing.quantity_rule_for``: the variant's, and a B2B buyer's price-list minimum and
+    multiple) raises QuantityRuleBroken (400, the line and the rule); (c) locks the variants
+    in id order and reserves their stock — OutOfStock (409) when another shopper was first,
+    never oversold; (d) counts the order against the plan's monthly orders
+    (``plan_limit_reached``); (e) snapshots names, SKUs, prices, taxes and addresses under
+    the store's next order number; (f) sends ``order_placed`` after commit. A company's
+    order first passes its company's rules under a lock on the company's row
+    (``b2b.purchasing.placement``: PO number unused, credit limit for the invoice method) and
+    starts ``awaiting_approval`` when an approver must approve it. Nothing is reserved or
+    written when it refuses.
 
     ``token_locked``: the caller holds the checkout's row lock in its own transaction and has
     seen no order of it (``checkout.services.complete_checkout``): (a) is skipped and the
@@ -232,12 +238,14 @@ def place_order(
             .filter(pk__in=ids)
             .order_by("pk")
         }
-        changes = _changes(draft, variants, buyer)
+        changes, rule_problems = _changes(draft, variants, buyer)
         if changes:
             raise CartChanged(
                 "Your cart changed since you reviewed it: please check it again.",
                 changes=changes,
             )
+        if rule_problems:
+            raise QuantityRuleBroken(QUANTITY_RULE_MESSAGE, problems=rule_problems)
         held = {
             r.variant_id: r
             for r in StockReservation.objects.select_for_update().filter(
@@ -340,11 +348,19 @@ def _lock_token(token) -> None:
         )
 
 
-def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> list[dict]:
-    """What changed since checkout priced the lines: one dict per stale line."""
+def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> tuple[list[dict], list[dict]]:
+    """What changed since checkout priced the lines (one dict per stale line), and the lines
+    whose quantity breaks its rule as it is now (orders.errors.quantity_rule_problem).
+
+    A quoted line (b2b.quotes) keeps the variant's own rule: its quantity was agreed with the
+    store at the quoted price, which no price list's rules govern."""
     from cart import rules
 
-    changes = []
+    changes, rule_problems = [], []
+    quantity_rules = quantity_rules_for(
+        [variants[line.variant_id] for line in draft.lines if variants.get(line.variant_id)],
+        buyer,
+    )
     # Every line priced at once for its quantity (a B2B buyer's volume breaks), as the cart was.
     priced = [line for line in draft.lines if variants.get(line.variant_id) is not None]
     prices = prices_for(
@@ -379,21 +395,20 @@ def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> list[dict]:
                 }
             )
             continue
-        problem = _rule_problem(variant, line.quantity)
+        if line.variant_id in draft.quoted_prices:
+            rule = QuantityRule.of_variant(variant)
+        else:
+            rule = quantity_rules[variant.pk]
+        problem = quantity_rule_problem(
+            variant_id=line.variant_id,
+            sku=variant.sku,
+            name=name,
+            quantity=line.quantity,
+            rule=rule,
+        )
         if problem:
-            changes.append({**base, "change": "quantity", "message": f"{name}: {problem}"})
-    return changes
-
-
-def _rule_problem(variant: ProductVariant, quantity: int) -> str:
-    minimum, step = variant.quantity_min, variant.quantity_step
-    if quantity < minimum:
-        return f"at least {minimum} must be bought."
-    if (quantity - minimum) % step:
-        return f"sold in steps of {step} from {minimum}."
-    if variant.quantity_max is not None and quantity > variant.quantity_max:
-        return f"at most {variant.quantity_max} per order."
-    return ""
+            rule_problems.append(problem)
+    return changes, rule_problems
 
 
 def _reservations(draft: OrderDraft, variants: dict, held: dict) -> tuple[dict, dict]:

@@ -44,6 +44,44 @@ class OutOfStock(DomainError):
         self.shortages = shortages
 
 
+class QuantityRuleBroken(DomainError):
+    """Some lines break their quantity rule as it is now: the minimum, step or maximum of the
+    variant, or a B2B buyer's price-list minimum order quantity or order multiple
+    (``pricing.quantity_rule_for``), changed since the line was added. ``fields`` says which,
+    ``lines.<variant id>``: the line and the rule; ``problems`` lists them as data. Nothing
+    was reserved or placed."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "quantity_rule"
+
+    def __init__(self, message: str, *, problems: list[dict]):
+        super().__init__(
+            message,
+            fields={f"lines.{item['variant_id']}": [item["message"]] for item in problems},
+        )
+        self.problems = problems
+
+
+def quantity_rule_problem(*, variant_id, sku: str, name: str, quantity: int, rule) -> dict | None:
+    """The problem of a line of ``quantity`` under ``rule`` (a ``pricing.QuantityRule``), as
+    :class:`QuantityRuleBroken` lists it; None when the quantity keeps the rule."""
+    errors = rule.errors(quantity)
+    if not errors:
+        return None
+    return {
+        "variant_id": variant_id,
+        "sku": sku,
+        "quantity": quantity,
+        "minimum": rule.minimum,
+        "step": rule.step,
+        "maximum": rule.maximum,
+        "message": f"{name} ({sku}): {quantity} ordered. {errors[0]}",
+    }
+
+
+QUANTITY_RULE_MESSAGE = "Some lines no longer keep their quantity rules: change their quantities."
+
+
 def out_of_stock_message(name: str, left: int) -> str:
     """What a shopper reads for a line of ``name`` of which only ``left`` remain."""
     left = max(left or 0, 0)

@@ -76,6 +76,35 @@ def test_who_reaches_the_pages(scene):
     every_role(list(expected), check)
 
 
+def test_a_pending_companys_buyer_gets_no_quick_order_and_is_told_why(scene):
+    """A pending (or rejected) company's people buy as consumers: no "Quick order" link, and
+    the pages answer 403 with the reason; nothing reaches the cart."""
+    company, browser, mug = scene["company"], scene["browser"], scene["mug"]
+    type(company).objects.filter(pk=company.pk).update(status="pending")
+    upload = io.BytesIO(f"{mug.sku},2\n".encode())
+    upload.name = "order.csv"
+
+    answers = [
+        browser.get(PAGE),
+        browser.post(PAGE, {"lines": f"{mug.sku} 3", "action": "add"}),
+        browser.post("/account/company/quick-order/check/", {"lines": f"{mug.sku} 3"}),
+        browser.post("/account/company/quick-order/upload/", {"file": upload}),
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 403
+        html = answer.content.decode()
+        assert f"{company.name} is awaiting the store&#x27;s approval" in html
+        assert "until then you buy as a consumer" in html
+    assert cart_of(scene["buyer"]) == {}
+    assert "quick-order-link" not in browser.get("/account/").content.decode()
+
+    type(company).objects.filter(pk=company.pk).update(status="rejected")
+    rejected = browser.get(PAGE)
+    assert rejected.status_code == 403
+    assert f"The store did not approve {company.name}" in rejected.content.decode()
+
+
 def test_without_javascript_check_shows_the_report_and_add_all_adds_or_refuses(scene):
     browser, mug = scene["browser"], scene["mug"]
 

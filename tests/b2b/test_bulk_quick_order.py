@@ -229,6 +229,53 @@ def test_a_csv_upload_reports_row_by_row_with_the_files_row_numbers(scene):
     assert cart_lines(scene["buyer"]) == {}
 
 
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("pending", "is awaiting the store's approval: until then you buy as a consumer"),
+        ("rejected", "The store did not approve"),
+    ],
+)
+def test_a_pending_or_rejected_companys_buyer_is_refused_quick_order_and_csv(scene, status, reason):
+    """Such a company's people buy as consumers (pricing.channel_for): quick order, which adds
+    at the company's prices, answers 403 with the reason and adds nothing."""
+    company, mug = scene["company"], scene["mug"]
+    type(company).objects.filter(pk=company.pk).update(status=status)
+    lines = {"lines": [{"sku": mug.sku, "quantity": 2}]}
+    client = api_client(scene["store"], user=scene["buyer"])
+
+    answers = [
+        client.post(URL, lines, format="json"),
+        client.post(URL, {**lines, "validate_only": True}, format="json"),
+        client.post(CSV_URL, {"file": io.BytesIO(f"{mug.sku},2\n".encode())}, format="multipart"),
+    ]
+
+    for answer in answers:
+        assert answer.status_code == 403, answer.content
+        error = answer.json()["error"]
+        assert error["code"] == "company_not_approved"
+        assert company.name in error["message"] and reason in error["message"]
+    assert cart_lines(scene["buyer"]) == {}
+    # The cart itself sells to them as to any consumer: the B2C price.
+    client.post("/api/v1/cart/lines/", {"variant": mug.pk, "quantity": 1}, format="json")
+    assert client.get("/api/v1/cart/").json()["subtotal"] == "12.00"
+
+
+def test_once_approved_the_same_buyer_orders_at_the_companys_prices(scene):
+    company, mug = scene["company"], scene["mug"]
+    type(company).objects.filter(pk=company.pk).update(status="pending")
+    client = api_client(scene["store"], user=scene["buyer"])
+    lines = {"lines": [{"sku": mug.sku, "quantity": 2}]}
+    assert client.post(URL, lines, format="json").status_code == 403
+
+    type(company).objects.filter(pk=company.pk).update(status="approved")
+    added = client.post(URL, lines, format="json")
+
+    assert added.status_code == 200, added.content
+    assert added.json()["rows"][0]["unit_price"] == "10.00"
+    assert cart_lines(scene["buyer"]) == {mug.sku: 2}
+
+
 def test_a_malformed_csv_file_is_refused_and_a_good_one_added(scene):
     bad = scene["client"].post(
         CSV_URL, {"file": io.BytesIO(b"\xff\xfe\x00\x00")}, format="multipart"

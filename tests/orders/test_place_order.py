@@ -9,7 +9,7 @@ from django.db import connection
 
 from catalog.models import ProductVariant
 from orders import actions, selectors
-from orders.errors import CartChanged, EmptyOrder, OutOfStock
+from orders.errors import CartChanged, EmptyOrder, OutOfStock, QuantityRuleBroken
 from orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from pricing import Buyer
 from tenants import currency_locks
@@ -119,17 +119,19 @@ def test_a_product_no_longer_sold_is_refused(in_store_a):
     }
 
 
-def test_a_quantity_rule_that_moved_is_refused(in_store_a):
+def test_a_quantity_rule_that_moved_is_refused_naming_the_line_and_the_rule(in_store_a):
     mug = make_variant(stock=10)
     draft = draft_for([(mug, 3)])
     ProductVariant.objects.filter(pk=mug.pk).update(quantity_max=2)
 
-    with pytest.raises(CartChanged) as refused:
+    with pytest.raises(QuantityRuleBroken) as refused:
         actions.place_order(draft=draft, buyer=Buyer())
 
+    assert (refused.value.status_code, refused.value.code) == (400, "quantity_rule")
     assert refused.value.fields == {
-        f"lines.{mug.pk}": [f"{mug.product.name}: at most 2 per order."]
+        f"lines.{mug.pk}": [f"{mug.product.name} ({mug.sku}): 3 ordered. At most 2 per order."]
     }
+    assert not Order.objects.exists()
 
 
 def test_out_of_stock_is_refused_per_line_and_nothing_is_reserved(in_store_a):

@@ -5,7 +5,10 @@ requisition lists and saved carts. Thin views: validate, call one service or sel
 Who: members of a company (see accounts.permissions: adding to the cart needs
 ``b2b.place_orders``, i.e. buyers and admins; lists are seen and made by every member) and the
 company's API keys (``orders:place`` adds to the key's cart, ``orders:read`` reads lists). A
-caller who buys for no company (a B2C shopper, staff) is refused (403).
+caller who buys for no company (a B2C shopper, staff) is refused (403). Adding to a cart
+(quick order, CSV, reorder, a list to the cart) needs an APPROVED company: the members of a
+pending or rejected company buy as consumers (pricing.channel_for), so they are refused with
+403 ``company_not_approved`` and the reason.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -32,19 +35,29 @@ PLACE = permissions.PLACE_COMPANY_ORDERS
 VIEW = permissions.VIEW_COMPANY
 KEY_PLACE = ApiKey.Scope.PLACE_ORDERS.value
 KEY_READ = ApiKey.Scope.READ_ORDERS.value
+NOT_APPROVED = OpenApiResponse(
+    description="`company_not_approved`: your company is pending or was rejected by the store "
+    "(you buy as a consumer until it is approved); or `permission_denied` (not a buyer or "
+    "admin of a company)."
+)
 
 
 class BulkView(APIView):
     permission_classes = [RequiresPermission]
 
-    def company(self, request: Request):
-        """The company the caller buys for (403 without one)."""
+    def company(self, request: Request, *, buying: bool = False):
+        """The company the caller buys for (403 without one). ``buying``: the caller adds to
+        a cart at the company's prices, which needs an approved company (403
+        ``company_not_approved`` for a pending or rejected one, whose people buy as
+        consumers)."""
         if isinstance(request.auth, ApiKey):
             company = request.auth.company
         else:
             company = permissions.company_of(request.user)
         if company is None:
             raise PermissionDenied("Bulk ordering is for members of a company.")
+        if buying:
+            quick_order.refuse_unless_buying(company)
         return company
 
     def buyer(self, request: Request):
@@ -74,6 +87,7 @@ class QuickOrderView(IdempotentCreateMixin, BulkView):
                 description="`invalid_lines`: some rows cannot be ordered as asked (each "
                 "named in `fields` as `lines.<index>.sku` or `.quantity`); nothing was added."
             ),
+            403: NOT_APPROVED,
         },
         examples=[s.QUICK_ORDER_EXAMPLE, s.REPORT_EXAMPLE, s.REFUSED_EXAMPLE],
     )
@@ -84,7 +98,7 @@ class QuickOrderView(IdempotentCreateMixin, BulkView):
         or none (400 `invalid_lines`)."""
         serializer = s.QuickOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.company(request)
+        self.company(request, buying=True)
         requested = _requested(serializer.validated_data["lines"])
         return _quick_order(request, self, requested, serializer.validated_data["validate_only"])
 
@@ -105,6 +119,7 @@ class CsvOrderView(IdempotentCreateMixin, BulkView):
                 description="`malformed_file` (not UTF-8 CSV, over 256 KB, no rows), "
                 "`too_many_lines` (over 500), or `invalid_lines` (nothing was added)."
             ),
+            403: NOT_APPROVED,
         },
         examples=[s.REPORT_EXAMPLE, s.REFUSED_EXAMPLE],
     )
@@ -112,7 +127,7 @@ class CsvOrderView(IdempotentCreateMixin, BulkView):
         """Rows are numbered as in the file (a header is row 1)."""
         serializer = s.CsvOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.company(request)
+        self.company(request, buying=True)
         upload = serializer.validated_data["file"]
         data = upload.read(parsing.MAX_FILE_BYTES + 1)
         requested = parsing.parse_csv(data)
@@ -145,7 +160,7 @@ class ReorderView(IdempotentCreateMixin, BulkView):
         """Your own orders and your company's (a key: its company's). Lines that can still be
         bought as ordered are added; the report says why the others were not (no longer sold,
         not available, out of stock, quantity rules). 404 for any other number."""
-        company = self.company(request)
+        company = self.company(request, buying=True)
         order = reorder.reorderable_order(number=number, user=self.person(request), company=company)
         report = reorder.reorder(
             order=order, buyer=self.buyer(request), owner=identify.owner_of(request)
@@ -312,7 +327,7 @@ class RequisitionListAddToCartView(IdempotentCreateMixin, BulkView):
         """What can be bought as listed is added; the report says why the rest was not."""
         serializer = s.AddListToCartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        found = requisitions.list_of(company=self.company(request), pk=pk)
+        found = requisitions.list_of(company=self.company(request, buying=True), pk=pk)
         report = requisitions.add_list_to_cart(
             requisition_list=found,
             buyer=self.buyer(request),

@@ -26,7 +26,7 @@ from django.db.models import Q
 import money
 import pricing
 from b2b.bulk.lines import MAX_SKU_LENGTH, RequestedLine
-from b2b.errors import QuickOrderRefused
+from b2b.errors import CompanyNotApproved, QuickOrderRefused
 from cart import rules
 from cart import services as cart_services
 from cart.models import CartLine
@@ -97,6 +97,35 @@ class QuickOrderReport:
     def refusal_fields(self) -> dict[str, list[str]]:
         """The refused rows as the API's error fields, ``lines.<index>.<field>`` (0-based)."""
         return {f"lines.{row.row - 1}.{row.field or 'sku'}": [row.reason] for row in self.invalid}
+
+
+def not_buying_reason(company) -> str:
+    """Why a member of ``company`` may not order through the bulk tools ("" when they may).
+
+    Only an approved company buys as a business (``accounts.permissions.buying_company_of``,
+    ``pricing.channel_for``): a pending or rejected company's members buy as consumers, at
+    consumer prices, so its people get no quick order, CSV upload, reorder or list to cart,
+    which add at the company's prices and rules."""
+    if company is None or company.status == company.Status.APPROVED:
+        return ""
+    if company.status == company.Status.PENDING:
+        return (
+            f"{company.name} is awaiting the store's approval: until then you buy as a "
+            "consumer; quick order, CSV upload, reorder and lists to the cart open once it is "
+            "approved."
+        )
+    return (
+        f"The store did not approve {company.name} as a business account: you buy as a "
+        "consumer, without quick order, CSV upload, reorder or lists to the cart."
+    )
+
+
+def refuse_unless_buying(company) -> None:
+    """CompanyNotApproved (403, with :func:`not_buying_reason`) for a company that is not
+    approved."""
+    reason = not_buying_reason(company)
+    if reason:
+        raise CompanyNotApproved(reason)
 
 
 def validate_lines(*, lines: list[RequestedLine], buyer: Buyer, owner=None) -> QuickOrderReport:

@@ -30,15 +30,18 @@ CART_URL = "/cart/"
 
 
 def _refuse(request, *, place: bool):
-    """The 403 page when the person may not use this page (None when they may)."""
+    """The 403 page when the person may not use this page (None when they may). Placing
+    (adding to the cart at the company's prices) needs an approved company: a pending or
+    rejected company's members buy as consumers, and are told why."""
     company = permissions.company_of(request.user)
     allowed = company is not None and (
         not place or permissions.has_permission(request.user, permissions.PLACE_COMPANY_ORDERS)
     )
-    if allowed:
+    reason = ordering.not_buying_reason(company) if allowed and place else ""
+    if allowed and not reason:
         return None
     who = "buyers and admins of a company account" if place else "members of a company account"
-    return render(request, "b2b/bulk/forbidden.html", {"who": who}, status=403)
+    return render(request, "b2b/bulk/forbidden.html", {"who": who, "reason": reason}, status=403)
 
 
 # --- Quick order ---------------------------------------------------------------------------

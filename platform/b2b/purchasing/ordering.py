@@ -54,8 +54,10 @@ def place_company_order(
     payment method to "invoice", and it must be one that needs nobody at a payment page
     (invoice, cash on delivery). The email defaults to the person behind the buyer (a key's
     creator). Refused with every field's reason (400: ``lines.<n>.sku``, ``lines.<n>.quantity``,
-    ``shipping_address.<field>``, ``po_number``, ``payment_method``...; 409 ``out_of_stock`` or
-    ``cart_changed``); the order as placed otherwise (``placed_now`` True)."""
+    ``shipping_address.<field>``, ``po_number``, ``payment_method``...; 400 ``quantity_rule``
+    when a price list's rule changed between adding the lines and placing, ``lines.<variant
+    id>``; 409 ``out_of_stock`` or ``cart_changed``); the order as placed otherwise
+    (``placed_now`` True)."""
     method = _payment_method(payment_method)
     if location is not None:
         place = _location(buyer, location)

@@ -51,6 +51,19 @@ def awaiting_approval(*, company) -> QuerySet[Order]:
     return company_orders(company=company, status=OrderStatus.AWAITING_APPROVAL).order_by("pk")
 
 
+def awaiting_approval_in_store(*, company=None) -> QuerySet[Order]:
+    """Every company's orders waiting for an approver (the store admin's read-only screen),
+    oldest first, with their company and buyer; only ``company``'s when given."""
+    orders = (
+        Order.objects.filter(status=OrderStatus.AWAITING_APPROVAL, company__isnull=False)
+        .select_related("company", "user")
+        .order_by("placed_at", "pk")
+    )
+    if company is not None:
+        orders = orders.filter(company=company)
+    return orders
+
+
 def decision_of(order: Order) -> OrderEvent | None:
     """The approver's decision on ``order`` (approved or rejected), if any (prefetched by
     :func:`company_orders`)."""

@@ -219,9 +219,12 @@ class CompleteView(IdempotentCreateMixin, CheckoutApiView):
         """Place the order (201 with it). The same checkout completed again, with or without
         an `Idempotency-Key`, answers the same order (200): one order per checkout, also for
         parallel submits. Refused, nothing placed: 400 `checkout_incomplete` (what is missing
-        per field), 400 `delivery_option_unavailable`, 409 `cart_changed` (what changed: a
-        price, stock, a line no longer sold, or a total differing from `expected_total`), 409
-        `out_of_stock`, 403 `plan_limit_reached` (the store's monthly orders)."""
+        per field), 400 `delivery_option_unavailable`, 400 `quantity_rule` (a line whose
+        quantity no longer keeps its minimum, step or maximum, e.g. a price list's minimum
+        raised since it was added: `fields` names each line, `lines.<variant id>`, and its
+        rule), 409 `cart_changed` (what changed: a price, stock, a line no longer sold, or a
+        total differing from `expected_total`), 409 `out_of_stock`, 403 `plan_limit_reached`
+        (the store's monthly orders)."""
         checkout = self.checkout(request, token)
         serializer = serializers.CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
