@@ -99,7 +99,8 @@ class CompanyOrderListView(IdempotentCreateMixin, CompanyApiView):
             201: s.CompanyOrderSerializer,
             400: OpenApiResponse(
                 description="`invalid` (per field: `lines.0.sku`, `shipping_address.city`, "
-                "`location`...), `po_number_in_use`, `credit_limit_exceeded`."
+                "`location`...), `po_number_in_use`, `credit_limit_exceeded`, `quantity_rule` "
+                "(a price list's minimum or multiple changed since the lines were added)."
             ),
             409: OpenApiResponse(description="`out_of_stock`, `cart_changed`."),
         },
