@@ -72,9 +72,17 @@ def test_the_orders_menu_holds_carts_for_those_who_see_them(admin_client):
     html = admin_client("order_manager").get("/admin/").content.decode()
     menu = html[html.index('"name": "orders"') :]
     labels = re.findall(r'"label": "([^"]+)"', menu)
-    # The menu, then its items: the orders screens first (orders, the B2B invoices and
-    # quotes, payment mismatches), then the carts.
-    assert labels[:6] == ["Orders", "Orders", "Invoices", "Quotes", "Payment mismatches", "Carts"]
+    # The menu, then its items: the orders screens first (orders, those awaiting a company's
+    # approval, the B2B invoices and quotes, payment mismatches), then the carts.
+    assert labels[:7] == [
+        "Orders",
+        "Orders",
+        "Awaiting approval",
+        "Invoices",
+        "Quotes",
+        "Payment mismatches",
+        "Carts",
+    ]
 
     # Support reads orders, invoices and quotes but not carts (a cart's token is a credential).
     html = admin_client("support").get("/admin/").content.decode()
