@@ -11,7 +11,6 @@ staff get the 403 page with the reason.
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +18,7 @@ from accounts.models import Company
 from accounts.permissions import VIEW_ORDERS
 from b2b.purchasing import selectors
 from tenants.store_admin.access import requires_permission
+from tenants.store_admin.paging import page_of
 
 TITLE = "Awaiting approval"
 READ_REASON = "Your role does not include the store's orders."
@@ -40,12 +40,10 @@ def approval_list(request):
         rows = selectors.awaiting_approval_in_store(company=form.cleaned_data["company"])
     elif form.is_bound:
         rows, status = rows.none(), 400
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, rows, PAGE_SIZE)
     return render(
         request,
         "b2b/store_admin/approvals.html",
-        {"form": form, "page": page, "orders": page.object_list, "query": query.urlencode()},
+        {"form": form, "page": page, "orders": page.object_list, "query": query},
         status=status,
     )

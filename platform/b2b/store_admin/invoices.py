@@ -10,7 +10,6 @@ MANAGE_ORDER_PAYMENTS, the permission of cash on delivery's "mark paid", whose p
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -24,6 +23,7 @@ from b2b.models import InvoiceStatus
 from config.api_errors import DomainError
 from tenants.store_admin.access import requires_permission
 from tenants.store_admin.forms import show_domain_error
+from tenants.store_admin.paging import page_of
 
 TITLE = "Invoices"
 READ_REASON = "Your role does not include the store's invoices."
@@ -66,13 +66,11 @@ def invoice_list(request):
         )
     elif form.is_bound:
         rows, status = rows.none(), 400
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, rows, PAGE_SIZE)
     return render(
         request,
         "b2b/invoicing/store_admin/list.html",
-        {"form": form, "page": page, "invoices": page.object_list, "query": query.urlencode()},
+        {"form": form, "page": page, "invoices": page.object_list, "query": query},
         status=status,
     )
 

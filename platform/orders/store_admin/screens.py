@@ -11,7 +11,6 @@ act (MANAGE_ORDERS); support reads (VIEW_ORDERS); other staff get 403 with the r
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.gateway import PaymentState
 from tenants.store_admin.access import requires_permission
+from tenants.store_admin.paging import page_of
 
 TITLE = "Orders"
 READ_REASON = "Your role does not include the store's orders."
@@ -56,9 +56,7 @@ def filtered_orders(request):
 @requires_permission(VIEW_ORDERS, title=TITLE, reason=READ_REASON)
 def order_list(request):
     form, orders = filtered_orders(request)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, orders, PAGE_SIZE)
     return render(
         request,
         TEMPLATES + "list.html",
@@ -66,7 +64,7 @@ def order_list(request):
             "form": form,
             "page": page,
             "orders": page.object_list,
-            "query": query.urlencode(),
+            "query": query,
             "status": 200,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
