@@ -71,6 +71,17 @@ class CartOwner:
             return carts.none()
         return carts.filter(token=self.token, user__isnull=True, api_key__isnull=True)
 
+    def lookup(self) -> tuple[str, object] | None:
+        """``(kind, value)`` naming this owner's open cart for ``cart.rows.lock_open_cart``
+        (the carts of :meth:`carts`); None when no cart can be this owner's."""
+        if self.api_key is not None:
+            return "api_key", self.api_key.pk
+        if self.user is not None:
+            return "user", self.user.pk
+        if self.token is None or self.unreadable:
+            return None
+        return "token", self.token
+
     @property
     def is_anonymous(self) -> bool:
         return self.api_key is None and self.user is None

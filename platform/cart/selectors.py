@@ -15,42 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
-from django.db.models.fields.json import KeyTransform
 
 import money
-from cart import rules
+from cart import rows, rules
 from cart.models import Cart, CartLine
 from pricing import Buyer, Price, buyer_for, prices_for, quantity_rules_for
-
-LINE_FIELDS = (
-    "id",
-    "cart_id",
-    "variant_id",
-    "quantity",
-    "unit_price_at_add",
-    "sku_at_add",
-    "name_at_add",
-    "created_at",
-    "variant__id",
-    "variant__sku",
-    "variant__name",
-    "variant__options",
-    "variant__price",
-    "variant__b2b_price",
-    "variant__compare_at_price",
-    "variant__stock_on_hand",
-    "variant__stock_reserved",
-    "variant__stock_policy",
-    "variant__quantity_min",
-    "variant__quantity_max",
-    "variant__quantity_step",
-    "variant__product__id",
-    "variant__product__name",
-    "variant__product__slug",
-    "variant__product__status",
-    "variant__product__visible_b2c",
-    "variant__product__visible_b2b",
-)
 
 
 @dataclass(frozen=True)
@@ -106,16 +75,9 @@ def cart_view(cart: Cart | None, buyer: Buyer) -> CartView:
     currency = money.store_currency()
     if cart is None:
         return CartView(None, [], money.Money.zero(currency), 0, 0, currency, [], 0)
-    rows = list(
-        CartLine.objects.filter(cart_id=cart.pk)
-        .select_related("variant__product")
-        .only(*LINE_FIELDS)
-        # Only the images of the product's listing summary, not its every variant.
-        .annotate(product_images=KeyTransform("images", "variant__product__listing"))
-        .order_by("created_at", "pk")
-    )
-    prices, quantity_rules = _priced(rows, buyer, currency)
-    lines = [_line_view(line, buyer, currency, prices, quantity_rules) for line in rows]
+    found = rows.cart_lines(cart.pk)
+    prices, quantity_rules = _priced(found, buyer, currency)
+    lines = [_line_view(line, buyer, currency, prices, quantity_rules) for line in found]
     subtotal = money.Money.zero(currency)
     for line in lines:
         if line.available:
@@ -140,12 +102,7 @@ def cart_summary(cart: Cart | None, buyer: Buyer | None = None) -> tuple[int, mo
         return 0, money.Money.zero(currency)
     buyer = buyer if buyer is not None else buyer_of_cart(cart)
     count, subtotal = 0, money.Money.zero(currency)
-    lines = (
-        CartLine.objects.filter(cart_id=cart.pk)
-        .select_related("variant__product")
-        .only(*LINE_FIELDS)
-    )
-    lines = list(lines)
+    lines = rows.cart_lines(cart.pk)
     prices, quantity_rules = _priced(lines, buyer, currency)
     for line in lines:
         count += line.quantity

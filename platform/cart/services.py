@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 import pricing
-from cart import rules
+from cart import rows, rules
 from cart.errors import CartError, CartLineNotFound, CartNotFound
 from cart.models import Cart, CartLine
 from catalog.models import ProductVariant
@@ -87,7 +86,7 @@ def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     with transaction.atomic():
         locked = _lock(cart, count_lines=True)
         line = _add(locked, variant_id, quantity, buyer)
-        _touch(locked, cart, buyer=buyer)
+        _touch(locked, cart, buyer=buyer, line=line)
         return line
 
 
@@ -104,7 +103,7 @@ def add_to_cart(*, owner, variant_id, quantity, buyer: Buyer) -> tuple[Cart, Car
     with transaction.atomic():
         locked = _lock_owned(owner)
         line = _add(locked, variant_id, quantity, buyer)
-        _touch(locked, locked, buyer=buyer)
+        _touch(locked, locked, buyer=buyer, line=line)
         return locked, line
 
 
@@ -217,8 +216,8 @@ def set_quantity(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
             raise CartLineNotFound("This variant is not in the cart.")
         variant = _sellable_variant(variant_id, buyer)
         _check_quantity(variant, quantity, buyer)
-        line = _save_line(locked, line, variant, quantity, buyer)
-        _touch(locked, cart, buyer=buyer)
+        line = _priced_line(locked, line, variant, quantity, buyer)
+        _touch(locked, cart, buyer=buyer, line=line)
         return line
 
 
@@ -301,7 +300,9 @@ def merge_carts(*, source: Cart, target: Cart, buyer: Buyer) -> list[MergeNotice
                 )
             if target_line is None:
                 count += 1
-            existing[variant.pk] = _save_line(locked_target, target_line, variant, kept, buyer)
+            saved = _priced_line(locked_target, target_line, variant, kept, buyer)
+            rows.save_line(saved)
+            existing[variant.pk] = saved
         locked_source.status = Cart.Status.MERGED
         locked_source.version += 1
         locked_source.save(update_fields=["status", "version", "updated_at"])
@@ -370,8 +371,8 @@ def _lock_owned(owner) -> Cart:
     """The open cart of ``owner``, locked with its line counts in one query; a new one when
     the owner has none (nobody else sees a cart made in this transaction; a person's or a
     key's is one per owner, so a first add racing another finds the other's)."""
-    carts = _line_counts(owner.carts().select_for_update(of=("self",)))
-    found = carts.first() if not owner.unreadable else None
+    lookup = owner.lookup()
+    found = rows.lock_open_cart(*lookup) if lookup is not None else None
     if found is not None:
         return found
     if owner.from_header:
@@ -387,7 +388,7 @@ def _lock_owned(owner) -> Cart:
                     email=(owner.user.email or "") if owner.user is not None else "",
                 )
         except IntegrityError:
-            return carts.get()
+            return rows.lock_open_cart(*lookup)
     made.line_count = made.orphan_count = 0
     return made
 
@@ -415,7 +416,7 @@ def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer) -> CartLine:
         )
     total = quantity + (line.quantity if line is not None else 0)
     _check_quantity(variant, total, buyer)
-    return _save_line(locked, line, variant, total, buyer)
+    return _priced_line(locked, line, variant, total, buyer)
 
 
 # What the rules, the price and a new line read of a variant and its product.
@@ -444,25 +445,7 @@ def _variant_and_line(cart: Cart, variant_id, buyer: Buyer):
     """The variant sold to ``buyer`` (refused otherwise) and the cart's line of it (None when
     it has none), in one query."""
     pk = _variant_pk(variant_id)
-    line = CartLine.objects.filter(cart_id=cart.pk, variant_id=OuterRef("pk")).values(
-        data=JSONObject(
-            id="id",
-            quantity="quantity",
-            unit_price_at_add=Cast("unit_price_at_add", CharField()),
-            sku_at_add="sku_at_add",
-            name_at_add="name_at_add",
-            created_at="created_at",
-        )
-    )
-    variant = None
-    if pk:
-        variant = (
-            ProductVariant.objects.select_related("product")
-            .only(*VARIANT_FIELDS)
-            .annotate(cart_line=Subquery(line[:1]))
-            .filter(pk=pk)
-            .first()
-        )
+    variant, line = rows.variant_and_line(cart, pk) if pk else (None, None)
     if variant is None:
         raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
     if not rules.is_sellable(variant, buyer):
@@ -470,21 +453,7 @@ def _variant_and_line(cart: Cart, variant_id, buyer: Buyer):
             "This product is not available.",
             fields={"variant": ["This product is not available."]},
         )
-    data = variant.cart_line
-    if data is None:
-        return variant, None
-    found = CartLine(
-        id=data["id"],
-        cart=cart,
-        variant=variant,
-        quantity=data["quantity"],
-        unit_price_at_add=Decimal(data["unit_price_at_add"]),
-        sku_at_add=data["sku_at_add"],
-        name_at_add=data["name_at_add"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-    )
-    found._state.adding = False
-    return variant, found
+    return variant, line
 
 
 def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
@@ -516,11 +485,13 @@ def _line_of(cart: Cart, variant_pk: int) -> CartLine | None:
     return next((line for line in found if line.variant_id == variant_pk), None)
 
 
-def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:
+def _priced_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLine:
+    """``line`` (a new one when None) holding ``quantity`` at today's price, not yet written
+    (``rows.save_line``, or with the cart by :func:`_touch`)."""
     # The price of this quantity: a B2B buyer's volume breaks depend on it.
     unit_price = price_for(variant, buyer, quantity=quantity).amount
     if line is None:
-        return CartLine.objects.create(
+        return CartLine(
             cart=cart,
             variant=variant,
             quantity=quantity,
@@ -531,12 +502,14 @@ def _save_line(cart: Cart, line, variant, quantity: int, buyer: Buyer) -> CartLi
     line.quantity = quantity
     # The shopper chose this quantity seeing today's price: that is the new "was".
     line.unit_price_at_add = unit_price
-    line.save(update_fields=["quantity", "unit_price_at_add", "updated_at"])
     return line
 
 
-def _touch(locked: Cart, original: Cart, *, buyer=None, keep_notices: bool = False) -> None:
-    """Bump the version and the change time; a changed cart is no longer abandoned."""
+def _touch(
+    locked: Cart, original: Cart, *, buyer=None, keep_notices: bool = False, line=None
+) -> None:
+    """Bump the version and the change time (a changed cart is no longer abandoned), writing
+    ``line`` (from :func:`_priced_line`) in the same statement when given."""
     locked.version += 1
     locked.abandoned_at = None
     fields = ["version", "abandoned_at", "updated_at"]
@@ -548,7 +521,7 @@ def _touch(locked: Cart, original: Cart, *, buyer=None, keep_notices: bool = Fal
         locked.email = user.email or ""
         fields.append("email")
     locked.updated_at = timezone.now()
-    locked.save(update_fields=fields)
+    rows.update_cart(locked, fields, line=line)
     # The caller's instance sees the change too (version for its answer).
     for field in ("version", "abandoned_at", "updated_at", "merge_notices", "email", "status"):
         setattr(original, field, getattr(locked, field))
