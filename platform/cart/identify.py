@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 
-from cart import services
+from cart import rows, services
 from cart.errors import CartNotFound
 from cart.models import Cart
 
@@ -72,7 +72,7 @@ class CartOwner:
         return carts.filter(token=self.token, user__isnull=True, api_key__isnull=True)
 
     def lookup(self) -> tuple[str, object] | None:
-        """``(kind, value)`` naming this owner's open cart for ``cart.rows.lock_open_cart``
+        """``(kind, value)`` naming this owner's open cart for ``cart.rows.open_cart``
         (the carts of :meth:`carts`); None when no cart can be this owner's."""
         if self.api_key is not None:
             return "api_key", self.api_key.pk
@@ -112,7 +112,8 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
         return services.open_cart_for_api_key(api_key=owner.api_key)
     if owner.user is not None and create:
         return services.open_cart_for_user(user=owner.user)
-    cart = owner.carts().first() if not owner.unreadable else None
+    lookup = owner.lookup()
+    cart = rows.open_cart(*lookup) if lookup is not None else None
     if cart is None and owner.from_header:
         raise CartNotFound("No open cart has this token at this store.")
     if cart is None and create and owner.is_anonymous:
@@ -125,7 +126,7 @@ def anonymous_cart(token) -> Cart | None:
     value = _uuid(token)
     if value is None:
         return None
-    return CartOwner(token=value).carts().first()
+    return rows.open_cart("token", value)
 
 
 def remember_cart(response, cart: Cart) -> None:

@@ -80,8 +80,23 @@ def execute(sql: str, params) -> list[tuple]:
 
 CART = Columns(Cart, [field.attname for field in Cart._meta.concrete_fields], "c")
 
-# The open cart of an owner, locked, with its numbers of lines and of lines whose variant was
-# deleted, in one round trip. ``{owner}`` is one of OWNER_CONDITIONS (constants, no input).
+# Who an open cart belongs to: a company API key, a person, or an anonymous token (never one
+# a person or a key owns). Constants: the values are parameters.
+OWNER_CONDITIONS = {
+    "api_key": "c.api_key_id = %s",
+    "user": "c.user_id = %s",
+    "token": "c.token = %s AND c.user_id IS NULL AND c.api_key_id IS NULL",
+}
+# An owner has at most one open cart (constraints for people and keys, a unique token).
+OPEN_CART_SQL = f"""
+SELECT {CART.sql}
+FROM cart_cart c
+WHERE c.status = 'open' AND {{owner}}
+ORDER BY c.id
+LIMIT 1
+"""  # noqa: S608 - constants only
+# The same cart locked, with its numbers of lines and of lines whose variant was deleted, in
+# one round trip (what an add checks).
 LOCK_OPEN_CART_SQL = f"""
 SELECT {CART.sql},
        (SELECT count(*) FROM cart_cartline l WHERE l.cart_id = c.id),
@@ -91,25 +106,30 @@ WHERE c.status = 'open' AND {{owner}}
 ORDER BY c.id
 LIMIT 1
 FOR UPDATE OF c
-"""  # noqa: S608 - constants only; the values are parameters
-OWNER_CONDITIONS = {
-    "api_key": "c.api_key_id = %s",
-    "user": "c.user_id = %s",
-    "token": "c.token = %s AND c.user_id IS NULL AND c.api_key_id IS NULL",
+"""  # noqa: S608 - constants only
+_OPEN_BY_OWNER = {
+    kind: OPEN_CART_SQL.format(owner=condition) for kind, condition in OWNER_CONDITIONS.items()
 }
 _LOCK_BY_OWNER = {
     kind: LOCK_OPEN_CART_SQL.format(owner=condition) for kind, condition in OWNER_CONDITIONS.items()
 }
 
 
+def open_cart(kind: str, value) -> Cart | None:
+    """The open cart whose ``kind`` (``api_key``, ``user`` or ``token``) is ``value``, else
+    None."""
+    found = fetch(_OPEN_BY_OWNER[kind], [value])
+    return CART.instance(found[0]) if found else None
+
+
 def lock_open_cart(kind: str, value) -> Cart | None:
-    """The open cart whose ``kind`` (``api_key``, ``user`` or ``token``) is ``value``, locked
-    for this transaction, with ``line_count`` and ``orphan_count``; None when there is none."""
-    rows = fetch(_LOCK_BY_OWNER[kind], [value])
-    if not rows:
+    """:func:`open_cart`, locked for this transaction, with ``line_count`` and
+    ``orphan_count``."""
+    found = fetch(_LOCK_BY_OWNER[kind], [value])
+    if not found:
         return None
-    cart = CART.instance(rows[0])
-    cart.line_count, cart.orphan_count = rows[0][CART.width :]
+    cart = CART.instance(found[0])
+    cart.line_count, cart.orphan_count = found[0][CART.width :]
     return cart
 
 

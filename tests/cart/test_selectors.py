@@ -147,3 +147,34 @@ def test_cart_summary_counts_items_and_sums_what_can_be_bought(in_store_a):
     count, subtotal = selectors.cart_summary(cart)
     assert (count, subtotal.amount) == (6, Decimal("12.50"))
     assert selectors.cart_summary(None) == (0, selectors.money.Money.zero("USD"))
+
+
+def test_the_api_answer_is_what_its_schema_serializer_says(in_store_a):
+    """The cart API answers with ``cart_data`` (built directly, for speed); the OpenAPI schema
+    is ``CartSerializer``'s: every kind of line must come out of both the same."""
+    from cart.api.serializers import CartSerializer, cart_data
+
+    cart = services.create_anonymous_cart()
+    discounted = make_variant(price="12.00", compare_at="15.00")
+    repriced, few, deleted = make_variant(price="8.00"), make_variant(stock=10), make_variant()
+    for variant in (discounted, repriced, few, deleted):
+        services.add_line(cart=cart, variant_id=variant.pk, quantity=3, buyer=B2C)
+    ProductVariant.objects.filter(pk=repriced.pk).update(price=Decimal("7.50"))
+    ProductVariant.objects.filter(pk=few.pk).update(stock_on_hand=2)
+    deleted.delete()
+    cart.merge_notices = ["Mug (MUG-1): only 2 left; your cart has 2 instead of 3."]
+    cart.save()
+
+    view = selectors.cart_view(cart, B2C)
+
+    assert cart_data(view) == CartSerializer(view).data
+    assert [line["notices"] for line in cart_data(view)["lines"]] == [
+        [],
+        ["Price changed: was $8.00, now $7.50"],
+        ["Only 2 left"],
+        ["No longer available"],
+    ]
+    assert (
+        cart_data(selectors.cart_view(None, B2C))
+        == CartSerializer(selectors.cart_view(None, B2C)).data
+    )

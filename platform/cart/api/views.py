@@ -60,7 +60,7 @@ class CartApiView(APIView):
 
     def answer(self, request: Request, cart, *, status_code=status.HTTP_200_OK) -> Response:
         view = selectors.cart_view(cart, self.buyer(request))
-        data = serializers.CartSerializer(view).data
+        data = serializers.cart_data(view)
         if cart is not None and not cart.is_anonymous:
             data["token"] = None
         return Response(data, status=status_code)
