@@ -147,12 +147,12 @@ def add_view(request):
         quantity = form.cleaned_data["quantity"] or variant.quantity_min
         try:
             # One transaction: a refused add leaves no cart behind (and sets no cookie).
-            cart, _line = cart_services.add_to_cart(
+            cart = cart_services.add_to_cart(
                 owner=identify.owner_of(request),
                 variant_id=variant.id,
                 quantity=quantity,
                 buyer=buyer_for(user=request.user),
-            )
+            ).cart
         except CartNotFound:
             form.add_error(None, "Your cart could not be found.")
             return _add_refused(request, form, variant)

@@ -95,24 +95,11 @@ WHERE c.status = 'open' AND {{owner}}
 ORDER BY c.id
 LIMIT 1
 """  # noqa: S608 - constants only
-# The same cart locked, with its numbers of lines and of lines whose variant was deleted, in
-# one round trip (what an add checks).
-LOCK_OPEN_CART_SQL = f"""
-SELECT {CART.sql},
-       (SELECT count(*) FROM cart_cartline l WHERE l.cart_id = c.id),
-       (SELECT count(*) FROM cart_cartline l WHERE l.cart_id = c.id AND l.variant_id IS NULL)
-FROM cart_cart c
-WHERE c.status = 'open' AND {{owner}}
-ORDER BY c.id
-LIMIT 1
-FOR UPDATE OF c
-"""  # noqa: S608 - constants only
 _OPEN_BY_OWNER = {
     kind: OPEN_CART_SQL.format(owner=condition) for kind, condition in OWNER_CONDITIONS.items()
 }
-_LOCK_BY_OWNER = {
-    kind: LOCK_OPEN_CART_SQL.format(owner=condition) for kind, condition in OWNER_CONDITIONS.items()
-}
+# The same, locked for the transaction (every change of a cart or its lines takes this lock).
+_LOCK_BY_OWNER = {kind: sql + "FOR UPDATE OF c\n" for kind, sql in _OPEN_BY_OWNER.items()}
 
 
 def open_cart(kind: str, value) -> Cart | None:
@@ -123,32 +110,13 @@ def open_cart(kind: str, value) -> Cart | None:
 
 
 def lock_open_cart(kind: str, value) -> Cart | None:
-    """:func:`open_cart`, locked for this transaction, with ``line_count`` and
-    ``orphan_count``."""
+    """:func:`open_cart`, locked for this transaction."""
     found = fetch(_LOCK_BY_OWNER[kind], [value])
-    if not found:
-        return None
-    cart = CART.instance(found[0])
-    cart.line_count, cart.orphan_count = found[0][CART.width :]
-    return cart
+    return CART.instance(found[0]) if found else None
 
 
-# What the rules, the price and a new line read of a variant and its product.
-VARIANT_FIELDS = (
-    "id",
-    "product_id",
-    "sku",
-    "price",
-    "b2b_price",
-    "compare_at_price",
-    "stock_on_hand",
-    "stock_reserved",
-    "stock_policy",
-    "quantity_min",
-    "quantity_max",
-    "quantity_step",
-)
-PRODUCT_FIELDS = ("id", "name", "status", "visible_b2c", "visible_b2b")
+# What a cart shows of each line, its variant (what the rules and the price read) and its
+# product.
 LINE_FIELDS = (
     "id",
     "cart_id",
@@ -159,73 +127,89 @@ LINE_FIELDS = (
     "name_at_add",
     "created_at",
 )
-_ADD_VARIANT = Columns(ProductVariant, VARIANT_FIELDS, "v")
-_ADD_PRODUCT = Columns(Product, PRODUCT_FIELDS, "p")
-_ADD_LINE = Columns(CartLine, LINE_FIELDS, "l")
+VARIANT_FIELDS = (
+    "id",
+    "product_id",
+    "sku",
+    "name",
+    "options",
+    "price",
+    "b2b_price",
+    "compare_at_price",
+    "stock_on_hand",
+    "stock_reserved",
+    "stock_policy",
+    "quantity_min",
+    "quantity_max",
+    "quantity_step",
+)
+PRODUCT_FIELDS = ("id", "name", "slug", "status", "visible_b2c", "visible_b2b")
+_LINE = Columns(CartLine, LINE_FIELDS, "l")
+_VARIANT = Columns(ProductVariant, VARIANT_FIELDS, "v")
+_PRODUCT = Columns(Product, PRODUCT_FIELDS, "p")
+_VARIANT_AT = _LINE.width
+_PRODUCT_AT = _VARIANT_AT + _VARIANT.width
+_IMAGES_AT = _PRODUCT_AT + _PRODUCT.width
+# Only the images of the product's listing summary, not its every variant.
+_COLUMNS = f"{_LINE.sql}, {_VARIANT.sql}, {_PRODUCT.sql}, p.listing -> 'images'"
 
-# A variant with its product and the cart's line of it (a cart has one line per variant).
-VARIANT_AND_LINE_SQL = f"""
-SELECT {_ADD_VARIANT.sql}, {_ADD_PRODUCT.sql}, {_ADD_LINE.sql}
-FROM catalog_productvariant v
-JOIN catalog_product p ON p.id = v.product_id
-LEFT JOIN cart_cartline l ON l.cart_id = %(cart)s AND l.variant_id = v.id
-WHERE v.id = %(variant)s
-"""  # noqa: S608 - constants only
-
-
-def variant_and_line(cart: Cart, variant_pk: int):
-    """``(variant with its product, the cart's line of it or None)``; ``(None, None)`` for
-    an unknown variant."""
-    rows = fetch(VARIANT_AND_LINE_SQL, {"cart": cart.pk, "variant": variant_pk})
-    if not rows:
-        return None, None
-    row = rows[0]
-    variant = _ADD_VARIANT.instance(row)
-    variant.product = _ADD_PRODUCT.instance(row, _ADD_VARIANT.width)
-    line = _ADD_LINE.instance(row, _ADD_VARIANT.width + _ADD_PRODUCT.width)
-    if line is not None:
-        line.cart = cart
-        line.variant = variant
-    return variant, line
-
-
-# What a cart read shows of each line, its variant and its product.
-READ_VARIANT_FIELDS = (*VARIANT_FIELDS, "name", "options")
-READ_PRODUCT_FIELDS = (*PRODUCT_FIELDS, "slug")
-_READ_LINE = Columns(CartLine, LINE_FIELDS, "l")
-_READ_VARIANT = Columns(ProductVariant, READ_VARIANT_FIELDS, "v")
-_READ_PRODUCT = Columns(Product, READ_PRODUCT_FIELDS, "p")
-
-# A cart's lines in the order they were added, with their variants and products (a deleted
-# variant's line has neither) and the images of the product's listing summary only.
-CART_LINES_SQL = f"""
-SELECT {_READ_LINE.sql}, {_READ_VARIANT.sql}, {_READ_PRODUCT.sql}, p.listing -> 'images'
+# A cart's lines with their variants and products (a deleted variant's line has neither).
+_LINES = f"""
+SELECT {_COLUMNS}
 FROM cart_cartline l
 LEFT JOIN catalog_productvariant v ON v.id = l.variant_id
 LEFT JOIN catalog_product p ON p.id = v.product_id
-WHERE l.cart_id = %s
-ORDER BY l.created_at, l.id
+WHERE l.cart_id = %(cart)s
 """  # noqa: S608 - constants only
+# In the order they were added (the columns by position: a union's order names no table).
+_IN_ORDER = f"ORDER BY {_LINE.attnames.index('created_at') + 1}, {_LINE.attnames.index('id') + 1}"
+CART_LINES_SQL = _LINES + _IN_ORDER
+# The same, and after them (nulls sort last) the variant being added when the cart has no
+# line of it: a row without a line.
+LINES_AND_VARIANT_SQL = f"""{_LINES}
+UNION ALL
+SELECT {_COLUMNS}
+FROM catalog_productvariant v
+JOIN catalog_product p ON p.id = v.product_id
+LEFT JOIN cart_cartline l ON l.cart_id = %(cart)s AND l.variant_id = v.id
+WHERE v.id = %(variant)s AND l.id IS NULL
+{_IN_ORDER}"""  # noqa: S608 - constants only
 
 
 def cart_lines(cart_pk: int) -> list[CartLine]:
-    """The cart's lines, each with ``variant`` (and its ``product``) or None, and
-    ``product_images`` (the listing summary's images, None when it has none)."""
-    lines = []
-    images_at = _READ_LINE.width + _READ_VARIANT.width + _READ_PRODUCT.width
-    for row in fetch(CART_LINES_SQL, [cart_pk]):
-        line = _READ_LINE.instance(row)
-        variant = _READ_VARIANT.instance(row, _READ_LINE.width)
-        if variant is not None:
-            variant.product = _READ_PRODUCT.instance(row, _READ_LINE.width + _READ_VARIANT.width)
-        line.variant = variant
-        images = row[images_at]
-        line.product_images = _IMAGES.from_db_value(images, None, connection)
-        lines.append(line)
-    return lines
+    """The cart's lines, each with its ``variant`` and the variant's ``product`` (None for
+    a deleted variant); the product's ``listing_images`` are its listing summary's."""
+    return [_line(row) for row in fetch(CART_LINES_SQL, {"cart": cart_pk})]
 
 
-_IMAGES = Product._meta.get_field("listing")
+def lines_and_variant(cart_pk: int, variant_pk: int) -> tuple[list[CartLine], object]:
+    """``(the cart's lines as cart_lines reads them, the variant with its product)`` in one
+    statement; the variant is None when unknown."""
+    found = fetch(LINES_AND_VARIANT_SQL, {"cart": cart_pk, "variant": variant_pk})
+    variant = None
+    if found and found[-1][0] is None:  # the variant, not in the cart
+        variant = _variant(found.pop())
+    lines = [_line(row) for row in found]
+    if variant is None:
+        variant = next((line.variant for line in lines if line.variant_id == variant_pk), None)
+    return lines, variant
+
+
+def _line(row) -> CartLine:
+    line = _LINE.instance(row)
+    line.variant = _variant(row)
+    return line
+
+
+def _variant(row):
+    variant = _VARIANT.instance(row, _VARIANT_AT)
+    if variant is not None:
+        variant.product = _PRODUCT.instance(row, _PRODUCT_AT)
+        variant.product.listing_images = _LISTING.from_db_value(row[_IMAGES_AT], None, connection)
+    return variant
+
+
+_LISTING = Product._meta.get_field("listing")
 
 
 # --- Writes ----------------------------------------------------------------------------------

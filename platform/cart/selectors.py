@@ -68,14 +68,15 @@ def buyer_of_cart(cart: Cart) -> Buyer:
     return Buyer.anonymous()
 
 
-def cart_view(cart: Cart | None, buyer: Buyer) -> CartView:
+def cart_view(cart: Cart | None, buyer: Buyer, *, lines=None) -> CartView:
     """The cart as ``buyer`` sees it now: each line priced by ``price_for``, flagged when its
     price or availability changed, and the subtotal of the lines that can be bought. One query
-    (none without a cart)."""
+    (none without a cart, or given the ``lines`` a change just read, as ``rows.cart_lines``
+    reads them)."""
     currency = money.store_currency()
     if cart is None:
         return CartView(None, [], money.Money.zero(currency), 0, 0, currency, [], 0)
-    found = rows.cart_lines(cart.pk)
+    found = lines if lines is not None else rows.cart_lines(cart.pk)
     prices, quantity_rules = _priced(found, buyer, currency)
     lines = [_line_view(line, buyer, currency, prices, quantity_rules) for line in found]
     subtotal = money.Money.zero(currency)
@@ -183,7 +184,7 @@ def _line_view(
         product_name=product.name,
         product_slug=product.slug,
         variant_label=_variant_label(variant),
-        image_url=_image_url(line.product_images, variant.sku),
+        image_url=_image_url(product.listing_images, variant.sku),
         quantity=line.quantity,
         unit_price=price,
         line_total=money.Money(price.amount * line.quantity, currency),

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 import pricing
@@ -24,6 +23,16 @@ from cart.errors import CartError, CartLineNotFound, CartNotFound
 from cart.models import Cart, CartLine
 from catalog.models import ProductVariant
 from pricing import Buyer, price_for, quantity_rule_for, quantity_rules_for
+
+
+@dataclass(frozen=True)
+class Added:
+    """What an add did: the cart (its new ``version``), its line of the variant, and all its
+    lines as they now are (read under the cart's lock, for the answer: no second read)."""
+
+    cart: Cart
+    line: CartLine
+    lines: list[CartLine]
 
 
 @dataclass(frozen=True)
@@ -84,27 +93,27 @@ def add_line(*, cart: Cart, variant_id, quantity, buyer: Buyer) -> CartLine:
     """
     quantity = _whole_quantity(quantity)
     with transaction.atomic():
-        locked = _lock(cart, count_lines=True)
-        line = _add(locked, variant_id, quantity, buyer)
+        locked = _lock(cart)
+        line, _lines = _add(locked, variant_id, quantity, buyer)
         _touch(locked, cart, buyer=buyer, line=line)
         return line
 
 
-def add_to_cart(*, owner, variant_id, quantity, buyer: Buyer) -> tuple[Cart, CartLine]:
+def add_to_cart(*, owner, variant_id, quantity, buyer: Buyer) -> Added:
     """Add to the cart of ``owner`` (a ``cart.identify.CartOwner``), made when it has none:
-    the request's whole add in one transaction, whose first query finds and locks the cart
-    (and counts its lines), so that a refused add leaves nothing behind, not even the cart it
-    would have made. Refuses as :func:`add_line` does; an ``X-Cart-Token`` naming no open cart
-    raises CartNotFound (404). Returns the cart and its line of the variant.
+    the request's whole add in one transaction, whose first query finds and locks the cart,
+    so that a refused add leaves nothing behind, not even the cart it would have made.
+    Refuses as :func:`add_line` does; an ``X-Cart-Token`` naming no open cart raises
+    CartNotFound (404).
 
-    Four statements whatever the number of lines (lock, variant with its line, write the
-    line, touch the cart), plus the commit."""
+    Three statements whatever the number of lines (the cart locked; its lines with the
+    variant; the line written with the cart's new version), plus the commit."""
     quantity = _whole_quantity(quantity)
     with transaction.atomic():
         locked = _lock_owned(owner)
-        line = _add(locked, variant_id, quantity, buyer)
+        line, lines = _add(locked, variant_id, quantity, buyer)
         _touch(locked, locked, buyer=buyer, line=line)
-        return locked, line
+        return Added(locked, line, lines)
 
 
 def add_lines(*, owner, lines, buyer: Buyer) -> Cart:
@@ -117,7 +126,7 @@ def add_lines(*, owner, lines, buyer: Buyer) -> Cart:
     ``rules.MAX_LINES`` lines); any refusal raises CartError naming each refused SKU in
     ``fields["lines"]`` and leaves the cart as it was. One transaction under the cart's lock;
     a constant number of statements whatever the number of lines (lock, variants, the cart's
-    lines of them, one insert, one update, touch)."""
+    lines, one insert, one update, touch)."""
     wanted: dict[int, int] = {}
     for variant_id, quantity in lines:
         pk = _variant_pk(variant_id)
@@ -134,14 +143,13 @@ def add_lines(*, owner, lines, buyer: Buyer) -> Cart:
             .only(*VARIANT_FIELDS)
             .filter(pk__in=wanted)
         }
-        existing = {
-            line.variant_id: line
-            for line in CartLine.objects.filter(cart_id=locked.pk, variant_id__in=wanted)
-        }
+        # All the cart's lines, read under its lock: the ones of these variants, and the count.
+        held = rows.cart_lines(locked.pk)
+        existing = {line.variant_id: line for line in held if line.variant_id in wanted}
         refused = _refused_lines(wanted, variants, existing, buyer)
-        orphans = locked.orphan_count
+        orphans = sum(1 for line in held if line.variant_id is None)
         new_count = len([pk for pk in wanted if pk not in existing])
-        if not refused and locked.line_count - orphans + new_count > rules.MAX_LINES:
+        if not refused and len(held) - orphans + new_count > rules.MAX_LINES:
             refused = [f"A cart holds at most {rules.MAX_LINES} lines."]
         if refused:
             raise CartError("Some lines cannot be added.", fields={"lines": refused})
@@ -345,32 +353,15 @@ def _variant_pk(value) -> int | None:
     return pk if 0 < pk <= 9223372036854775807 else None
 
 
-def _line_counts(carts):
-    """``carts`` with ``line_count`` and ``orphan_count`` (lines whose variant was deleted),
-    counted in the same query."""
-    lines = CartLine.objects.filter(cart_id=OuterRef("pk")).order_by().values("cart_id")
-    return carts.annotate(
-        line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
-        orphan_count=Coalesce(
-            Subquery(lines.filter(variant__isnull=True).annotate(n=Count("pk")).values("n")),
-            0,
-        ),
-    )
-
-
-def _lock(cart: Cart, *, count_lines: bool = False) -> Cart:
-    """The cart, locked; with ``count_lines``, its numbers of lines and of orphan lines read
-    in the same query (one round trip fewer on an add)."""
-    carts = Cart.objects.select_for_update(of=("self",))
-    if count_lines:
-        carts = _line_counts(carts)
-    return _still_open(carts.get(pk=cart.pk))
+def _lock(cart: Cart) -> Cart:
+    """The cart, locked (refused when it is no longer open)."""
+    return _still_open(Cart.objects.select_for_update(of=("self",)).get(pk=cart.pk))
 
 
 def _lock_owned(owner) -> Cart:
-    """The open cart of ``owner``, locked with its line counts in one query; a new one when
-    the owner has none (nobody else sees a cart made in this transaction; a person's or a
-    key's is one per owner, so a first add racing another finds the other's)."""
+    """The open cart of ``owner``, locked; a new one when the owner has none (nobody else
+    sees a cart made in this transaction; a person's or a key's is one per owner, so a first
+    add racing another finds the other's)."""
     lookup = owner.lookup()
     found = rows.lock_open_cart(*lookup) if lookup is not None else None
     if found is not None:
@@ -389,7 +380,6 @@ def _lock_owned(owner) -> Cart:
                 )
         except IntegrityError:
             return rows.lock_open_cart(*lookup)
-    made.line_count = made.orphan_count = 0
     return made
 
 
@@ -402,21 +392,29 @@ def _still_open(locked: Cart) -> Cart:
     return locked
 
 
-def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer) -> CartLine:
-    """Add to the locked cart (``line_count`` and ``orphan_count`` read with its lock): the
-    variant and the cart's line of it come in one query, the line is written in one."""
-    variant, line = _variant_and_line(locked, variant_id, buyer)
-    orphans = locked.orphan_count
-    if orphans:
+def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer):
+    """Add to the locked cart: ``(its line of the variant, all its lines after the add)``,
+    the lines and the variant read in one query after the lock (so nothing another change
+    did before this one is missed), the line not yet written (:func:`_touch` writes it)."""
+    pk = _variant_pk(variant_id)
+    lines, variant = rows.lines_and_variant(locked.pk, pk) if pk else ([], None)
+    _check_sellable(variant, buyer)
+    if any(line.variant_id is None for line in lines):
+        # Lines of deleted variants ("no longer available") go with this change.
         CartLine.objects.filter(cart_id=locked.pk, variant__isnull=True).delete()
-    if line is None and locked.line_count - orphans >= rules.MAX_LINES:
+        lines = [line for line in lines if line.variant_id is not None]
+    line = next((line for line in lines if line.variant_id == pk), None)
+    if line is None and len(lines) >= rules.MAX_LINES:
         raise CartError(
             "The cart is full.",
             fields={"variant": [f"A cart holds at most {rules.MAX_LINES} lines."]},
         )
     total = quantity + (line.quantity if line is not None else 0)
     _check_quantity(variant, total, buyer)
-    return _priced_line(locked, line, variant, total, buyer)
+    if line is not None:
+        return _priced_line(locked, line, variant, total, buyer), lines
+    line = _priced_line(locked, None, variant, total, buyer)
+    return line, [*lines, line]
 
 
 # What the rules, the price and a new line read of a variant and its product.
@@ -441,11 +439,7 @@ VARIANT_FIELDS = (
 )
 
 
-def _variant_and_line(cart: Cart, variant_id, buyer: Buyer):
-    """The variant sold to ``buyer`` (refused otherwise) and the cart's line of it (None when
-    it has none), in one query."""
-    pk = _variant_pk(variant_id)
-    variant, line = rows.variant_and_line(cart, pk) if pk else (None, None)
+def _check_sellable(variant: ProductVariant | None, buyer: Buyer) -> None:
     if variant is None:
         raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
     if not rules.is_sellable(variant, buyer):
@@ -453,19 +447,12 @@ def _variant_and_line(cart: Cart, variant_id, buyer: Buyer):
             "This product is not available.",
             fields={"variant": ["This product is not available."]},
         )
-    return variant, line
 
 
 def _sellable_variant(variant_id, buyer: Buyer) -> ProductVariant:
     pk = _variant_pk(variant_id)
     variant = ProductVariant.objects.select_related("product").filter(pk=pk).first() if pk else None
-    if variant is None:
-        raise CartError("Unknown variant.", fields={"variant": ["Unknown variant."]})
-    if not rules.is_sellable(variant, buyer):
-        raise CartError(
-            "This product is not available.",
-            fields={"variant": ["This product is not available."]},
-        )
+    _check_sellable(variant, buyer)
     return variant
 
 

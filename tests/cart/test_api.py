@@ -305,6 +305,26 @@ def test_notices_come_through_the_api(client):
     assert line["available"] is False
 
 
+def test_an_add_answers_the_cart_a_read_then_gives(client):
+    """The add's answer is made of the lines it read under the cart's lock, its own change
+    applied: it must be the cart a read then answers, line for line (a repriced line, a line
+    of a deleted variant, which the add takes away, a line added to, a new line)."""
+    repriced, deleted, kept = make_variant(price="12.00"), make_variant(), make_variant()
+    token = add(client, repriced, 2).json()["token"]
+    for variant in (deleted, kept):
+        add(client, variant, 1, HTTP_X_CART_TOKEN=token)
+    ProductVariant.objects.filter(pk=repriced.pk).update(price=Decimal("10.00"))
+    deleted.delete()
+    for variant, status in ((kept, 200), (make_variant(), 201)):
+        answer = add(client, variant, 1, HTTP_X_CART_TOKEN=token)
+        assert answer.status_code == status
+        assert answer.json() == client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token).json()
+    body = answer.json()
+    assert [line["quantity"] for line in body["lines"]] == [2, 2, 1]
+    assert body["lines"][0]["notices"] == ["Price changed: was $12.00, now $10.00"]
+    assert (body["line_count"], body["version"]) == (3, 6)
+
+
 def test_a_zero_decimal_store_answers_whole_yen(client, store_a):
     Tenant.objects.filter(pk=store_a.pk).update(currency="JPY")
     connection.tenant.currency = "JPY"
@@ -345,10 +365,9 @@ def test_read_and_add_cost_the_same_queries_for_1_or_10_lines(client):
         counts[size] = [len(_queries(c)) for c in (read, added, added_again)]
     assert counts[1] == counts[10]
     # Read: the store's lookup by host, the cart, its lines with their variants and products.
-    # Add: the store, the cart locked (its lines counted in the same query), the variant with
-    # the cart's line of it, the line written with the cart touched (one statement), the
-    # answer's lines.
-    assert counts[1] == [3, 5, 5]
+    # Add: the store, the cart locked, its lines with the variant added (the answer is made
+    # of them), the line written with the cart touched (one statement).
+    assert counts[1] == [3, 4, 4]
 
 
 def test_the_first_add_makes_the_cart_in_the_same_transaction(client):
@@ -357,9 +376,10 @@ def test_the_first_add_makes_the_cart_in_the_same_transaction(client):
         answer = add(client, mug, 1)
     assert answer.status_code == 201
     statements = _queries(added)
-    # The store, the cart made (no token: nothing to look for), the variant, the line with
-    # the cart touched, the answer's lines; no savepoint inside the add's one transaction.
-    assert len(statements) == 5
+    # The store, the cart made (no token: nothing to look for), the variant (with the new
+    # cart's lines: none), the line with the cart touched; no savepoint inside the add's one
+    # transaction.
+    assert len(statements) == 4
     assert statements[1].startswith('INSERT INTO "cart_cart"')
     assert [q for q in added.captured_queries if q["sql"].startswith("SAVEPOINT")][1:] == []
 

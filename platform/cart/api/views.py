@@ -58,8 +58,10 @@ class CartApiView(APIView):
             buyer = request._cart_buyer = buyer_for(user=request.user, auth=request.auth)
         return buyer
 
-    def answer(self, request: Request, cart, *, status_code=status.HTTP_200_OK) -> Response:
-        view = selectors.cart_view(cart, self.buyer(request))
+    def answer(
+        self, request: Request, cart, *, status_code=status.HTTP_200_OK, lines=None
+    ) -> Response:
+        view = selectors.cart_view(cart, self.buyer(request), lines=lines)
         data = serializers.cart_data(view)
         if cart is not None and not cart.is_anonymous:
             data["token"] = None
@@ -126,15 +128,16 @@ class CartLinesView(IdempotentCreateMixin, CartApiView):
         quantity = serializer.validated_data["quantity"]
         # One transaction, the cart found and locked by its first query; a refused add leaves
         # nothing behind, not even the cart it would have made.
-        cart, line = services.add_to_cart(
+        added = services.add_to_cart(
             owner=identify.owner_of(request),
             variant_id=serializer.validated_data["variant"],
             quantity=quantity,
             buyer=self.buyer(request),
         )
         # Lines hold at least 1: a line holding just what was added is new.
-        code = status.HTTP_201_CREATED if line.quantity == quantity else status.HTTP_200_OK
-        return self.answer(request, cart, status_code=code)
+        code = status.HTTP_201_CREATED if added.line.quantity == quantity else status.HTTP_200_OK
+        # Answered from the lines the add read under the cart's lock (no second read).
+        return self.answer(request, added.cart, status_code=code, lines=added.lines)
 
 
 @extend_schema(tags=["cart"], parameters=[CART_TOKEN_HEADER])
