@@ -220,9 +220,9 @@ def _summary(cart) -> MiniCart:
 
 
 def checkout_url() -> str | None:
-    """The checkout's address once it exists (issue 14); None until then."""
+    """The checkout's first step (checkout.urls); None where no checkout is routed."""
     try:
-        return reverse("storefront-checkout")
+        return reverse("checkout-start")
     except NoReverseMatch:
         return None
 

@@ -99,8 +99,9 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page, staff: Pa
     sign_in(context, shop, person)
     product = fill_cart(live, shop, person.user_id, quantity=2)
 
-    # Contact and address.
-    page.goto(f"{shop.url}/checkout/")
+    # From the cart page to the checkout's contact and address.
+    page.goto(f"{shop.url}/cart/")
+    page.get_by_role("link", name="Check out").click()
     expect(page.get_by_role("heading", name="Contact and shipping address")).to_be_visible()
     address_and_delivery(page, person.email, screenshots="checkout-cod")
 

@@ -305,9 +305,9 @@ def test_the_cart_shows_lines_prices_and_the_subtotal(shop, goods):
     assert (socks["min"], socks["step"], socks["max"]) == ("2", "2", "10")
     assert page.select_one(".cart-summary__subtotal strong").get_text() == "$104.00"
     assert "(6 items)" in page.select_one(".cart-summary__subtotal").get_text()
-    # No checkout yet (issue 14): the page says so plainly.
-    assert "Checkout opens soon." in text(response)
-    assert page.select_one(".cart-summary__checkout") is None
+    # The way on to the checkout's first step.
+    assert page.select_one(".cart-summary__checkout")["href"] == "/checkout/"
+    assert "Checkout opens soon." not in text(response)
 
 
 def test_a_compare_at_price_is_struck_through(shop, goods):
