@@ -75,7 +75,10 @@ def ensure_within_plan(*, tenant: Tenant, resource: str, adding: int = 1) -> Non
     Counts in the current schema; to be exact under concurrency, call it through
     :func:`ensure_current_store_within_plan`, which serialises the adders of one store.
     """
-    plan = plan_in_force(tenant)
+    _ensure_within(tenant, plan_in_force(tenant), resource, adding)
+
+
+def _ensure_within(tenant: Tenant, plan: Plan | None, resource: str, adding: int) -> None:
     limit = plan.limit_for(resource) if plan else None
     if limit is None:
         return
@@ -109,12 +112,15 @@ def ensure_current_store_within_plan(*, resource: str, adding: int = 1) -> None:
     )
     if tenant is None:
         return
+    plan = plan_in_force(tenant)
+    if plan is None or plan.limit_for(resource) is None:
+        return  # nothing to count, so nothing to serialise: no lock
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))",
             [f"plan-limit:{tenant.schema_name}:{resource}"],
         )
-    ensure_within_plan(tenant=tenant, resource=resource, adding=adding)
+    _ensure_within(tenant, plan, resource, adding)
 
 
 def _count_staff_accounts() -> int:

@@ -153,9 +153,13 @@ def _move(invoice: Invoice, to_status: str, *, actor=None, note: str = "") -> No
     state.move_invoice(invoice, to_status, actor=actor, note=note)
 
 
-def on_order_placed(sender=None, *, order_id, **kwargs) -> None:
+def on_order_placed(
+    sender=None, *, order_id, payment_method=None, company_id=None, **kwargs
+) -> None:
     """``orders.events.order_placed``: an order placed pending and paid by invoice is
-    invoiced."""
+    invoiced. Any other order (as the event says it was placed) costs no query."""
+    if payment_method is not None and (payment_method != INVOICE_METHOD or company_id is None):
+        return
     _safely(issue_invoice, order_id=order_id)
 
 

@@ -56,6 +56,17 @@ def test_other_payment_methods_get_no_invoice(invoice_enabled):
     assert invoicing.issue_invoice(order_id=order.pk) is None
 
 
+def test_the_placed_event_of_an_order_not_paid_by_invoice_costs_no_query(
+    invoice_enabled, django_assert_num_queries
+):
+    order = invoice_order(make_company(), payment_method="cod")
+    with django_assert_num_queries(0):
+        invoicing.on_order_placed(order_id=order.pk, payment_method="cod", company_id=None)
+        invoicing.on_order_placed(
+            order_id=order.pk, payment_method="cod", company_id=order.company_id
+        )
+
+
 def test_issuing_is_idempotent_and_numbers_are_sequential(invoice_enabled):
     company = make_company()
     first = invoice_order(company)

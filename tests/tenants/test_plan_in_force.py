@@ -204,3 +204,26 @@ def test_platform_admin_grants_a_plan_without_subscription_and_it_is_audited(
     assert limits.plan_in_force(store).code == "basic"
     entry = AuditLogEntry.objects.get(action="store.plan_granted", tenant=store)
     assert (entry.actor, entry.details) == (admin, {"plan": "basic"})
+
+
+def test_a_limit_is_counted_under_the_stores_lock_and_no_limit_takes_none(basic_store):
+    """Adding under a plan's limit serialises the adders of the store (an advisory lock, then
+    the count); a plan without a limit for the resource has nothing to count or lock."""
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    def statements(captured):
+        return [q["sql"] for q in captured if not q["sql"].startswith("SET search_path")]
+
+    with schema_context(basic_store.schema_name):
+        with CaptureQueriesContext(connection) as limited:
+            limits.ensure_current_store_within_plan(resource="staff_accounts")
+        # The store, the free plan (Basic is not paid), the lock, the count.
+        assert len(statements(limited)) == 4
+        assert "pg_advisory_xact_lock" in statements(limited)[2]
+        Tenant.objects.filter(pk=basic_store.pk).update(
+            plan=Plan.objects.get(code="pro"), plan_is_complimentary=True
+        )
+        with CaptureQueriesContext(connection) as unlimited:
+            limits.ensure_current_store_within_plan(resource="monthly_orders")
+        assert len(statements(unlimited)) == 1
