@@ -5,6 +5,10 @@ refused change raises :class:`cart.errors.CartError` and leaves the cart as it w
 
 Prices are never taken from the caller: ``unit_price_at_add`` is ``pricing.price_for`` of the
 variant for the buyer at that moment (only the "was" of a later price-changed notice).
+
+The statements every add and every change of a line make (find and lock the cart, read its
+lines with the variant, write the line with the cart's new version) are SQL written once in
+``cart.rows``; the rarer changes (a merge, several lines at once) use the ORM.
 """
 
 from __future__ import annotations
