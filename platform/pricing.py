@@ -280,6 +280,38 @@ def _entry_price(entry: _Entry, base: Decimal, currency: str) -> Decimal:
     return money.quantize(base * (HUNDRED - entry.value) / HUNDRED, currency)
 
 
+def prices_and_rules_for(
+    variants: Iterable,
+    buyer: Buyer | Channel | None = None,
+    *,
+    quantity: int | Mapping[int, int] = 1,
+    currency: str | None = None,
+) -> tuple[dict, dict]:
+    """``(prices_for(...), quantity_rules_for(...))`` of the same variants, reading the
+    price-list entries once (a cart's lines, an order's lines: both are needed)."""
+    variants = list(variants)
+    currency = currency or money.store_currency()
+    entries = _buyer_entries(variants, buyer, currency)
+    prices = _prices(variants, buyer, quantity=quantity, currency=currency, entries=entries)
+    return prices, _rules(variants, entries)
+
+
+def _buyer_entries(variants: list, buyer, currency: str) -> dict[int, list[_Entry]]:
+    """The entries of ``buyer``'s price lists matching ``variants`` (none for B2C)."""
+    if _channel_of(buyer) != Channel.B2B or not isinstance(buyer, Buyer):
+        return {}
+    ids = [variant.pk for variant in variants if getattr(variant, "pk", None)]
+    list_ids = price_list_ids(buyer, currency=currency)
+    return _entries(ids, list_ids) if ids and list_ids else {}
+
+
+def _rules(variants: list, entries: dict) -> dict:
+    return {
+        _key(variant): _combine(QuantityRule.of_variant(variant), entries.get(_key(variant)))
+        for variant in variants
+    }
+
+
 def quantity_rule_for(variant, buyer: Buyer | Channel | None = None) -> QuantityRule:
     """What one line of ``variant`` may hold for ``buyer``: the variant's own rule, combined
     with the minimum order quantity and order multiple of the price-list entry that wins its
@@ -290,16 +322,7 @@ def quantity_rule_for(variant, buyer: Buyer | Channel | None = None) -> Quantity
 def quantity_rules_for(variants: Iterable, buyer: Buyer | Channel | None = None) -> dict:
     """``{variant id: QuantityRule}`` (see :func:`quantity_rule_for`), in constant queries."""
     variants = list(variants)
-    entries: dict[int, list[_Entry]] = {}
-    if _channel_of(buyer) == Channel.B2B and isinstance(buyer, Buyer):
-        ids = [variant.pk for variant in variants if getattr(variant, "pk", None)]
-        list_ids = price_list_ids(buyer, currency=money.store_currency())
-        if ids and list_ids:
-            entries = _entries(ids, list_ids)
-    return {
-        _key(variant): _combine(QuantityRule.of_variant(variant), entries.get(_key(variant)))
-        for variant in variants
-    }
+    return _rules(variants, _buyer_entries(variants, buyer, money.store_currency()))
 
 
 def _combine(rule: QuantityRule, entries) -> QuantityRule:

@@ -5,8 +5,8 @@ from the variant and product now (``cart.rules``). Each line says what changed s
 added: "Price changed: was $12.00, now $10.00", "Only 2 left", "Out of stock", "No longer
 available". :func:`cart_view` costs one query whatever the number of lines (the lines with their
 variants and products; the image comes from the product's listing summary), plus for a
-company with price lists the constant few of ``pricing.prices_for`` (the line's quantity picks
-its volume break) and ``pricing.quantity_rules_for``.
+company with price lists the constant few of ``pricing.prices_and_rules_for`` (the line's
+quantity picks its volume break; the entries give the prices and the quantity rules).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 import money
 from cart import rows, rules
 from cart.models import Cart, CartLine
-from pricing import Buyer, Price, buyer_for, prices_for, quantity_rules_for
+from pricing import Buyer, Price, buyer_for, prices_and_rules_for
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,7 @@ def _priced(lines, buyer: Buyer, currency: str) -> tuple[dict, dict]:
     times however many lines there are."""
     variants = [line.variant for line in lines if line.variant is not None]
     quantities = {line.variant_id: line.quantity for line in lines if line.variant is not None}
-    prices = prices_for(variants, buyer, quantity=quantities, currency=currency)
-    return prices, quantity_rules_for(variants, buyer)
+    return prices_and_rules_for(variants, buyer, quantity=quantities, currency=currency)
 
 
 def _line_view(

@@ -58,7 +58,7 @@ from orders.models import (
     StockReservation,
 )
 from orders.numbers import next_order_number
-from pricing import Buyer, Channel, QuantityRule, price_for, prices_for, quantity_rules_for
+from pricing import Buyer, Channel, QuantityRule, price_for, prices_and_rules_for
 
 # The quantity columns (PostgreSQL integer) hold no more; an order holds at most so many lines.
 MAX_QUANTITY = 2147483647
@@ -357,13 +357,10 @@ def _changes(draft: OrderDraft, variants: dict, buyer: Buyer) -> tuple[list[dict
     from cart import rules
 
     changes, rule_problems = [], []
-    quantity_rules = quantity_rules_for(
-        [variants[line.variant_id] for line in draft.lines if variants.get(line.variant_id)],
-        buyer,
-    )
-    # Every line priced at once for its quantity (a B2B buyer's volume breaks), as the cart was.
+    # Every line priced at once for its quantity (a B2B buyer's volume breaks), as the cart
+    # was, with its quantity rule (the price-list entries read once for both).
     priced = [line for line in draft.lines if variants.get(line.variant_id) is not None]
-    prices = prices_for(
+    prices, quantity_rules = prices_and_rules_for(
         [variants[line.variant_id] for line in priced],
         buyer,
         quantity={line.variant_id: line.quantity for line in priced},

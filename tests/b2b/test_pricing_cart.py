@@ -109,6 +109,9 @@ def test_the_cart_is_read_in_a_constant_number_of_queries(store_a, scene):
     with CaptureQueriesContext(connection) as four:
         body = client.get("/api/v1/cart/").json()
     assert len(four.captured_queries) == len(one.captured_queries)
+    # The price-list entries give both the prices and the quantity rules: read once.
+    entries = [q for q in four.captured_queries if "b2b_pricelistentry" in q["sql"]]
+    assert len(entries) == 1
     assert {line["sku"]: line["unit_price"] for line in body["lines"]} == {
         "cart-DRILL": "75.00",
         "cart-DRILL-BIG": "150.00",

@@ -15,7 +15,7 @@ import money
 from cart import rules
 from cart.abandonment import ABANDONED
 from cart.models import Cart, CartLine
-from pricing import Buyer, Channel, prices_for, quantity_rules_for
+from pricing import Buyer, Channel, prices_and_rules_for
 
 GUEST = "Guest"
 
@@ -112,8 +112,9 @@ def cart_row(cart: Cart) -> CartRow:
     # B2C carts, a constant few for a company's cart with price lists.
     variants = [line.variant for line in lines if line.variant is not None]
     quantities = {line.variant_id: line.quantity for line in lines if line.variant is not None}
-    prices = prices_for(variants, buyer, quantity=quantities, currency=currency)
-    quantity_rules = quantity_rules_for(variants, buyer)
+    prices, quantity_rules = prices_and_rules_for(
+        variants, buyer, quantity=quantities, currency=currency
+    )
     for line in lines:
         variant = line.variant
         if rules.is_sellable(variant, buyer) and not rules.quantity_errors(
