@@ -215,16 +215,7 @@ _LISTING = Product._meta.get_field("listing")
 # --- Writes ----------------------------------------------------------------------------------
 
 # A new line's columns; a changed line's (the quantity, and the price the shopper now saw).
-_NEW_LINE = (
-    "cart_id",
-    "variant_id",
-    "quantity",
-    "unit_price_at_add",
-    "sku_at_add",
-    "name_at_add",
-    "created_at",
-    "updated_at",
-)
+_NEW_LINE = (*(name for name in LINE_FIELDS if name != "id"), "updated_at")
 _CHANGED_LINE = ("quantity", "unit_price_at_add", "updated_at")
 
 

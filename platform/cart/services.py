@@ -421,25 +421,11 @@ def _add(locked: Cart, variant_id, quantity: int, buyer: Buyer):
     return line, [*lines, line]
 
 
-# What the rules, the price and a new line read of a variant and its product.
+# What the rules, the price and a new line read of a variant and its product, for ``.only()``
+# (the columns cart.rows reads).
 VARIANT_FIELDS = (
-    "id",
-    "product_id",
-    "sku",
-    "price",
-    "b2b_price",
-    "compare_at_price",
-    "stock_on_hand",
-    "stock_reserved",
-    "stock_policy",
-    "quantity_min",
-    "quantity_max",
-    "quantity_step",
-    "product__id",
-    "product__name",
-    "product__status",
-    "product__visible_b2c",
-    "product__visible_b2b",
+    *rows.VARIANT_FIELDS,
+    *(f"product__{name}" for name in rows.PRODUCT_FIELDS),
 )
 
 
