@@ -168,3 +168,24 @@ def test_a_signed_in_shoppers_confirmation_leads_to_the_order_in_the_account(sto
     assert link in confirmation
     assert "Back to your cart" not in confirmation
     assert client.get(f"/account/orders/{order.number}/").status_code == 200
+
+
+def test_the_steps_and_totals_are_styled_by_the_pages_stylesheets(store_a, shop):
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    client = browser(store_a)
+    with_cart(client, shop["mug"])
+    client.post("/checkout/", address_form())
+    client.post("/checkout/delivery/", {"delivery_option": shop["standard"].pk})
+    client.post("/checkout/payment/", {"payment_method": "cod"})
+    review = client.get("/checkout/review/").content.decode()
+
+    sheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', review)
+    css = "".join(Path(finders.find(sheet)).read_text(encoding="utf-8") for sheet in sheets)
+    # Without rules the steps were a numbered list and the totals' amounts sat under their labels.
+    for name in ("checkout-steps", "checkout-totals"):
+        assert f'class="{name}"' in review
+        assert f".{name} " in css, name
