@@ -1,6 +1,7 @@
 """Storefront forms of the account pages."""
 
 from django import forms
+from django_countries import countries
 
 from accounts.models import Address, User
 
@@ -29,6 +30,16 @@ class AddressForm(forms.ModelForm):
             "is_default_shipping",
             "is_default_billing",
         ]
+        labels = {
+            "is_default_shipping": "Use as my default shipping address",
+            "is_default_billing": "Use as my default billing address",
+        }
+
+    # Chosen by name, as at checkout: shoppers do not know ISO 3166 codes.
+    country = forms.ChoiceField(
+        choices=[("", "Choose a country"), *countries],
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
 
 
 class AccountDeletionForm(forms.Form):

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django.views.generic import RedirectView
 
 from accounts import selectors, services
 from accounts.errors import WrongPassword
@@ -78,3 +80,18 @@ def company_invitation(request, secret: str):
             return redirect("account-profile")
     context = {"invitation": invitation, "error": error}
     return render(request, "accounts/company_invitation.html", context, status=status)
+
+
+class StaffSignInRedirect(RedirectView):
+    """A store's ``/admin/login/`` (and ``/django-admin/login/``): allauth's sign-in page, which
+    then leads back to that admin. The ``next`` given is kept; without one, the admin's home is
+    where the person was going (allauth's default, the storefront, is no admin's destination,
+    and a suspended store's storefront is a 503)."""
+
+    admin_home = "/admin/"
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        query = self.request.META.get("QUERY_STRING", "")
+        if "next" not in self.request.GET:
+            query = "&".join(part for part in (query, f"next={self.admin_home}") if part)
+        return f"{reverse('account_login')}?{query}"

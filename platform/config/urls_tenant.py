@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import StaffSignInRedirect
 from cart import restore as cart_restore
 from config import site_files
 from config.api_error_pages import api_not_found
@@ -26,14 +27,10 @@ urlpatterns = [
     path("sitemap-<str:section>-<int:number>.xml", sitemap.sitemap_section, name="sitemap-section"),
     # Staff sign in through allauth's page (email, password, then the TOTP code of a two-factor
     # store), never through Wagtail's or Django's own password-only forms, as on the platform host.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-        name="store-admin-login",
-    ),
+    path("admin/login/", StaffSignInRedirect.as_view(), name="store-admin-login"),
     path(
         "django-admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        StaffSignInRedirect.as_view(admin_home="/django-admin/"),
         name="store-django-admin-login",
     ),
     # Staff are managed on the Settings menu's Staff screen, through the staff services (roles,

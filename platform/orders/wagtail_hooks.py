@@ -1,12 +1,14 @@
 """The orders' place in the store admin: the Orders screens (orders/store_admin/, under the
 "Orders" menu through its ``register_orders_menu_item`` hook, first at order 100) and the
-dashboard's figures of the day."""
+dashboard's figures of the day, and a customer's orders on their page."""
 
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.permissions import has_permission
+from accounts.store_admin.customers import CUSTOMER_DETAIL_PANELS_HOOK
+from orders.store_admin.customer_orders import add_customer_orders_panel
 from tenants.store_admin.dashboard import DASHBOARD_FIGURES_HOOK, DashboardFigure, _url
 
 
@@ -42,6 +44,9 @@ def order_figures(request, figures: list) -> None:
 
 
 ORDERS_MENU_HOOK = "register_orders_menu_item"
+
+# A customer's page lists their latest orders and links to the Orders list filtered to them.
+hooks.register(CUSTOMER_DETAIL_PANELS_HOOK, add_customer_orders_panel)
 
 
 @hooks.register("register_admin_urls")

@@ -62,7 +62,7 @@ def payments_step(request, steps: list[GettingStartedStep]) -> None:
         label="Set up payments",
         done=selectors.payments_are_set_up(),
         url=reverse("payments_settings") if has_permission(request.user, MANAGE_PAYMENTS) else "",
-        help="How shoppers pay: cash on delivery now, cards and crypto soon.",
+        help="How shoppers pay: cash on delivery, invoice, cards, PayPal or crypto.",
     )
     for position, step in enumerate(steps):
         if step.key == "payments":

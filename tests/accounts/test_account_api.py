@@ -110,6 +110,12 @@ def test_another_persons_address_is_not_found(client, api_client, in_store_a):
 def test_storefront_address_book_page(in_store_a, store_client, shopper):
     browser = store_client(in_store_a)
     browser.force_login(shopper)
+    form = browser.get("/account/addresses/new/").content.decode()
+    # The country is chosen by its name, not typed as an ISO code.
+    assert '<select name="country"' in form
+    assert '<option value="GB">United Kingdom</option>' in form
+    assert "ISO 3166" not in form
+    assert "Use as my default shipping address" in form
     response = browser.post("/account/addresses/new/", {**HOME, "country": "GB"})
     assert response.status_code == 302
     page = browser.get("/account/")

@@ -93,6 +93,9 @@ def test_a_shopper_buys_with_cash_on_delivery_without_javascript(store_a, shop):
     assert confirmation.status_code == 200
     assert f"#{order.number}".encode() in confirmation.content
     assert b"$69.68 in cash" in confirmation.content
+    # The cart was ordered: no way back to it, and a guest has no account page for the order.
+    assert b"Back to your cart" not in confirmation.content
+    assert b"/account/orders/" not in confirmation.content
     assert order.note == "Ring twice"
     # Another browser does not see it.
     assert browser(store_a).get(placed["Location"]).status_code == 404
@@ -138,3 +141,51 @@ def test_an_empty_cart_has_nothing_to_check_out(store_a, shop):
     assert answer.status_code == 200
     assert b"Your cart is empty" in answer.content
     assert b'href="/cart/"' in answer.content
+
+
+def test_a_signed_in_shoppers_confirmation_leads_to_the_order_in_the_account(store_a, shop):
+    from accounts.models import User
+    from cart import services as cart_services
+    from pricing import Buyer
+
+    ana = User.objects.create_user(username="ana@example.com", email="ana@example.com")
+    client = browser(store_a)
+    client.force_login(ana)
+    cart = cart_services.open_cart_for_user(user=ana)
+    cart_services.add_line(cart=cart, variant_id=shop["mug"].pk, quantity=1, buyer=Buyer(user=ana))
+    cart.refresh_from_db()
+    client.post("/checkout/", address_form())
+    client.post("/checkout/delivery/", {"delivery_option": shop["standard"].pk})
+    client.post("/checkout/payment/", {"payment_method": "cod"})
+    placed = client.post("/checkout/review/", {"expected_total": "26.80",
+                                               "cart_version": cart.version})  # fmt: skip
+    order = Order.objects.get()
+    assert order.user == ana
+
+    confirmation = client.get(placed["Location"]).content.decode()
+
+    link = f'<a href="/account/orders/{order.number}/">Follow this order in your account</a>'
+    assert link in confirmation
+    assert "Back to your cart" not in confirmation
+    assert client.get(f"/account/orders/{order.number}/").status_code == 200
+
+
+def test_the_steps_and_totals_are_styled_by_the_pages_stylesheets(store_a, shop):
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    client = browser(store_a)
+    with_cart(client, shop["mug"])
+    client.post("/checkout/", address_form())
+    client.post("/checkout/delivery/", {"delivery_option": shop["standard"].pk})
+    client.post("/checkout/payment/", {"payment_method": "cod"})
+    review = client.get("/checkout/review/").content.decode()
+
+    sheets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', review)
+    css = "".join(Path(finders.find(sheet)).read_text(encoding="utf-8") for sheet in sheets)
+    # Without rules the steps were a numbered list and the totals' amounts sat under their labels.
+    for name in ("checkout-steps", "checkout-totals"):
+        assert f'class="{name}"' in review
+        assert f".{name} " in css, name

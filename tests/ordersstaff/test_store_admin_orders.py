@@ -284,3 +284,44 @@ def test_the_csv_export_follows_the_filters_and_quotes_formulas(as_role, in_stor
     assert rows[0][:3] == ["number", "placed_at", "status"]
     assert len(rows) == 2
     assert rows[1][7] == "'=cmd@example.com"
+
+
+# --- A customer's page --------------------------------------------------------------------------
+
+
+def _customer(email: str):
+    from accounts.models import User
+
+    return User.objects.create_user(username=email, email=email)
+
+
+@pytest.mark.parametrize("role", ["owner", "order_manager", "support"])
+def test_a_customer_s_page_lists_their_orders_and_links_to_them_in_the_list(
+    as_role, in_store_a, role
+):
+    ada = _customer("ada@example.com")
+    mug = make_variant(price="10.00", stock=50)
+    first = place([(mug, 1)], user=ada, email="ada@example.com")
+    second = place([(mug, 2)], user=ada, email="ada@example.com")
+    someone_else = place([(mug, 1)], email="bob@example.com")
+
+    html = as_role(role).get(f"/admin/customers/{ada.pk}/").content.decode()
+
+    panel = html[html.index("data-customer-orders") :]
+    assert f'<a href="{LIST}{second.pk}/">#{second.number}</a>' in panel
+    assert f'<a href="{LIST}{first.pk}/">#{first.number}</a>' in panel
+    assert panel.index(f"#{second.number}") < panel.index(f"#{first.number}")  # newest first
+    assert f"#{someone_else.number}" not in panel
+    assert f'href="{LIST}?customer={ada.pk}"' in panel
+    # The link leads to the list filtered to the customer: their orders, nobody else's.
+    listed = as_role(role).get(f"{LIST}?customer={ada.pk}").content.decode()
+    assert f'data-order="{first.number}"' in listed and f'data-order="{second.number}"' in listed
+    assert f'data-order="{someone_else.number}"' not in listed
+
+
+def test_a_customer_without_orders_is_said_to_have_none(as_role, in_store_a):
+    ada = _customer("ada@example.com")
+
+    html = as_role("owner").get(f"/admin/customers/{ada.pk}/").content.decode()
+
+    assert "No orders yet." in html[html.index("data-customer-orders") :]

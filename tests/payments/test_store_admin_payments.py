@@ -136,6 +136,9 @@ def test_the_dashboard_step_is_done_once_a_method_is_enabled(owner):
     before = owner.get("/admin/").content.decode()
     assert _payments_step(before) == "to-do"
     assert 'href="/admin/payments/"' in before
+    # Cards, PayPal and crypto are set up on that screen: nothing is announced as "soon".
+    assert "How shoppers pay: cash on delivery, invoice, cards, PayPal or crypto." in before
+    assert "soon" not in before
 
     owner.post(SCREEN, FORM)
 

@@ -65,7 +65,7 @@ def test_suspending_a_store_closes_its_storefront_and_keeps_its_data(
     assert storefront.status_code == 503
     assert b"temporarily unavailable" in storefront.content
     # Staff can still reach the admin, to see why and to pay: they sign in on allauth's page.
-    assert store_client(store_a).get("/admin/login/")["Location"] == "/accounts/login/"
+    assert store_client(store_a).get("/admin/login/")["Location"] == "/accounts/login/?next=/admin/"
     assert store_client(store_a).get("/accounts/login/").status_code == 200
     assert store_client(store_a).get("/accounts/signup/").status_code == 503
 

@@ -184,6 +184,17 @@ def test_the_admin_sign_in_forms_send_staff_to_allauth(admin_client, path):
     assert response["Location"] == "/accounts/login/?next=/admin/"
 
 
+@pytest.mark.parametrize(
+    ("path", "home"), [("/admin/login/", "/admin/"), ("/django-admin/login/", "/django-admin/")]
+)
+def test_the_admin_sign_in_address_without_next_leads_back_to_the_admin(admin_client, path, home):
+    # A bookmarked /admin/login/: after signing in, the admin, not the storefront.
+    response = admin_client("anonymous").get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={home}"
+
+
 def test_an_anonymous_visit_to_the_admin_goes_to_allauth_s_sign_in(admin_client):
     response = admin_client("anonymous").get("/admin/customers/")
 
