@@ -147,14 +147,14 @@ class CatalogRoutes(RoutablePageMixin):
         channel = buyer.channel
         text = " ".join(request.GET.get("q", "").split())[:200]
         choice = read_choice(request.GET, text=text)
-        listing = None
-        if text or choice.filters:
-            listing = product_listing(path="/search/", channel=channel, choice=choice)
-            _no_empty_pages(listing)
+        # Without words the page lists every product the shopper may buy, filters and sorts
+        # included: "All products" (where the starter home page's "Browse the catalog" leads).
+        listing = product_listing(path="/search/", channel=channel, choice=choice)
+        _no_empty_pages(listing)
         store_name = _store_name(request, self)
         page_seo = seo.listing_seo(
             request,
-            title=f"Search results for “{text}”" if text else "Search",
+            title=f"Search results for “{text}”" if text else "All products",
             descriptions=(f"Products matching {text} at {store_name}." if text else "",),
             path="/search/",
             page=choice.page,
@@ -168,7 +168,7 @@ class CatalogRoutes(RoutablePageMixin):
             channel=channel,
             # Search documents hold no company's prices: a member's are computed here, for
             # the page's products only (pricing.price_book).
-            price_book=price_book(listing.products if listing else [], buyer),
+            price_book=price_book(listing.products, buyer),
             seo=page_seo,
             query=text,
             search_query=text,  # the header's search box shows it

@@ -343,11 +343,23 @@ def test_search_corrects_a_typo(shop, catalog_a):
     ]
 
 
-def test_an_empty_search_asks_what_to_look_for(shop, catalog_a):
+def test_a_search_without_words_lists_all_products_the_shopper_may_buy(shop, catalog_a):
+    # Where the starter home page's "Browse the catalog" leads: the whole catalog, with its
+    # filters; never a draft, nor a product of the other channel.
     response = shop.get("/search/")
     assert response.status_code == 200
-    assert "Type what you are looking for" in response.content.decode()
-    assert not card_names(response)
+    assert html(response).h1.get_text(strip=True) == "All products"
+    assert html(response).title.get_text().startswith("All products")
+    assert sorted(card_names(response)) == [
+        "Brass Desk Lamp",
+        "City Loafer",
+        "Floor Lamp",
+        "Trail Runner",
+        "Winter Boot",
+    ]
+    assert "5 products" in response.content.decode()
+    lamps = shop.get("/search/", {"brand": "lumen"})
+    assert sorted(card_names(lamps)) == ["Brass Desk Lamp", "Floor Lamp"]
 
 
 def test_search_never_shows_what_the_shopper_may_not_buy(shop, catalog_a):
