@@ -244,6 +244,10 @@ class LivePlatform:
             sys.executable, "-m", "gunicorn", "sourceroot:wsgi_application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "8",
             "--timeout", "120", "--graceful-timeout", "5",
+            # As in production (deploy/gunicorn.conf.py): gunicorn's default of 2 s closed a
+            # test client's idle keep-alive connection just as it sent on it (a flaky
+            # "Remote end closed connection" when 50 shoppers complete at once).
+            "--keep-alive", "65",
         ]  # fmt: skip
         worker = [
             sys.executable, "-m", "celery", "-A", "sourceroot:celery_app", "worker",
