@@ -77,3 +77,20 @@ def test_every_store_currency_is_known_to_iso_4217_with_at_most_two_decimals():
     for code, label in money.CURRENCY_CHOICES:
         assert money.minor_units(code) in (0, 2)
         assert label.startswith(code)
+
+
+def test_tax_rates_read_as_people_write_them():
+    from catalog.templatetags.money_tags import percentage, with_rate
+
+    assert [percentage(rate) for rate in ("7.2500", "20.0000", "5.5", "100", "0")] == [
+        "7.25",
+        "20",
+        "5.5",
+        "100",
+        "0",
+    ]
+    assert with_rate("VAT", "20.0000") == "VAT (20%)"
+    assert with_rate("California sales tax 7.25%", "7.2500") == "California sales tax 7.25%"
+    assert with_rate("TVA 5,5 %", "5.5000") == "TVA 5,5 % (5.5%)"
+    assert with_rate("", "8.8750") == "Tax (8.875%)"
+    assert with_rate("Exempt", None) == "Exempt"
