@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.utils.html import escape
+from django_tenants.utils import schema_context
 
 from orders import services
 from orders.errors import InvalidOrderSettings
@@ -135,6 +136,16 @@ def test_an_invalid_address_is_refused_next_to_its_field_and_nothing_changes(own
     assert "Enter a valid email address." in html
     assert 'value="orders at shop"' in field_value(html)  # what was typed is still there
     assert saved() == "orders@shop.test"
+
+
+def test_a_command_s_change_is_audited_against_its_store(store_a):
+    # Management commands (the demo's set-up) run under schema_context, without the Tenant.
+    with schema_context(store_a.schema_name):
+        services.set_staff_notification_email(email="owner@shop.test", actor_label="demo")
+        assert saved() == "owner@shop.test"
+
+    entry = AuditLogEntry.objects.get(action="orders.notifications_changed")
+    assert (entry.tenant_id, entry.actor_label) == (store_a.pk, "demo")
 
 
 def test_the_service_refuses_an_invalid_address_by_itself(in_store_a):
