@@ -51,6 +51,9 @@ erase on request (GDPR)    ERASE_CUSTOMERS                             owner
 store details              CHANGE_STORE_DETAILS                        owner
 (and its currency; API:
 /api/v1/store/currency/)
+notifications (Settings >  CHANGE_STORE_DETAILS                        owner
+Notifications: where new-
+order and quote emails go)
 staff                      MANAGE_STAFF                                owner
 security (two-factor)      CHANGE_STORE_SECURITY                       owner
 API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner

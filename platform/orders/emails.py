@@ -7,7 +7,8 @@ sending fails the claim is dropped and a retry sends.
 
 To the shopper: confirmation (placed), shipped (each parcel, with carrier and tracking),
 delivered, cancelled, refunded (each refund). To the store: a new order, when
-``OrderSettings.notify_staff_email`` is set.
+``OrderSettings.notify_staff_email`` is set (Settings > Notifications; a new store's owner's
+email at first).
 """
 
 from __future__ import annotations

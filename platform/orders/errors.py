@@ -119,3 +119,9 @@ class OrderNotEditable(DomainError):
 
     status_code = status.HTTP_409_CONFLICT
     code = "not_editable"
+
+
+class InvalidOrderSettings(DomainError):
+    """An order setting refused (the reason in ``fields``, by setting). Nothing changed."""
+
+    code = "invalid"

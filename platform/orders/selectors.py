@@ -7,7 +7,14 @@ from datetime import datetime, time
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
-from orders.models import FulfilmentStatus, Order, OrderEvent, OrderLine, OrderStatus
+from orders.models import (
+    FulfilmentStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderSettings,
+    OrderStatus,
+)
 
 
 def _month_start(now: datetime | None = None) -> datetime:
@@ -86,3 +93,9 @@ def variant_id_for_sku(sku: str) -> int | None:
     if not sku:
         return None
     return ProductVariant.objects.filter(sku=sku).values_list("pk", flat=True).first()
+
+
+def staff_notification_email() -> str:
+    """Where the store's own emails go (Settings > Notifications); empty: none are sent."""
+    found = OrderSettings.objects.filter(pk=1).values_list("notify_staff_email", flat=True)
+    return found.first() or ""

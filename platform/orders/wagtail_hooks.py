@@ -1,15 +1,24 @@
 """The orders' place in the store admin: the Orders screens (orders/store_admin/, under the
 "Orders" menu through its ``register_orders_menu_item`` hook, first at order 100) and the
-dashboard's figures of the day, and a customer's orders on their page."""
+dashboard's figures of the day, and a customer's orders on their page; Settings >
+Notifications (where the store's new-order and quote emails go) and its getting-started
+step."""
 
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from accounts.permissions import has_permission
+from accounts.permissions import CHANGE_STORE_DETAILS, has_permission
 from accounts.store_admin.customers import CUSTOMER_DETAIL_PANELS_HOOK
 from orders.store_admin.customer_orders import add_customer_orders_panel
-from tenants.store_admin.dashboard import DASHBOARD_FIGURES_HOOK, DashboardFigure, _url
+from tenants.store_admin.dashboard import (
+    DASHBOARD_FIGURES_HOOK,
+    GETTING_STARTED_HOOK,
+    DashboardFigure,
+    GettingStartedStep,
+    _url,
+)
+from tenants.wagtail_hooks import StoreSettingsMenuItem
 
 
 @hooks.register(DASHBOARD_FIGURES_HOOK)
@@ -81,4 +90,46 @@ class OrdersMenuItem(MenuItem):
 def register_orders_menu_item() -> MenuItem:
     return OrdersMenuItem(
         "Orders", "/admin/orders/", name="orders-list", icon_name="list-ul", order=100
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_notification_urls():
+    from orders.store_admin import notifications
+
+    return [
+        path(
+            "notifications/",
+            notifications.notification_settings,
+            name="orders_notifications",
+        )
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_notifications_menu_item():
+    # After Payments (18), before Taxes (30).
+    return StoreSettingsMenuItem(
+        "Notifications",
+        "orders_notifications",
+        permission=CHANGE_STORE_DETAILS,
+        icon_name="mail",
+        order=19,
+    )
+
+
+@hooks.register(GETTING_STARTED_HOOK)
+def notifications_step(request, steps: list[GettingStartedStep]) -> None:
+    """ "Get new-order emails": done while the store's emails have an address to go to."""
+    from orders.selectors import staff_notification_email
+
+    may_change = has_permission(request.user, CHANGE_STORE_DETAILS)
+    steps.append(
+        GettingStartedStep(
+            key="notifications",
+            label="Get new-order emails",
+            done=bool(staff_notification_email()),
+            url=_url("orders_notifications") if may_change else "",
+            help="Where the store hears of new orders and quote requests.",
+        )
     )

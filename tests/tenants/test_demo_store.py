@@ -12,6 +12,7 @@ from wagtail.models import Revision
 from catalog.demo_catalog import PRODUCTS
 from catalog.images import RENDITIONS
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant
+from orders.models import OrderSettings
 from storefront_cms.models import ContentPage, HomePage
 from tenants.models import Tenant
 
@@ -59,6 +60,8 @@ def test_demo_store_is_created_once_with_a_catalog_a_merchant_would_show(
     connection.set_tenant(demo)
     assert _store_state() == before
     assert Product.objects.count() == len(PRODUCTS) >= 24
+    # Its new-order emails go to its owner (Settings > Notifications).
+    assert OrderSettings.objects.get(pk=1).notify_staff_email == "owner@example.com"
     connection.set_schema_to_public()
 
     client = Client(HTTP_HOST="demo.localhost")

@@ -10,6 +10,7 @@ from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
 from accounts.models import User
+from orders.models import OrderSettings
 from tenants.models import AuditLogEntry, Domain, Tenant
 from tenants.services import sign_up_store
 from tenants.signals import store_provisioned
@@ -49,6 +50,8 @@ def test_signup_by_api_opens_a_live_store_with_its_owner(
         assert owner.staff_role == User.StaffRole.OWNER
         assert owner.check_password("Tandem-Ride-2026")
         assert owner.password.startswith("argon2")
+        # The store's new-order emails go to its owner until they choose another address.
+        assert OrderSettings.objects.get(pk=1).notify_staff_email == "maria@example.com"
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["maria@example.com"]

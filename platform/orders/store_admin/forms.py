@@ -1,4 +1,5 @@
-"""Forms of the Orders screens: the list's filters and the detail page's small action forms.
+"""Forms of the Orders screens: the list's filters and the detail page's small action forms;
+and Settings > Notifications (where the store's own emails go).
 
 Every number is bounded by its column (amounts: 12 digits, 2 places; quantities: int4)."""
 
@@ -223,3 +224,17 @@ class EditOrderForm(forms.Form):
         if name.startswith("shipping_address."):
             return f"address_{name.split('.', 1)[1]}"
         return None
+
+
+class NotificationSettingsForm(forms.Form):
+    """Settings > Notifications. It only checks what was typed; the service decides."""
+
+    notify_staff_email = forms.EmailField(
+        label="Send new-order and quote-request emails to",
+        required=False,
+        max_length=254,
+        help_text="The store's emails go to this address: every new order (a company's order "
+        "once its approver approves it), every quote request and every accepted quote. "
+        "Leave it empty to send none. Shoppers' own emails (confirmation, shipping) are "
+        "not affected.",
+    )

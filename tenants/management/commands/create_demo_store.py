@@ -9,6 +9,8 @@ from django_tenants.utils import schema_context
 from b2b.companies.demo import DEMO_API_KEY_SECRET, set_up_demo_company
 from b2b.pricing.demo import set_up_demo_price_list
 from catalog.models import Product
+from orders import selectors as order_selectors
+from orders import services as order_services
 from payments.demo import set_up_demo_payments
 from shipping.demo import seed_demo_shipping
 from storefront_cms.demo import compose_demo_storefront
@@ -61,6 +63,13 @@ class Command(BaseCommand):
                 self.stdout.write("Added the demo's delivery: US rates, pickup, international.")
             if set_up_demo_payments():
                 self.stdout.write("Enabled cash on delivery (no fee, up to 500) and invoice.")
+            # A new demo gets it at provisioning (orders.services); a demo made before that,
+            # or one whose address was emptied, gets it back: its orders should reach someone.
+            if store.owner_email and not order_selectors.staff_notification_email():
+                order_services.set_staff_notification_email(
+                    email=store.owner_email, actor_label="create_demo_store"
+                )
+                self.stdout.write(f"New-order emails go to {store.owner_email}.")
             # Known logins and a known API key only on development machines.
             if settings.DEBUG and set_up_demo_company(password=DEMO_PASSWORD):
                 self.stdout.write(
