@@ -54,6 +54,8 @@ def test_cancel_at_the_provider_keeps_the_order_and_the_shopper_pays_another_way
     text = back.content.decode()
     assert "You cancelled the payment: nothing was charged." in text
     assert 'value="cod"' in text and f'value="{CODE}"' in text
+    # The order is placed: no way back to its cart, which is gone.
+    assert "Back to your cart" not in text
     order.refresh_from_db()
     assert (order.payment_status, order.status) == (PaymentStatus.UNPAID, "pending")
     mug = ProductVariant.objects.get(pk=shop["mug"].pk)
