@@ -220,7 +220,13 @@ def _summary(cart) -> MiniCart:
 
 
 def checkout_url() -> str | None:
-    """The checkout's first step (checkout.urls); None where no checkout is routed."""
+    """The checkout's first step (checkout.urls) once the store delivers somewhere (an active
+    zone with an active option); None before that, when the cart page says checkout opens
+    soon rather than take a shopper's address to answer "we do not deliver there"."""
+    from shipping.selectors import delivery_is_set_up
+
+    if not delivery_is_set_up():
+        return None
     try:
         return reverse("checkout-start")
     except NoReverseMatch:

@@ -305,9 +305,23 @@ def test_the_cart_shows_lines_prices_and_the_subtotal(shop, goods):
     assert (socks["min"], socks["step"], socks["max"]) == ("2", "2", "10")
     assert page.select_one(".cart-summary__subtotal strong").get_text() == "$104.00"
     assert "(6 items)" in page.select_one(".cart-summary__subtotal").get_text()
-    # The way on to the checkout's first step.
-    assert page.select_one(".cart-summary__checkout")["href"] == "/checkout/"
+    # No delivery set up yet: the page says checkout opens soon rather than lead the shopper
+    # to "we do not deliver to this address".
+    assert "Checkout opens soon." in text(response)
+    assert page.select_one(".cart-summary__checkout") is None
+
+
+def test_once_the_store_delivers_the_cart_leads_to_the_checkout(shop, goods):
+    from tests.checkout.factories import option, zone
+
+    option(zone(), price=Decimal("5.00"))
+    add(shop, "SOCKS", "2")
+    response = shop.get("/cart/")
+    assert html(response).select_one(".cart-summary__checkout")["href"] == "/checkout/"
     assert "Checkout opens soon." not in text(response)
+    # A visitor is offered to sign in to keep the cart on every device.
+    sign_in = html(response).select_one(".cart-summary__account a")
+    assert sign_in["href"] == "/accounts/login/?next=/cart/"
 
 
 def test_a_compare_at_price_is_struck_through(shop, goods):
