@@ -114,6 +114,18 @@ class CheckoutTotals:
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def tax_lines(self) -> list[TaxRateTotal]:
+        """The rates that charge something, each a line of the totals."""
+        return [rate for rate in self.tax_rates if rate.tax.amount]
+
+    @property
+    def tax_line_is_total(self) -> bool:
+        """Whether the one rate line already says the whole tax (then no "Tax" line repeats
+        it)."""
+        lines = self.tax_lines
+        return len(lines) == 1 and lines[0].tax == self.tax
+
 
 def discounts(*, lines: Sequence[LineInput], buyer: Buyer | None, currency: str) -> list:
     """The discounts hook: the discounts that apply to ``lines`` (vouchers, promotions).

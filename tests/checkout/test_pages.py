@@ -2,6 +2,7 @@
 confirmation, without JavaScript; errors next to their fields with what was typed kept (400);
 the confirmation only for the browser that placed the order; never cached; CSRF protected."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -84,6 +85,14 @@ def test_a_shopper_buys_with_cash_on_delivery_without_javascript(store_a, shop):
     text = review.content.decode()
     assert "$59.97" in text and "California 7.25%" in text and "$4.71" in text
     assert "$69.68" in text
+    totals = re.search(r'<dl class="checkout-totals">(.*?)</dl>', text, re.S).group(1)
+    # One rate charges the whole tax: its line is the tax (no "Tax" line repeating it).
+    assert re.findall(r"<dt>(.*?)</dt>", totals) == [
+        "Subtotal",
+        "Shipping (Standard)",
+        "California 7.25%",
+        "<strong>Total</strong>",
+    ]
     placed = client.post("/checkout/review/", {"expected_total": "69.68",
                                                "cart_version": cart.version})  # fmt: skip
     order = Order.objects.get()
@@ -171,7 +180,6 @@ def test_a_signed_in_shoppers_confirmation_leads_to_the_order_in_the_account(sto
 
 
 def test_the_steps_and_totals_are_styled_by_the_pages_stylesheets(store_a, shop):
-    import re
     from pathlib import Path
 
     from django.contrib.staticfiles import finders
