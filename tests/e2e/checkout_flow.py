@@ -57,6 +57,15 @@ def address_and_delivery(page: Page, email: str, *, screenshots: str = "") -> No
     ):
         page.locator(f'[name="shipping-{name}"]').fill(value)
     page.locator('[name="shipping-country"]').select_option("US")
+    # The billing fields show only while the billing address differs.
+    same = page.get_by_label("The billing address is the shipping address")
+    billing = page.locator(".checkout-billing")
+    expect(same).to_be_checked()
+    expect(billing).to_be_hidden()
+    same.uncheck()
+    expect(billing).to_be_visible()
+    same.check()
+    expect(billing).to_be_hidden()
     if screenshots:
         artifact(page, f"{screenshots}-1-address")
     page.get_by_role("button", name="Continue to delivery").click()
