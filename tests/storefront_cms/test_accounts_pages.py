@@ -128,6 +128,11 @@ def test_the_platform_host_keeps_its_plain_sign_in_page(platform_client):
     assert "Sign In" in page
     assert THEMED not in page
     assert "Continue shopping" not in page and "Back to the shop" not in page
+    # The platform's own card (as its home page and signup), not allauth's unstyled default;
+    # no "Sign Up" there: stores are opened at /signup/, not accounts.
+    assert "<main>" in page and "box-shadow" in page
+    assert '<nav class="account-menu"' in page and "Sign Up" not in page
+    assert 'name="password"' in page
 
 
 def test_store_b_sign_in_page_wears_store_b_theme(in_store_a, store_b, store_client):
