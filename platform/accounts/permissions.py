@@ -53,7 +53,9 @@ store details              CHANGE_STORE_DETAILS                        owner
 /api/v1/store/currency/)
 notifications (Settings >  CHANGE_STORE_DETAILS                        owner
 Notifications: where new-
-order and quote emails go)
+order and quote emails go;
+API: /api/v1/orders/
+notifications/)
 staff                      MANAGE_STAFF                                owner
 security (two-factor)      CHANGE_STORE_SECURITY                       owner
 API keys                   ADD_API_KEYS, REVOKE_API_KEYS               owner

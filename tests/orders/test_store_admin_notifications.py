@@ -188,3 +188,40 @@ def test_get_new_order_emails_is_a_step_done_once_an_address_is_set(owner):
     services.set_staff_notification_email(email="orders@shop.test")
 
     assert step(owner.get("/admin/").content.decode()) == "done"
+
+
+# --- The API: /api/v1/orders/notifications/ (the owner's, as the screen) ------------------------
+
+
+@pytest.fixture
+def owner_api(store_a, in_store_a):
+    from rest_framework.test import APIClient
+
+    from accounts import services as account_services
+    from tests.matrix import make_person
+
+    client = APIClient(HTTP_HOST=store_a.primary_host)
+    token = account_services.issue_auth_token(user=make_person("owner")).key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def test_the_owner_reads_and_sets_the_address_through_the_api(owner_api):
+    url = "/api/v1/orders/notifications/"
+    assert owner_api.get(url).json() == {FIELD: ""}
+    changed = owner_api.patch(url, {FIELD: "  Orders@Example.com "}, format="json")
+    assert changed.status_code == 200
+    assert changed.json() == {FIELD: "Orders@Example.com"}
+    assert saved() == "Orders@Example.com"
+    assert owner_api.get(url).json() == {FIELD: "Orders@Example.com"}
+
+
+def test_a_bad_address_through_the_api_is_a_400_on_its_field_and_changes_nothing(owner_api):
+    url = "/api/v1/orders/notifications/"
+    owner_api.patch(url, {FIELD: "orders@example.com"}, format="json")
+    refused = owner_api.patch(url, {FIELD: "not an address"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        FIELD: ["Enter a valid email address, or leave it empty to send none."]
+    }
+    assert saved() == "orders@example.com"

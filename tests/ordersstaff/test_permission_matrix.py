@@ -34,6 +34,14 @@ ROWS = [
     Endpoint("POST", ORDER + "deliver/", act(409)),
     Endpoint("POST", ORDER + "notes/", act(201), {"note": "Called"}),
     Endpoint("POST", ORDER + "refunds/", act(400), {"amount": "1.00", "payment": "{payment}"}),
+    # Where the store's own emails go: the owner's, as the admin's Settings > Notifications.
+    Endpoint("GET", ORDERS + "notifications/", expect(403, owner=200)),
+    Endpoint(
+        "PATCH",
+        ORDERS + "notifications/",
+        expect(403, owner=200),
+        {"notify_staff_email": "orders@example.com"},
+    ),
 ]
 
 

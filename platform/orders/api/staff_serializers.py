@@ -192,3 +192,12 @@ class StaffAmountSerializer(serializers.Serializer):
 
 class StaffRefundSerializer(StaffAmountSerializer):
     payment = serializers.IntegerField(min_value=1, max_value=MAX_INT)
+
+
+class NotificationSettingsSerializer(serializers.Serializer):
+    notify_staff_email = serializers.CharField(
+        allow_blank=True,
+        max_length=254,
+        trim_whitespace=True,
+        help_text="Where new-order, quote-request and accepted-quote emails go; empty: none.",
+    )

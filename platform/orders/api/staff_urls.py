@@ -6,6 +6,11 @@ from orders.api import staff_views as views
 
 urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="staff-orders"),
+    path(
+        "orders/notifications/",
+        views.NotificationSettingsView.as_view(),
+        name="staff-order-notifications",
+    ),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="staff-order"),
     path(
         "orders/<int:pk>/fulfilments/",

@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import RequiresPermission
 from accounts.models import ApiKey
-from accounts.permissions import MANAGE_ORDERS, VIEW_ORDERS
+from accounts.permissions import CHANGE_STORE_DETAILS, MANAGE_ORDERS, VIEW_ORDERS
 from config.api_input import check_query_parameters
 from config.pagination import BoundedPageSize
 from idempotency.api import IdempotentCreateMixin
-from orders import actions, selectors, staff_selectors
+from orders import actions, selectors, services, staff_selectors
 from orders.api import staff_serializers as serializers
 from orders.models import Order
 from payments import selectors as payment_selectors
@@ -187,3 +187,26 @@ class RefundsView(IdempotentCreateMixin, _OrderAction):
             actor=request.user,
             reason=data.get("note", ""),
         )
+
+
+@extend_schema(tags=["orders"])
+class NotificationSettingsView(GenericAPIView):
+    """Where the store's own emails go: a new order, a quote request, an accepted quote (the
+    store admin's Settings → Notifications). Empty: none is sent. The owner's."""
+
+    permission_classes = [RequiresPermission]
+    required_permissions = {"GET": CHANGE_STORE_DETAILS, "PATCH": CHANGE_STORE_DETAILS}
+    serializer_class = serializers.NotificationSettingsSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response({"notify_staff_email": selectors.staff_notification_email()})
+
+    def patch(self, request: Request) -> Response:
+        """Set the address (400 on `notify_staff_email` when it is not one; nothing changed)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settings = services.set_staff_notification_email(
+            email=serializer.validated_data["notify_staff_email"],
+            actor_label=request.user.get_username() if request.user.is_authenticated else "",
+        )
+        return Response({"notify_staff_email": settings.notify_staff_email})
