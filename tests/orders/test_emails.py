@@ -43,6 +43,10 @@ def test_every_step_emails_the_shopper_once(
     assert "You pay $25.00 on delivery." in confirmation.body
     html = confirmation.alternatives[0][0]
     assert f"<strong>Order #{n}</strong>" in html
+    # The store's email opens this order in the store admin, on the store's own host.
+    staff_link = f"{in_store_a.url}admin/orders/{order.pk}/"
+    assert f"Open it in the store admin: {staff_link}\n" in mail.outbox[1].body
+    assert f'<a href="{staff_link}">' in mail.outbox[1].alternatives[0][0]
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
