@@ -90,6 +90,25 @@ def test_a_cancellation_is_emailed_once(
     assert len(mail.outbox) == 1
 
 
+def test_with_prices_before_tax_a_line_shows_its_net_amount_like_the_subtotal(
+    in_store_a, celery_eager, django_capture_on_commit_callbacks
+):
+    mug = make_variant(price="10.00", stock=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place([(mug, 2)], email="dee@example.com", tax_rate="10")
+    assert order.prices_include_tax is False
+    line = f"- 2 x {mug.product.name}"
+    body = mail.outbox[0].body
+    assert f"{line}{_label(order)} [{mug.sku}]: $20.00\n" in body  # not the gross $22.00
+    assert "Tax: $2.00\n" in body
+    assert '<td align="right">$20.00</td>' in mail.outbox[0].alternatives[0][0]
+
+
+def _label(order) -> str:
+    label = order.lines.get().variant_label
+    return f" ({label})" if label else ""
+
+
 def test_no_staff_email_without_the_setting(
     in_store_a, celery_eager, django_capture_on_commit_callbacks
 ):
