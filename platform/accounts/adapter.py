@@ -9,6 +9,7 @@ from allauth.core import context
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.contrib.sites.requests import RequestSite
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
@@ -18,6 +19,13 @@ from config.client_ip import client_ip
 
 def _at_platform() -> bool:
     return connection.schema_name == "public"
+
+
+def _store_name() -> str:
+    """The current store's name ("" at the platform host)."""
+    if _at_platform():
+        return ""
+    return getattr(getattr(connection, "tenant", None), "name", "") or ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -43,7 +51,21 @@ class AccountAdapter(DefaultAccountAdapter):
         # platform host does not have: a password reset for an unknown address sends nothing.
         if _at_platform() and template_prefix == "account/email/unknown_account":
             return
+        # allauth's mails greet with the site's name ("Hello from ..."), which without the sites
+        # framework is the host: a store's shoppers read the store's name, its host stays the link.
+        store = _store_name()
+        request = context.get("request") or globals()["context"].request
+        if store and request is not None:
+            site = RequestSite(request)
+            site.name = store
+            context = {**context, "current_site": site}
         super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        store = _store_name()
+        if store and account_settings.EMAIL_SUBJECT_PREFIX is None:
+            return f"[{store}] {subject}"
+        return super().format_email_subject(subject)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A sign-in completed a moment ago is proof enough: the password (and the second

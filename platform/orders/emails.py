@@ -123,7 +123,11 @@ def _context(order: Order, kind: str, key: str) -> dict:
                 "label": line.variant_label,
                 "sku": line.sku,
                 "quantity": line.quantity,
-                "gross": money.format_money(line.gross, order.currency),
+                # Like the checkout's review and the subtotal under it: net when the
+                # store's prices exclude tax (the tax is its own line), gross when included.
+                "amount": money.format_money(
+                    line.gross if order.prices_include_tax else line.net, order.currency
+                ),
             }
             for line in lines
         ],

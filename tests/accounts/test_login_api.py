@@ -152,6 +152,9 @@ def test_password_reset_link_sets_a_new_password_once(in_store_a, api_client):
     assert response.status_code == 200
     assert len(mail.outbox) == 1
     assert f"http://{in_store_a.primary_host}/accounts/password/reset/key/" in mail.outbox[0].body
+    # The shopper reads the store's name, not its host name.
+    assert mail.outbox[0].subject == f"[{in_store_a.name}] Password Reset Email"
+    assert mail.outbox[0].body.startswith(f"Hello from {in_store_a.name}!\n")
     uid, token = _reset_link(mail.outbox[0])
 
     assert _confirm(client, uid, token).status_code == 200

@@ -57,6 +57,11 @@ def test_a_customer_applies_and_waits_as_admin_of_a_pending_company(
     assert "Acme GmbH" in staff_notice.subject and f"/admin/companies/{company.pk}/" in (
         staff_notice.body
     )
+    # Absolute links on the store's host, one slash before the path.
+    store_url = connection.tenant.url
+    assert staff_notice.body.endswith(f"store admin: {store_url}admin/companies/{company.pk}/\n")
+    applicant = next(m for m in mail.outbox if m.to == ["ana@acme.example"])
+    assert f"Your company area: {store_url}account/company/\n" in applicant.body
 
 
 @pytest.mark.parametrize(

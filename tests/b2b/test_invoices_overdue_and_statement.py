@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from b2b import documents, invoicing, tasks
@@ -41,6 +42,9 @@ def test_overdue_invoices_are_marked_and_reminded_once(invoice_enabled, celery_e
     assert [m.subject for m in mail.outbox] == [f"Invoice {invoice.number} is overdue"]
     assert mail.outbox[0].to == [order.email]
     assert "25.00" in mail.outbox[0].body
+    # The link is the store's own, absolute, with one slash before the path.
+    store_url = connection.tenant.url
+    assert f"Your invoices: {store_url}account/company/invoices/\n" in mail.outbox[0].body
     assert list(invoice.events.values_list("to_status", flat=True)) == ["open", "overdue"]
 
 

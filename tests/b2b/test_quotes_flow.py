@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from b2b import quotes
@@ -67,6 +68,9 @@ def test_a_quote_is_asked_from_the_cart_and_the_store_is_told(acme):
     assert cart.lines.count() == 1  # the cart is left as it is
     assert [m.to for m in mail.outbox] == [["shop@a.test"]]
     assert list(quote.events.values_list("from_status", "to_status")) == [("", "requested")]
+    # An absolute link on the store's host, one slash before the path.
+    answer = f"Answer it in the store admin: {connection.tenant.url}admin/b2b/quotes/{quote.pk}/\n"
+    assert answer in mail.outbox[0].body
 
 
 def test_an_empty_cart_or_a_stranger_cannot_ask(acme):

@@ -126,6 +126,24 @@ def artifact(page: Page, name: str) -> Path:
     return path
 
 
+PHONE = {"width": 375, "height": 812}
+
+
+def assert_fits_a_phone(page: Page, name: str) -> None:
+    """The page, laid out again at a phone's width (375 px), does not scroll sideways: a
+    wide table scrolls inside its own box instead. The viewport is restored afterwards."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 375px wide"
+    finally:
+        if size:
+            page.set_viewport_size(size)
+
+
 def sign_in(context: BrowserContext, store: LiveStore, who: str | Person) -> Person:
     """Sign a person of ``store`` into this browser context, and return them: the store's
     person of a role (``"owner"``, ``"customer"``...), or one made by ``live.new_person`` for a

@@ -12,7 +12,7 @@ from django.core import signing
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.browser import artifact
+from tests.e2e.browser import artifact, assert_fits_a_phone
 from tests.live_server import LivePlatform, LiveStore
 
 
@@ -49,6 +49,7 @@ def _cart_cookie(store: LiveStore) -> dict:
 def _check(page: Page, name: str) -> None:
     artifact(page, f"checkout-{name}")
     assert_accessible(page, name=f"checkout {name}")
+    assert_fits_a_phone(page, f"checkout {name}")
 
 
 def test_a_shopper_buys_with_cash_on_delivery(page: Page, delivering_store: LiveStore):

@@ -17,7 +17,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import artifact, mail_to, sign_in
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.browser import artifact, assert_fits_a_phone, mail_to, sign_in
 from tests.e2e.checkout_flow import address_and_delivery, fill_cart
 from tests.live_server import LivePlatform, LiveStore
 
@@ -138,6 +139,8 @@ def _journey(live: LivePlatform, shop: LiveStore, context, page: Page, staff: Pa
     timeline = page.get_by_test_id("timeline")
     expect(timeline).to_contain_text("Order placed")
     artifact(page, "checkout-cod-7-order")
+    assert_accessible(page, name="account order page")
+    assert_fits_a_phone(page, "account order page")
 
     # An order manager finds it in the store admin and sends it with a tracking number.
     sign_in(staff.context, shop, "order_manager")

@@ -43,6 +43,10 @@ def test_every_step_emails_the_shopper_once(
     assert "You pay $25.00 on delivery." in confirmation.body
     html = confirmation.alternatives[0][0]
     assert f"<strong>Order #{n}</strong>" in html
+    # The store's email opens this order in the store admin, on the store's own host.
+    staff_link = f"{in_store_a.url}admin/orders/{order.pk}/"
+    assert f"Open it in the store admin: {staff_link}\n" in mail.outbox[1].body
+    assert f'<a href="{staff_link}">' in mail.outbox[1].alternatives[0][0]
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,6 +88,25 @@ def test_a_cancellation_is_emailed_once(
     assert _subjects() == [(["bob@example.com"], f"Your order #{order.number} was cancelled")]
     assert send_order_email(order.pk, "cancelled", "") is False
     assert len(mail.outbox) == 1
+
+
+def test_with_prices_before_tax_a_line_shows_its_net_amount_like_the_subtotal(
+    in_store_a, celery_eager, django_capture_on_commit_callbacks
+):
+    mug = make_variant(price="10.00", stock=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place([(mug, 2)], email="dee@example.com", tax_rate="10")
+    assert order.prices_include_tax is False
+    line = f"- 2 x {mug.product.name}"
+    body = mail.outbox[0].body
+    assert f"{line}{_label(order)} [{mug.sku}]: $20.00\n" in body  # not the gross $22.00
+    assert "Tax: $2.00\n" in body
+    assert '<td align="right">$20.00</td>' in mail.outbox[0].alternatives[0][0]
+
+
+def _label(order) -> str:
+    label = order.lines.get().variant_label
+    return f" ({label})" if label else ""
 
 
 def test_no_staff_email_without_the_setting(
