@@ -5,7 +5,7 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
@@ -54,7 +54,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth's mails greet with the site's name ("Hello from ..."), which without the sites
         # framework is the host: a store's shoppers read the store's name, its host stays the link.
         store = _store_name()
-        request = context.get("request") or globals()["context"].request
+        request = context.get("request") or allauth_context.request
         if store and request is not None:
             site = RequestSite(request)
             site.name = store
@@ -74,7 +74,7 @@ class AccountAdapter(DefaultAccountAdapter):
         admin does on their first sign-in) asks for the password once."""
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
-        return not _signed_in_recently_with_every_factor(context.request)
+        return not _signed_in_recently_with_every_factor(allauth_context.request)
 
     def get_client_ip(self, request) -> str:
         """The trusted client IP (``TRUSTED_PROXY_COUNT``): allauth's per-IP rate limits and
