@@ -229,7 +229,7 @@ def _prices(variants: list, buyer, *, quantity, currency, entries=None) -> dict:
         ids = [variant.pk for variant in variants if getattr(variant, "pk", None)]
         list_ids = price_list_ids(buyer, currency=currency)
         if entries is None:
-            entries = _entries(ids, list_ids) if ids and list_ids else {}
+            entries = _buyer_entries(variants, buyer, currency)
         most = max(quantity.values(), default=1) if isinstance(quantity, Mapping) else quantity
         if ids and most > 1:
             breaks = _breaks(ids, list_ids, most)

@@ -1,7 +1,18 @@
 """The platform's audit log: who did what to which store."""
 
+from django.db import connection
+
 from config.logging import current_client_ip
 from tenants.models import AuditLogEntry, Tenant
+
+
+def active_store() -> Tenant | None:
+    """The store whose schema the connection is in: the routed request's, or under
+    ``schema_context`` (a command, a task) the one it names; None at the platform."""
+    store = connection.tenant
+    if isinstance(store, Tenant):
+        return store
+    return Tenant.objects.filter(schema_name=connection.schema_name).first()
 
 
 def record(

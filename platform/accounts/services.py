@@ -683,15 +683,10 @@ def _ensure_customer(user: User) -> None:
 def _record(*, action: str, by: User, **details) -> None:
     """Note a store admin's action on a person in the platform's audit log (who, never the
     person's personal data: the account's id only)."""
-    from django.db import connection
 
     from tenants import audit
-    from tenants.models import Tenant
 
-    store = connection.tenant
-    if not isinstance(store, Tenant):  # inside schema_context (a command, a task)
-        store = Tenant.objects.filter(schema_name=connection.schema_name).first()
-    audit.record(action=action, tenant=store, actor_label=by.email, **details)
+    audit.record(action=action, tenant=audit.active_store(), actor_label=by.email, **details)
 
 
 # --- Social login (the store's own OAuth clients) ---------------------------------------------

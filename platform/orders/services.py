@@ -5,12 +5,11 @@ The order actions themselves (placing, fulfilling, refunding) are in orders.acti
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 
 from orders.errors import InvalidOrderSettings
 from orders.models import OrderSettings
 from tenants import audit
-from tenants.models import Tenant
 
 STAFF_EMAIL_MAX_LENGTH = OrderSettings._meta.get_field("notify_staff_email").max_length
 
@@ -40,20 +39,12 @@ def set_staff_notification_email(*, email: str, actor_label: str = "") -> OrderS
         settings.save(update_fields=["notify_staff_email"])
         audit.record(
             action="orders.notifications_changed",
-            tenant=_current_store(),
+            tenant=audit.active_store(),
             actor_label=actor_label or "api",
             fields=["notify_staff_email"],
             sent=bool(email),
         )
     return settings
-
-
-def _current_store() -> Tenant | None:
-    # Under schema_context (a management command) the connection knows only the schema name.
-    store = connection.tenant
-    if isinstance(store, Tenant):
-        return store
-    return Tenant.objects.filter(schema_name=connection.schema_name).first()
 
 
 def _refuse(message: str) -> None:

@@ -36,15 +36,10 @@ def _record(*, action: str, by, **details) -> None:
     """Note a member of staff's destructive change in the platform's audit log (ids only)."""
     if by is None or not getattr(by, "is_authenticated", False):
         return
-    from django.db import connection
 
     from tenants import audit
-    from tenants.models import Tenant
 
-    store = connection.tenant
-    if not isinstance(store, Tenant):  # inside schema_context (a command, a task)
-        store = Tenant.objects.filter(schema_name=connection.schema_name).first()
-    audit.record(action=action, tenant=store, actor_label=by.email, **details)
+    audit.record(action=action, tenant=audit.active_store(), actor_label=by.email, **details)
 
 
 # --- Classes -----------------------------------------------------------------------------------
